@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enterprise, Jurisdiction, MemberUnit, OfficerProfile, Person
+from .resources import EnterpriseResource, JurisdictionResource, MemberUnitResource, PersonResource
+from .spreadsheets import SafeImportExportAdmin
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(SafeImportExportAdmin):
+    resource_classes = [JurisdictionResource]
+    list_display = ("code", "name", "level", "kind", "parent")
+    list_filter = ("level", "kind")
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    list_per_page = 50
+
+
+@admin.register(MemberUnit)
+class MemberUnitAdmin(SafeImportExportAdmin):
+    resource_classes = [MemberUnitResource]
+    list_display = ("name", "short_name", "sectors", "contact_name", "contact_phone", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "short_name", "sectors")
+    autocomplete_fields = ("jurisdiction",)
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SafeImportExportAdmin):
+    resource_classes = [EnterpriseResource]
+    list_display = ("name", "credit_code", "industry", "jurisdiction", "risk_grade", "supervisor")
+    list_filter = ("industry", "risk_grade", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "credit_code", "address")
+    list_select_related = ("jurisdiction", "supervisor")
+    autocomplete_fields = ("jurisdiction", "supervisor")
+    list_per_page = 50
+
+
+@admin.register(Person)
+class PersonAdmin(SafeImportExportAdmin):
+    resource_classes = [PersonResource]
+    list_display = ("name", "gender", "masked_id", "enterprise", "jurisdiction")
+    list_filter = ("gender", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "=id_number")
+    list_select_related = ("enterprise", "jurisdiction")
+    autocomplete_fields = ("enterprise", "jurisdiction")
+    list_per_page = 50
+
+    @admin.display(description=_("身份证号"))
+    def masked_id(self, obj: Person) -> str:
+        # Lists show the masked number; the full number is on the change form, for staff who need it.
+        return obj.masked_id_number
+
+
+@admin.register(OfficerProfile)
+class OfficerProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "jurisdiction", "title", "phone")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "jurisdiction__name")
+    list_select_related = ("user", "jurisdiction")
+    autocomplete_fields = ("user", "jurisdiction")

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class SafetyPortalConfig(AppConfig):
+    name = "safetyportal"
+    verbose_name = _("组织机构")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import roles
+
+        # Keep the role groups' permissions in step with the models after every migrate.
+        post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+
+
+class PortalAdminConfig(AdminConfig):
+    default_site = "safetyportal.admin_site.PortalAdminSite"

@@ -1,0 +1,229 @@
+"""The shared organisation model every app builds on: jurisdictions, committee member units, enterprises,
+people and officer profiles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from .scoping import ScopedQuerySet
+from .validators import (
+    mask_id_number,
+    mask_phone,
+    normalize_credit_code,
+    normalize_id_number,
+    validate_credit_code,
+    validate_id_number,
+)
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class JurisdictionLevel(models.TextChoices):
+    COUNTY = "county", _("市/县区")
+    SUBDISTRICT = "subdistrict", _("街道/镇")
+    COMMUNITY = "community", _("社区/村")
+
+
+_PARENT_LEVEL = {
+    JurisdictionLevel.COUNTY: None,
+    JurisdictionLevel.SUBDISTRICT: JurisdictionLevel.COUNTY,
+    JurisdictionLevel.COMMUNITY: JurisdictionLevel.SUBDISTRICT,
+}
+
+
+class Jurisdiction(TimeStamped):
+    """A node of the administrative tree: city/county → subdistrict/town → community/village.
+
+    ``path`` is a materialised path of codes ("350582/350582001/") so that "this unit and everything below it" is one
+    indexed prefix filter; it is maintained on save."""
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=JurisdictionLevel.choices)
+    kind = models.CharField(_("类型"), max_length=8, blank=True, help_text=_("如：街道、镇、乡、社区、村"))
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(_("路径"), max_length=255, editable=False, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ""  # a jurisdiction is scoped by its own path
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        prefix = self.parent.path if self.parent_id else ""
+        self.path = f"{prefix}{self.code}/"
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        expected = _PARENT_LEVEL.get(self.level)
+        actual = self.parent.level if self.parent_id else None
+        if expected != actual:
+            raise ValidationError({"parent": _("上级区划的层级与本级不匹配。")})
+
+
+class MemberUnit(TimeStamped):
+    """A member unit of the work-safety committee (安委会成员单位), e.g. 市住建局."""
+
+    name = models.CharField(_("单位名称"), max_length=64, unique=True)
+    short_name = models.CharField(_("简称"), max_length=32, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="member_units"
+    )
+    sectors = models.CharField(_("监管行业领域"), max_length=255, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = PhoneNumberField(_("联系电话"), blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("安委会成员单位")
+        verbose_name_plural = _("安委会成员单位")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Industry(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("工贸")
+    HAZCHEM = "hazchem", _("危险化学品")
+    CONSTRUCTION = "construction", _("建筑施工")
+    TRANSPORT = "transport", _("道路运输")
+    GAS = "gas", _("燃气")
+    SPECIAL_EQUIPMENT = "special_equipment", _("特种设备")
+    FIRE_KEY = "fire_key", _("消防重点单位")
+    COMMERCE = "commerce", _("商贸服务")
+    MINING = "mining", _("矿山")
+    OTHER = "other", _("其他")
+
+
+class RiskGrade(models.TextChoices):
+    A = "A", _("A级（重点）")
+    B = "B", _("B级")
+    C = "C", _("C级")
+    D = "D", _("D级（一般）")
+
+
+class Enterprise(TimeStamped):
+    """A business under supervision (生产经营单位)."""
+
+    name = models.CharField(_("单位名称"), max_length=128, db_index=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
+    industry = models.CharField(_("行业领域"), max_length=32, choices=Industry.choices, db_index=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=32, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = PhoneNumberField(_("联系电话"), blank=True)
+    risk_grade = models.CharField(
+        _("风险等级"), max_length=1, choices=RiskGrade.choices, default=RiskGrade.C, db_index=True
+    )
+    supervisor = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("行业监管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("生产经营单位")
+        verbose_name_plural = _("生产经营单位")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.credit_code = normalize_credit_code(self.credit_code)
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Person(TimeStamped):
+    """Someone trained, certified or reporting. The ID number is stored whole and shown masked outside the admin."""
+
+    name = models.CharField(_("姓名"), max_length=32, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number])
+    phone = PhoneNumberField(_("联系电话"), blank=True)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("工作单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="people"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.masked_id_number}）"
+
+    def clean(self) -> None:
+        self.id_number = normalize_id_number(self.id_number)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class OfficerProfile(TimeStamped):
+    """Makes a user a subdistrict officer: they work in /portal/ only, inside their jurisdiction."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="officer_profile"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="officers"
+    )
+    title = models.CharField(_("职务"), max_length=32, blank=True)
+    phone = PhoneNumberField(_("联系电话"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("街道（镇）工作人员")
+        verbose_name_plural = _("街道（镇）工作人员")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()}（{self.jurisdiction}）"
+
+    def clean(self) -> None:
+        if self.user_id and self.user.is_staff:
+            raise ValidationError(_("街道（镇）工作人员账号不能同时是后台账号。"))

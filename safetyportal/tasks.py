@@ -1,0 +1,20 @@
+"""Infrastructure tasks: a health probe the tests and monitoring send through the real broker."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(name="safetyportal.tasks.ping")
+def ping(token: str) -> dict[str, str | int]:
+    """Echo a token back with the worker's identity: proves a message made the round trip."""
+    return {"token": token, "pid": os.getpid(), "host": socket.gethostname(), "at": timezone.now().isoformat()}
+
+
+@shared_task(name="safetyportal.tasks.heartbeat")
+def heartbeat() -> str:
+    return timezone.now().isoformat()

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+portal_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("login/", views.OfficerLoginView.as_view(), name="login"),
+        path("logout/", views.OfficerLogoutView.as_view(), name="logout"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("admin/", admin.site.urls),
+    path("portal/", include(portal_patterns)),
+]

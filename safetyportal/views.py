@@ -1,0 +1,66 @@
+"""The officer portal's shell (/portal/): login, logout and the dashboard that later apps fill."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from .scoping import is_officer
+from .selectors import portal_dashboard
+
+
+def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in subdistrict officers only: others are sent to the login page, staff are refused."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_officer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class OfficerAuthenticationForm(auth_views.AuthenticationForm):
+    error_messages = {
+        **auth_views.AuthenticationForm.error_messages,
+        "not_officer": _("该账号不是街道（镇）工作人员账号。安委办工作人员请从管理后台登录。"),
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not is_officer(user):
+            raise forms.ValidationError(self.error_messages["not_officer"], code="not_officer")
+
+
+class OfficerLoginView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    authentication_form = OfficerAuthenticationForm
+    redirect_authenticated_user = False
+
+
+class OfficerLogoutView(auth_views.LogoutView):
+    pass
+
+
+@require_GET
+@officer_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", portal_dashboard(request.user))
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "index.html")

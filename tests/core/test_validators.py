@@ -1,0 +1,92 @@
+import random
+
+import pytest
+from django.core.exceptions import ValidationError
+from stdnum.cn import ric
+
+from safetyportal.demo.canary import find_full_id_numbers
+from safetyportal.validators import (
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    validate_credit_code,
+    validate_id_number,
+)
+from tests.core.factories import make_credit_code, make_id_number
+
+REAL_SHAPED_IDS = ["110105194912310022", "350582199001011234", "35058219880801000X", make_id_number(7)]
+
+
+@pytest.mark.parametrize("number", REAL_SHAPED_IDS)
+def test_valid_id_numbers_pass(number):
+    validate_id_number(number)
+
+
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [
+        ("35058219900101123", "length"),
+        ("3505821990010112345", "length"),
+        ("35058219900101123A", "format"),
+        ("990582199001011231", "province"),
+        ("350582199002301234", "birth_date"),
+        ("350582299001011234", "birth_date"),
+        ("350582199001011235", "checksum"),
+    ],
+)
+def test_broken_id_numbers_are_refused_with_a_reason(number, code):
+    with pytest.raises(ValidationError) as caught:
+        validate_id_number(number)
+    assert caught.value.code == code
+
+
+def test_unknown_county_under_known_prefecture_is_judged_by_arithmetic_not_a_crash():
+    # stdnum's ric.validate() raises KeyError for this number; ours checks shape, province, birth date and digit.
+    validate_id_number("350199199001011237")
+    with pytest.raises(ValidationError):
+        validate_id_number("350199199001011238")
+
+
+def test_lowercase_x_is_accepted():
+    validate_id_number("35058219880801000x")
+
+
+@pytest.mark.parametrize("code", ["91350100M000100Y43", make_credit_code(5)])
+def test_valid_credit_codes_pass(code):
+    validate_credit_code(code)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("91350100M000100Y4", "length"),
+        ("91350100M000100YI3", "format"),
+        ("91350100M000100Y44", "checksum"),
+    ],
+)
+def test_broken_credit_codes_are_refused(code, reason):
+    with pytest.raises(ValidationError) as caught:
+        validate_credit_code(code)
+    assert caught.value.code == reason
+
+
+def test_mask_keeps_four_leading_and_two_trailing_characters():
+    assert mask_id_number("350582199001011234") == "3505************34"
+    assert mask_id_number("T350582199001011234") == "T350*************34"
+
+
+def test_mask_never_shows_birth_date_digits_for_ten_thousand_ids():
+    rng = random.Random(20240616)
+    for _ in range(10_000):
+        body = f"350582{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+        number = body + ric.calc_check_digit(body)
+        masked = mask_id_number(number)
+        assert masked[4:16] == "*" * 12
+        assert number[6:14] not in masked
+        assert not find_full_id_numbers(masked)
+
+
+def test_phone_and_name_masks():
+    assert mask_phone("13812345678") == "138******78"
+    assert mask_name("孙国强") == "孙某"
+    assert mask_id_number("") == ""
