@@ -202,7 +202,9 @@ PHONENUMBER_DEFAULT_REGION = "CN"
 PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # ECharts comes from the npm registry (package.json); collected as a static file, never from a CDN.
 ECHARTS_DIST = BASE_DIR / "node_modules" / "echarts" / "dist"
@@ -266,10 +268,12 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Celery. With REDIS_URL the broker and results live in Redis; without it, the filesystem transport lets a real
 # worker process run tasks with no server at all (the embedded default).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-_results_dir = Path(os.environ.get("CELERY_FS_RESULTS_DIR", VAR_DIR / "celery-results"))
+# Test runs get their own broker folders, so a running demo worker never takes a test's messages.
+_fs_suffix = f"-test-{os.getpid()}" if TESTING else ""
+_results_dir = Path(os.environ.get("CELERY_FS_RESULTS_DIR", VAR_DIR / f"celery-results{_fs_suffix}"))
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{_results_dir}"
 if not REDIS_URL:
-    _broker_dir = Path(os.environ.get("CELERY_FS_BROKER_DIR", VAR_DIR / "broker"))
+    _broker_dir = Path(os.environ.get("CELERY_FS_BROKER_DIR", VAR_DIR / f"broker{_fs_suffix}"))
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     _results_dir.mkdir(parents=True, exist_ok=True)

@@ -88,9 +88,6 @@ class SafeXLSX(base_formats.XLSX):
             raise SpreadsheetRejected(_("行数超过上限（%(max)s行），请拆分后再导入。") % {"max": MAX_ROWS})
         return dataset
 
-    def export_data(self, dataset: Any, **kwargs: Any) -> Any:
-        return super().export_data(dataset, escape_formulae=False, **kwargs)
-
 
 class SafeCSV(base_formats.CSV):
     def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
@@ -145,8 +142,45 @@ class ImportProblem:
         return _("第%(row)s行：%(message)s") % {"row": self.row, "message": self.message}
 
 
+class ChoicesWidget(widgets.Widget):
+    """A choice field read as either its stored value or its Chinese label, and exported as the label."""
+
+    def __init__(self, choices: Iterable[tuple[Any, Any]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.labels = {str(value): str(label) for value, label in choices}
+        self.values = {label: value for value, label in self.labels.items()}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if value in (None, ""):
+            return ""
+        text = str(value).strip()
+        if text in self.labels:
+            return text
+        if text in self.values:
+            return self.values[text]
+        raise ValueError(
+            _("“%(value)s”不是有效的选项，可选：%(options)s。") % {"value": text, "options": "、".join(self.values)}
+        )
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        return self.labels.get(str(value), value if value is not None else "")
+
+
 class SafeModelResource(resources.ModelResource):
-    """Base for every resource in the project."""
+    """Base for every resource in the project: Chinese column names, choice labels, model validation, scope."""
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = False
+
+    @classmethod
+    def field_from_django_field(cls, field_name: str, django_field: Any, readonly: bool) -> Any:
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        field.column_name = str(getattr(django_field, "verbose_name", field_name))
+        if getattr(django_field, "choices", None):
+            field.widget = ChoicesWidget(django_field.choices)
+        return field
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -211,7 +245,11 @@ def describe_problems(resource: SafeModelResource, result: Any) -> list[ImportPr
     """Every bad row of an import result as (spreadsheet row, column, reason), in file order."""
     problems: list[ImportProblem] = []
     for error in result.base_errors:
-        problems.append(ImportProblem(row=1, column="", message=str(error.error)))
+        message = str(error.error)
+        if "import_id_fields" in message:
+            expected = "、".join(resource.column_label(name) for name in resource.get_import_id_fields())
+            message = _("表头缺少必需的列：%(columns)s。请使用导出的模板填写。") % {"columns": expected}
+        problems.append(ImportProblem(row=1, column="", message=message))
     for invalid in result.invalid_rows:
         for field_name, messages_ in invalid.error_dict.items():
             column = "" if field_name == NON_FIELD_ERRORS else resource.column_label(field_name)

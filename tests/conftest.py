@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from django.contrib.auth.models import Group
 
@@ -13,7 +12,6 @@ from tests.core.factories import (
     OfficerProfileFactory,
     StaffUserFactory,
 )
-
 
 
 @pytest.fixture

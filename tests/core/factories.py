@@ -94,7 +94,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试人{n}")
     gender = "M"
-    id_number = factory.Sequence(lambda n: make_id_number(n + random.randint(0, 10_000) * 1000))  # noqa: S311
+    id_number = factory.Sequence(lambda n: make_id_number(n + random.randint(0, 10_000) * 1000))
     jurisdiction = factory.SubFactory(JurisdictionFactory)
 
 

@@ -78,7 +78,9 @@ def test_mask_keeps_four_leading_and_two_trailing_characters():
 def test_mask_never_shows_birth_date_digits_for_ten_thousand_ids():
     rng = random.Random(20240616)
     for _ in range(10_000):
-        body = f"350582{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+        body = (
+            f"350582{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+        )
         number = body + ric.calc_check_digit(body)
         masked = mask_id_number(number)
         assert masked[4:16] == "*" * 12

@@ -1,0 +1,45 @@
+# The two commands a new user needs are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PY := .venv/bin/python
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run setup setup-dev demo test test-fast lint format audit bench clean
+
+run: setup ## Install, migrate, load the demo data and start web + worker + beat on the embedded default.
+	DEBUG=1 $(PY) manage.py migrate --no-input -v0
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runportal
+
+setup:
+	@scripts/setup.sh runtime
+
+setup-dev:
+	@scripts/setup.sh dev
+
+demo: setup
+	DEBUG=1 $(PY) manage.py migrate --no-input -v0
+	DEBUG=1 $(PY) manage.py seed_demo
+
+test: setup-dev ## The whole suite (uses DATABASE_URL / REDIS_URL when set).
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-fast: ## Without the browser and worker tests.
+	$(PY) -m pytest -q -m "not browser and not worker" $(PYTEST_ARGS)
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+format:
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+audit: ## Known-vulnerability scan of the runtime lock (needs PyPI's JSON API).
+	$(PY) -m pip_audit -r requirements.txt --progress-spinner off
+
+bench: setup-dev
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf var staticfiles
