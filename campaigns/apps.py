@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("宣传活动")
+
+    def ready(self) -> None:
+        from . import documents  # noqa: F401  (registers the notice builder with the documents engine)

@@ -59,3 +59,6 @@ class OfficerProfileAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "jurisdiction__name")
     list_select_related = ("user", "jurisdiction")
     autocomplete_fields = ("user", "jurisdiction")
+
+
+from .documents import admin as documents_admin  # noqa: E402,F401  (registers the documents engine's admin)

@@ -11,6 +11,7 @@ class SafetyPortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import roles
+        from .documents import samples  # noqa: F401  (registers the built-in sample report kind)
 
         # Keep the role groups' permissions in step with the models after every migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

@@ -18,19 +18,22 @@ class ForwardedHostGuardMiddleware:
     """Refuse a request whose X-Forwarded-Host names a host we do not serve.
 
     Django ignores that header unless USE_X_FORWARDED_HOST is set, but a proxy or cache in front of the portal may
-    not: a forged value is answered with 400 rather than trusted anywhere down the line."""
+    not: a forged value is answered with 400 rather than trusted anywhere down the line. Every entry of a
+    comma-separated list must be one of ours, since a proxy or cache may read the first (client-written) one."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         forwarded = request.META.get("HTTP_X_FORWARDED_HOST")
-        if forwarded is not None:
-            host = forwarded.split(",")[-1].strip()
-            domain, _port = split_domain_port(host)
-            if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
-                return HttpResponseBadRequest("Bad Request (400)")
+        if forwarded is not None and not all(self.is_ours(host) for host in forwarded.split(",")):
+            return HttpResponseBadRequest("Bad Request (400)")
         return self.get_response(request)
+
+    @staticmethod
+    def is_ours(host: str) -> bool:
+        domain, _port = split_domain_port(host.strip())
+        return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
 
 
 class SessionLifetimeMiddleware:
@@ -45,12 +48,18 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             started = request.session.get(self.KEY)
-            now = time.time()
             if started is None:
-                request.session[self.KEY] = now
-            elif now - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                request.session[self.KEY] = time.time()
+            elif time.time() - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-        return self.get_response(request)
+        user_before = request.user
+        response = self.get_response(request)
+        # The clock starts at the login itself, not at the next request. django.contrib.auth.login() replaces
+        # request.user, so a login during this request (also the same user signing in again, whose session data
+        # login() keeps) restarts it; a password change (update_session_auth_hash) does not.
+        if request.user.is_authenticated and (request.user is not user_before or self.KEY not in request.session):
+            request.session[self.KEY] = time.time()
+        return response
 
 
 class PrivateCacheMiddleware:

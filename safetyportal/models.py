@@ -227,3 +227,24 @@ class OfficerProfile(TimeStamped):
     def clean(self) -> None:
         if self.user_id and self.user.is_staff:
             raise ValidationError(_("街道（镇）工作人员账号不能同时是后台账号。"))
+
+
+# The documents engine's models belong to this app (see safetyportal/documents/).
+from .documents.models import (  # noqa: E402
+    DocumentNumberSequence,
+    DocumentStatus,
+    GeneratedDocument,
+    IssuingAuthority,
+)
+
+__all__ = [
+    "DocumentNumberSequence",
+    "DocumentStatus",
+    "Enterprise",
+    "GeneratedDocument",
+    "IssuingAuthority",
+    "Jurisdiction",
+    "MemberUnit",
+    "OfficerProfile",
+    "Person",
+]

@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that can answer by itself (the forwarded-host guard's 400, WhiteNoise), so that those
+    # responses carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "safetyportal.middleware.ForwardedHostGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,7 +94,6 @@ MIDDLEWARE = [
     "safetyportal.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "safetyportal.middleware.PrivateCacheMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -311,7 +313,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic jobs here (see safetyportal/celery.py for the health check).
 CELERY_BEAT_SCHEDULE: dict = {
     "portal-heartbeat": {"task": "safetyportal.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    "documents-sweep": {"task": "documents.sweep", "schedule": timedelta(seconds=60)},
 }
+# Documents queued longer than this without a worker taking them are published again by the sweeper.
+DOCUMENT_STALE_QUEUED_SECONDS = int(os.environ.get("DOCUMENT_STALE_QUEUED_SECONDS", 120))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
@@ -328,5 +333,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

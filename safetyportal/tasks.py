@@ -18,3 +18,9 @@ def ping(token: str) -> dict[str, str | int]:
 @shared_task(name="safetyportal.tasks.heartbeat")
 def heartbeat() -> str:
     return timezone.now().isoformat()
+
+
+# Tasks of the documents engine, registered with the app when Celery autodiscovers this module.
+from .documents.tasks import render_document, sweep_documents  # noqa: E402
+
+__all__ = ["heartbeat", "ping", "render_document", "sweep_documents"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .documents import views as document_views
 
 portal_patterns = (
     [
@@ -16,4 +17,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("admin/", admin.site.urls),
     path("portal/", include(portal_patterns)),
+    path("verify/<str:token>/", document_views.verify, name="verify"),
 ]

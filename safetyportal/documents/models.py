@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
+
+
+class IssuingAuthority(models.Model):
+    """An organ that issues numbered documents, e.g. 晋江市安全生产委员会办公室 with the code 晋安办."""
+
+    name = models.CharField(_("发文机关"), max_length=64, unique=True)
+    header = models.CharField(
+        _("发文机关标志"), max_length=64, help_text=_("版头红色机关标志，如：晋江市安全生产委员会办公室文件")
+    )
+    code = models.CharField(_("机关代字"), max_length=16, unique=True, help_text=_("如：晋安办"))
+    contact = models.CharField(_("联系人及电话"), max_length=64, blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("发文机关")
+        verbose_name_plural = _("发文机关")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class DocumentNumberSequence(models.Model):
+    """The last serial number issued per authority code and year (发文字号 〔年份〕 序号)."""
+
+    authority = models.ForeignKey(IssuingAuthority, on_delete=models.PROTECT, related_name="sequences")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last_serial = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("发文字号序列")
+        verbose_name_plural = _("发文字号序列")
+        constraints = [models.UniqueConstraint(fields=["authority", "year"], name="unique_sequence_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.authority.code}〔{self.year}〕{self.last_serial}"
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RENDERING = "rendering", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+def document_upload_to(instance: GeneratedDocument, filename: str) -> str:
+    return f"documents/{instance.created_at:%Y/%m}/{instance.uuid}.pdf"
+
+
+class GeneratedDocument(LegalRecordMixin, models.Model):
+    """One PDF the worker produces. The row, not the broker, is the truth about its state."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("文书类型"), max_length=32, db_index=True)
+    title = models.CharField(_("标题"), max_length=255)
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    is_preview = models.BooleanField(_("预览稿"), default=False)
+
+    status = models.CharField(
+        _("状态"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+
+    file = models.FileField(_("PDF文件"), upload_to=document_upload_to, blank=True, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    page_count = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+    size_bytes = models.PositiveIntegerField(_("文件大小（字节）"), null=True, blank=True)
+
+    authority = models.ForeignKey(
+        IssuingAuthority, verbose_name=_("发文机关"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    number = models.CharField(_("发文字号"), max_length=64, blank=True, db_index=True)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
+    verify_token = models.CharField(_("核验码"), max_length=32, null=True, blank=True, unique=True)
+
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    enqueued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = LegalRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("生成的文书")
+        verbose_name_plural = _("生成的文书")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "enqueued_at"], name="document_status_enqueued"),
+            models.Index(fields=["source_type", "source_id"], name="document_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == DocumentStatus.DONE

@@ -1,0 +1,61 @@
+"""``manage.py seed_demo``: fill the database with the demo city (晋江市) and print the demo logins."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from safetyportal.demo.builder import build_demo, demo_counts
+from safetyportal.demo.jinjiang import DEMO_PASSWORD, TOWNSHIPS
+
+LABELS = {
+    "jurisdictions": ("行政区划", "个"),
+    "subdistricts": ("　其中街道/镇", "个"),
+    "communities": ("　其中社区/村", "个"),
+    "member_units": ("安委会成员单位", "家"),
+    "enterprises": ("生产经营单位", "家"),
+    "people": ("人员", "人"),
+    "users": ("用户账号", "个"),
+    "officers": ("街道（镇）工作人员", "个"),
+}
+
+
+class Command(BaseCommand):
+    help = "生成演示数据（晋江市的镇街、社区/村、安委会成员单位、企业、人员和演示账号）；可重复运行。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--password",
+            default=None,
+            help=f"新建演示账号的密码（默认 {DEMO_PASSWORD}；已存在的账号不改密码）",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password: str = options["password"] or DEMO_PASSWORD
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError("密码不符合要求：" + "；".join(error.messages)) from error
+
+        before = demo_counts()
+        started = time.monotonic()
+        after = build_demo(password=password)
+        elapsed = time.monotonic() - started
+
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪（用时 {elapsed:.1f} 秒）。"))
+        for key, (label, unit) in LABELS.items():
+            added = after[key] - before[key]
+            note = f"（本次新增 {added}）" if added else ""
+            self.stdout.write(f"  {label}：{after[key]} {unit}{note}")
+
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（新建账号的密码：{password}；已存在的账号密码不变）：")
+        self.stdout.write("  admin    安委办管理员（超级用户，登录 /admin/）")
+        self.stdout.write("  staff    安委办工作人员（登录 /admin/）")
+        self.stdout.write("  街道/镇安监站账号（登录 /portal/，只能看到本辖区）：")
+        for township in TOWNSHIPS:
+            self.stdout.write(f"    {township.username:<10}{township.name}安监站")
