@@ -107,6 +107,9 @@ class NoticeAdmin(admin.ModelAdmin):
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return here
+        if not obj.is_editable:  # a plain save posted to an issued notice: nothing was saved, say so
+            self.message_user(request, _("已印发的通知不能修改，如需更正请创建更正通知。"), messages.ERROR)
+            return here
         return super().response_change(request, obj)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
@@ -118,7 +121,9 @@ class NoticeAdmin(admin.ModelAdmin):
         }
         # Buttons on an issued (read-only) notice post without form fields: handle them before the form.
         if request.method == "POST" and notice is not None and not notice.is_editable:
-            if not self.has_view_or_change_permission(request, notice):
+            if not self.has_change_permission(request, notice) or (
+                "_correct" in request.POST and not self.has_add_permission(request)
+            ):
                 raise PermissionDenied
             return self.response_change(request, notice)
         return super().change_view(request, object_id, form_url, extra_context)

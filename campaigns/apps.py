@@ -7,4 +7,4 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("宣传活动")
 
     def ready(self) -> None:
-        from . import documents  # noqa: F401  (registers the notice builder with the documents engine)
+        from . import demo, documents  # noqa: F401  (register the notice builder and the demo notices)

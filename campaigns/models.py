@@ -139,6 +139,10 @@ class Notice(LegalRecordMixin, models.Model):
         instance._loaded = {name: getattr(instance, name, None) for name in ("status", *cls.CONTENT_FIELDS)}
         return instance
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded = {name: getattr(self, name, None) for name in ("status", *self.CONTENT_FIELDS)}
+
     @property
     def is_editable(self) -> bool:
         return self.status == NoticeStatus.DRAFT

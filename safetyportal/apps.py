@@ -1,3 +1,4 @@
+import axes.apps
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_migrate
@@ -15,6 +16,12 @@ class SafetyPortalConfig(AppConfig):
 
         # Keep the role groups' permissions in step with the models after every migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+
+
+class AxesConfig(axes.apps.AppConfig):
+    """django-axes with a Chinese name on the admin index (the package does not translate its app name)."""
+
+    verbose_name = _("登录保护")
 
 
 class PortalAdminConfig(AdminConfig):

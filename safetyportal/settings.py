@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "safetyportal.apps.AxesConfig",
     "csp",
     "import_export",
     "phonenumber_field",
@@ -337,5 +337,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        # The filesystem transport has no host; kombu warns about it on every connection.
+        "kombu.connection": {"level": "ERROR"},
     },
 }

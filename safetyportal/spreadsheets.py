@@ -303,6 +303,11 @@ class SafeImportExportAdmin(ImportExportModelAdmin):
         if result is not None and (result.has_errors() or result.has_validation_errors()):
             resource = self.get_import_resource_classes(request)[0](user=request.user)
             problems = describe_problems(resource, result)
+            # The page also lists the library's own errors: show file-level ones in Chinese, without tracebacks.
+            file_level = [p for p in problems if p.row == 1 and not p.column]
+            for error, problem in zip(result.base_errors, file_level, strict=False):
+                error.error = problem.message
+                error.traceback = ""
             messages.error(
                 request,
                 _("导入失败，未导入任何数据。共%(count)s处错误，请修改后重新导入：") % {"count": len(problems)},

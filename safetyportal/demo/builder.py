@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
+from safetyportal.documents.models import IssuingAuthority
 from safetyportal.models import (
     Enterprise,
     Gender,
@@ -449,4 +450,17 @@ def build_demo(*, password: str | None = None) -> dict[str, int]:
             ],
         )
         _write_accounts(data, jurisdictions, password or DEMO_PASSWORD)
+        _write_authorities()
         return demo_counts()
+
+
+DEMO_AUTHORITIES = [
+    {"name": "晋江市安全生产委员会办公室", "header": "晋江市安全生产委员会办公室文件", "code": "晋安办",
+     "contact": "市安委办综合科 0595-85612345"},
+    {"name": "晋江市应急管理局", "header": "晋江市应急管理局文件", "code": "晋应急", "contact": "0595-85612350"},
+]  # fmt: skip
+
+
+def _write_authorities() -> None:
+    for row in DEMO_AUTHORITIES:
+        IssuingAuthority.objects.update_or_create(code=row["code"], defaults=row)

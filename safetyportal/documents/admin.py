@@ -31,7 +31,7 @@ def status_widget(document: GeneratedDocument) -> str:
         document.progress,
         document.get_status_display(),
         download_url,
-        "" if document.status == DocumentStatus.DONE else format_html(" hidden"),
+        "" if document.status == DocumentStatus.DONE else " hidden",
         document.error,
     )
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safetyportal.demo.builder import build_demo, demo_counts
 from safetyportal.demo.jinjiang import DEMO_PASSWORD, TOWNSHIPS
+from safetyportal.demo.registry import demo_loaders
 
 LABELS = {
     "jurisdictions": ("行政区划", "个"),
@@ -33,8 +35,15 @@ class Command(BaseCommand):
             default=None,
             help=f"新建演示账号的密码（默认 {DEMO_PASSWORD}；已存在的账号不改密码）",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="在生产配置下（DEBUG 和 TESTING 均关闭）也写入演示数据和公开密码的演示账号",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not (settings.DEBUG or settings.TESTING) and not options["force"]:
+            raise CommandError("当前为生产配置：演示数据会创建使用公开密码的管理员账号。确需写入请加 --force。")
         password: str = options["password"] or DEMO_PASSWORD
         try:
             validate_password(password)
@@ -44,6 +53,9 @@ class Command(BaseCommand):
         before = demo_counts()
         started = time.monotonic()
         after = build_demo(password=password)
+        extra: dict[str, int] = {}
+        for _name, loader in demo_loaders():
+            extra.update(loader())
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪（用时 {elapsed:.1f} 秒）。"))
@@ -51,6 +63,8 @@ class Command(BaseCommand):
             added = after[key] - before[key]
             note = f"（本次新增 {added}）" if added else ""
             self.stdout.write(f"  {label}：{after[key]} {unit}{note}")
+        for label, count in extra.items():
+            self.stdout.write(f"  {label}：{count}")
 
         self.stdout.write("")
         self.stdout.write(f"演示账号（新建账号的密码：{password}；已存在的账号密码不变）：")
