@@ -26,7 +26,8 @@ CANARY_ID_NUMBERS = tuple(
 
 CANARIES = (*CANARY_NAMES, *CANARY_PHONES, *CANARY_ID_NUMBERS)
 
-_FULL_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+# Letters may precede a number (a certificate number is "T" + the ID); digits may not, on either side.
+_FULL_ID = re.compile(r"(?<!\d)(\d{17}[\dXx])(?!\d)")
 
 
 def find_full_id_numbers(text: str) -> list[str]:
