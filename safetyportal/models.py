@@ -17,6 +17,7 @@ from .validators import (
     normalize_id_number,
     validate_credit_code,
     validate_id_number,
+    validate_mobile,
 )
 
 
@@ -213,7 +214,7 @@ class OfficerProfile(TimeStamped):
         Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="officers"
     )
     title = models.CharField(_("职务"), max_length=32, blank=True)
-    phone = PhoneNumberField(_("联系电话"), blank=True)
+    phone = PhoneNumberField(_("手机号码"), blank=True, validators=[validate_mobile], help_text=_("用于接收提醒短信"))
 
     objects = ScopedQuerySet.as_manager()
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from .models import Enterprise, Jurisdiction, JurisdictionLevel
+from .charts import pie_chart
+from .models import Enterprise, Industry, Jurisdiction, JurisdictionLevel
 from .scoping import officer_jurisdiction
 
 
@@ -20,4 +21,14 @@ def portal_dashboard(user: Any) -> dict[str, Any]:
         grade_b=Count("pk", filter=Q(risk_grade="B")),
     )
     communities = Jurisdiction.objects.for_user(user).filter(level=JurisdictionLevel.COMMUNITY).count()
-    return {"jurisdiction": jurisdiction, "enterprise_stats": stats, "community_count": communities}
+    by_industry = dict(
+        enterprises.order_by().values_list("industry").annotate(n=Count("pk")).values_list("industry", "n")
+    )
+    labels = dict(Industry.choices)
+    chart = pie_chart("辖区生产经营单位行业分布", {str(labels.get(k, k)): v for k, v in sorted(by_industry.items())})
+    return {
+        "jurisdiction": jurisdiction,
+        "enterprise_stats": stats,
+        "community_count": communities,
+        "industry_chart": chart,
+    }

@@ -106,3 +106,100 @@ def wait_for(predicate, *, timeout: float = 60, interval: float = 0.1, message: 
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The direct children of a process (a worker's prefork pool processes), read from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # The command name may contain spaces and parentheses: the parent pid is the 2nd field after the last ")".
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+    return sorted(children)
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A throwaway redis-server on a loopback port, started and stopped by the test (never the shared one)."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def ping(self) -> bool:
+        import redis
+
+        try:
+            return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5, socket_timeout=0.5).ping())
+        except redis.RedisError:
+            return False
+
+    def start(self, timeout: float = 10) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        command += ["--daemonize", "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(self.ping, timeout=timeout, interval=0.05, message=f"redis-server on port {self.port}")
+
+    def stop(self, timeout: float = 10) -> None:
+        if self.process is None:
+            return
+        process, self.process = self.process, None
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+        wait_for(lambda: not self.ping(), timeout=timeout, interval=0.05, message=f"port {self.port} to close")
+
+
+@contextmanager
+def private_redis(port: int | None = None) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(port)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def reset_celery_connections(app) -> None:  # type: ignore[no-untyped-def]
+    """Drop the app's broker pools and result backend so that the next publish reads the configuration again."""
+    if app._pool is not None:
+        with contextlib.suppress(Exception):
+            app._pool.force_close_all()
+        app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    app._backend = None
+
+
+@contextmanager
+def celery_app_configured(app, **conf: object) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Point this process's Celery app at another broker or backend for the block; restored afterwards."""
+    missing = object()
+    saved = {key: app.conf.get(key, missing) for key in conf}
+    app.conf.update(conf)
+    reset_celery_connections(app)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is missing:
+                app.conf.pop(key, None)
+            else:
+                app.conf[key] = value
+        reset_celery_connections(app)

@@ -244,7 +244,7 @@ def _accounts(gen: _Generator) -> list[DemoAccount]:
         DemoAccount("staff", "安委办工作人员", is_staff=True, group=STAFF_GROUP),
     ]
     accounts.extend(
-        DemoAccount(t.username, f"{t.name}{OFFICER_TITLE}", township_code=t.code, officer_phone=gen.landline())
+        DemoAccount(t.username, f"{t.name}{OFFICER_TITLE}", township_code=t.code, officer_phone=gen.mobile())
         for t in TOWNSHIPS
     )
     return accounts

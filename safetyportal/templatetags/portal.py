@@ -16,7 +16,7 @@ def echart(option: dict[str, Any], height: str = "320px") -> str:
     """A chart container and its option as a JSON data block (drawn by static/js/charts.js)."""
     element_id = f"chart-{secrets.token_hex(4)}"
     return format_html(
-        '<div class="chart" data-echart="{}-data" style="height:{}"></div>{}',
+        '<div class="chart" data-echart="{}-data" data-height="{}"></div>{}',
         element_id,
         height,
         json_script(option, f"{element_id}-data"),

@@ -10,6 +10,8 @@
       if (!source) {
         return;
       }
+      // Height comes from a data attribute: inline style attributes are refused by the CSP.
+      el.style.height = el.getAttribute("data-height") || "320px";
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       chart.setOption(JSON.parse(source.textContent));
       window.addEventListener("resize", function () { chart.resize(); });

@@ -92,3 +92,14 @@ def test_phone_and_name_masks():
     assert mask_phone("13812345678") == "138******78"
     assert mask_name("孙国强") == "孙某"
     assert mask_id_number("") == ""
+
+
+def test_mobile_check_refuses_landlines_where_a_mobile_is_required():
+    from phonenumber_field.phonenumber import PhoneNumber
+
+    from safetyportal.validators import validate_mobile
+
+    validate_mobile(PhoneNumber.from_string("13905950001", region="CN"))
+    with pytest.raises(ValidationError) as caught:
+        validate_mobile(PhoneNumber.from_string("0595-85612345", region="CN"))
+    assert caught.value.code == "mobile"
