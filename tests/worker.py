@@ -184,7 +184,9 @@ def reset_celery_connections(app) -> None:  # type: ignore[no-untyped-def]
         app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
-    app._backend = None
+    app._backend_cache = None
+    with contextlib.suppress(AttributeError):
+        del app._local.backend
 
 
 @contextmanager

@@ -114,6 +114,11 @@ def render(*, document_id: int) -> GeneratedDocument | None:
         logger.exception("document %s failed", document_id)
         return _fail(document_id, _("文书生成失败：%(error)s") % {"error": f"{type(error).__name__}: {error}"})
 
+    if rendered.refused_urls:
+        # A missing image or a reference outside the project's files: the document would be incomplete.
+        shown = "、".join(url[:80] for url in rendered.refused_urls[:3])
+        return _fail(document_id, _("文书引用了不存在或不允许的资源：%(urls)s") % {"urls": shown})
+
     digest = hashlib.sha256(rendered.data).hexdigest()
     with transaction.atomic():
         document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
@@ -131,8 +136,6 @@ def render(*, document_id: int) -> GeneratedDocument | None:
         document.progress = 100
         document.finished_at = timezone.now()
         document.save()
-    if rendered.refused_urls:
-        logger.warning("document %s: refused %d resource(s)", document_id, len(rendered.refused_urls))
     return document
 
 

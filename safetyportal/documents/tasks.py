@@ -14,6 +14,9 @@ from . import services
     retry_backoff=2,
     retry_jitter=True,
     max_retries=5,
+    # The row is the truth, nobody reads this task's result. With a result, every publish first subscribes to the
+    # Redis result backend, which retries 20 times (about 19 s) when Redis is down: the request would hang.
+    ignore_result=True,
 )
 def render_document(document_id: int) -> None:
     try:

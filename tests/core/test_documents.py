@@ -259,3 +259,17 @@ def test_verify_token_reveals_only_its_own_document(client, admin_user_office, n
         assert response.status_code == 404
         assert response.content == not_found
     assert len(first_doc.verify_token) >= 16  # 96 bits from secrets
+
+
+@register_builder("test_missing_image", "测试")
+def _missing_image_builder(document: GeneratedDocument) -> RenderSpec:
+    return RenderSpec("documents/official.html", {"qr_svg": '<img src="file:///nonexistent/seal.png">'})
+
+
+def test_missing_image_fails_the_document_with_a_reason(no_broker):
+    authority = make_authority()
+    document = services.request_document(kind="test_missing_image", title="缺图", authority=authority, number="x")
+    result = services.render(document_id=document.pk)
+    assert result.status == DocumentStatus.FAILED
+    assert "资源" in result.error and "seal.png" in result.error
+    assert not result.file
