@@ -227,6 +227,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Photos (safetyportal/images.py): per-file size and the pixel cap above which Pillow refuses to decode.
+IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", 10)) * 1024 * 1024
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
 
 # Security headers. HTTPS settings default to on in production and can be relaxed for a plain-HTTP lab.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -292,6 +295,10 @@ else:
         "visibility_timeout": 3600,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
+        # A publish with Redis down gives up at once (kombu would sleep 2 s first): the row stays queued and the
+        # sweeper publishes it again. The worker's own reconnection loop passes its own retry settings.
+        "max_retries": 1,
+        "interval_start": 0,
     }
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

@@ -1,0 +1,150 @@
+"""The shared photo pipeline (SECURITY.md section E): only JPEG/PNG/WebP, re-encoded, metadata gone, bombs refused."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, PngImagePlugin
+
+from safetyportal.images import PhotoField, process_image
+
+GPS_IFD = 0x8825
+
+
+def jpeg_with_metadata(orientation: int = 1, size=(64, 32)) -> bytes:
+    image = Image.new("RGB", size, (200, 30, 30))
+    image.paste((30, 30, 200), (0, 0, size[0] // 2, size[1]))  # left half blue, to check orientation
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "CanaryCam"  # Make
+    exif[GPS_IFD] = {1: "N", 2: (24.0, 48.0, 0.0), 3: "E", 4: (118.0, 35.0, 0.0)}
+    buffer = io.BytesIO()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/>canary-xmp</x:xmpmeta>'
+    image.save(buffer, "JPEG", exif=exif, comment=b"canary-comment", xmp=xmp)
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name: str = "photo.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def assert_clean(data: bytes) -> None:
+    for marker in (
+        b"Exif",
+        b"CanaryCam",
+        b"canary-comment",
+        b"canary-xmp",
+        b"http://ns.adobe.com/xap",
+        b"tEXt",
+        b"iTXt",
+    ):
+        assert marker not in data, marker
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "JPEG"
+        assert not image.getexif()
+        assert "comment" not in image.info
+
+
+def test_jpeg_metadata_and_gps_are_removed():
+    processed = process_image(upload(jpeg_with_metadata()))
+    assert_clean(processed.data)
+    assert_clean(processed.thumbnail)
+
+
+def test_orientation_is_applied_before_the_tag_is_dropped():
+    processed = process_image(upload(jpeg_with_metadata(orientation=6, size=(64, 32))))
+    assert (processed.width, processed.height) == (32, 64)  # rotated 90°
+
+
+def test_png_text_chunks_and_alpha_are_handled():
+    image = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "canary-comment")
+    info.add_itxt("XML:com.adobe.xmp", "canary-xmp")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", pnginfo=info)
+    assert_clean(process_image(upload(buffer.getvalue(), "x.png")).data)
+
+
+def test_webp_with_exif_is_cleaned():
+    exif = Image.Exif()
+    exif[0x010F] = "CanaryCam"
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 30), "green").save(buffer, "WEBP", exif=exif)
+    assert_clean(process_image(upload(buffer.getvalue(), "x.webp")).data)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a huge size (decoding it would need gigabytes)."""
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_decompression_bomb_is_refused_quickly():
+    bomb = png_header_only(30_000, 30_000)
+    assert len(bomb) < 100_000
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as caught:
+        process_image(upload(bomb, "bomb.png"))
+    assert caught.value.code == "too_many_pixels"
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF", "ICO", "TGA", "PDF"])
+def test_other_formats_renamed_jpg_are_refused(fmt):
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), "red").save(buffer, fmt)
+    with pytest.raises(ValidationError) as caught:
+        process_image(upload(buffer.getvalue(), "photo.jpg"))
+    assert caught.value.code == "format"
+
+
+def test_svg_and_text_are_refused():
+    for data in (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', b"%PDF-1.7\n..."):
+        with pytest.raises(ValidationError):
+            process_image(upload(data, "photo.jpg"))
+
+
+def test_oversized_upload_is_refused_without_reading_it_all():
+    with pytest.raises(ValidationError) as caught:
+        process_image(upload(b"\xff\xd8" + b"\x00" * (30 * 1024 * 1024), "big.jpg"))
+    assert caught.value.code == "too_large"
+
+
+def test_truncated_jpeg_is_refused():
+    data = jpeg_with_metadata(size=(400, 400))
+    with pytest.raises(ValidationError) as caught:
+        process_image(upload(data[: len(data) // 2]))
+    assert caught.value.code == "corrupt"
+
+
+def test_polyglot_payload_does_not_survive():
+    payload = b"PK\x03\x04<html><script>alert(1)</script></html>"
+    processed = process_image(upload(jpeg_with_metadata() + payload))
+    assert b"<script>" not in processed.data and b"PK\x03\x04" not in processed.data
+
+
+def test_photo_field_limits_the_count_and_names_the_bad_file():
+    field = PhotoField(max_files=2, required=False)
+    good = jpeg_with_metadata()
+    with pytest.raises(ValidationError):
+        field.clean([upload(good), upload(good), upload(good)])
+    with pytest.raises(ValidationError) as caught:
+        field.clean([upload(good), upload(b"GIF89a....", "b.jpg")])
+    assert "第2张" in caught.value.messages[0]
+    assert len(field.clean([upload(good)])) == 1
