@@ -14,7 +14,7 @@ from safetyportal.documents.admin import DocumentStatusMedia, status_widget
 from safetyportal.documents.selectors import documents_for
 
 from . import services
-from .models import Notice
+from .models import Campaign, Notice
 
 CONTENT_FIELDS = (
     "authority",
@@ -127,3 +127,12 @@ class NoticeAdmin(admin.ModelAdmin):
                 raise PermissionDenied
             return self.response_change(request, notice)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "kind", "edition", "starts_on", "ends_on", "jurisdiction", "status")
+    list_filter = ("kind", "year", "status")
+    search_fields = ("name", "national_theme", "local_theme")
+    list_select_related = ("jurisdiction", "parent")
+    autocomplete_fields = ("jurisdiction", "parent")

@@ -11,6 +11,68 @@ from safetyportal.models import GeneratedDocument, IssuingAuthority, Jurisdictio
 from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
 
 
+class CampaignKind(models.TextChoices):
+    SAFETY_MONTH = "safety_month", _("安全生产月")
+    ANKANG_CUP = "ankang_cup", _("安康杯竞赛")
+    FIRE_DAY = "fire_day", _("全国消防日")
+    TRAFFIC_DAY = "traffic_day", _("全国交通安全日")
+    SPECIAL = "special", _("专项行动")
+    OTHER = "other", _("其他")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    RUNNING = "running", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+class Campaign(models.Model):
+    """A campaign such as Safety Production Month. A subdistrict's or the city's plan derives from a higher one
+    (``parent``); ``jurisdiction`` is the unit that runs it (empty for the national campaign)."""
+
+    kind = models.CharField(_("活动类型"), max_length=24, choices=CampaignKind.choices, db_index=True)
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    edition = models.CharField(_("届次"), max_length=16, blank=True, help_text=_("如：第23个"))
+    name = models.CharField(_("活动名称"), max_length=128)
+    national_theme = models.CharField(_("全国主题"), max_length=128, blank=True)
+    local_theme = models.CharField(_("本级主题"), max_length=128, blank=True)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("组织单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级活动"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
+        ordering = ["-year", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.name}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
+
+
 class NoticeStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     ISSUED = "issued", _("已印发")
