@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup setup-dev demo test test-fast lint format audit bench clean
+.PHONY: run setup setup-dev demo test test-fast lint format audit bench bench-campaigns bench-training bench-inspections clean
 
 run: setup ## Install, migrate, load the demo data and start web + worker + beat on the embedded default.
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
@@ -38,8 +38,17 @@ format:
 audit: ## Known-vulnerability scan of the runtime lock (needs PyPI's JSON API).
 	$(PY) -m pip_audit -r requirements.txt --progress-spinner off
 
-bench: setup-dev
+bench: setup-dev ## Documents engine (render times, size, memory, worker throughput).
 	$(PY) -m benchmarks
+
+bench-campaigns: setup-dev ## Campaign summary over 100,000 returns.
+	$(PY) -m benchmarks.campaigns
+
+bench-training: setup-dev ## 50,000-row certificate import and verification among 1,000,000.
+	$(PY) -m benchmarks.training
+
+bench-inspections: setup-dev ## Exposure pages with 1,000,000 cases under gunicorn and wrk (loopback).
+	$(PY) -m benchmarks.inspections
 
 clean:
 	rm -rf var staticfiles

@@ -2,19 +2,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.core.files.storage import default_storage
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safetyportal.documents.admin import DocumentStatusMedia, status_widget
 from safetyportal.documents.selectors import documents_for
+from safetyportal.images import image_response
+from safetyportal.spreadsheets import SafeImportExportAdmin
 
-from . import services
-from .models import Campaign, Notice
+from . import selectors, services
+from .models import (
+    AWAITING_REVIEW,
+    MATERIAL_FIELDS,
+    ActivityReturn,
+    Campaign,
+    CampaignSummary,
+    CampaignTask,
+    FileStatus,
+    KeyDay,
+    Notice,
+    Reminder,
+    ReturnPhoto,
+)
+from .resources import ActivityReturnResource, CampaignTaskResource
+from .summaries import board_workbook
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CONTENT_FIELDS = (
     "authority",
@@ -129,10 +152,417 @@ class NoticeAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class KeyDayInline(admin.TabularInline):
+    model = KeyDay
+    extra = 1
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ("name", "year", "kind", "edition", "starts_on", "ends_on", "jurisdiction", "status")
+    list_display = ("name", "year", "kind", "edition", "starts_on", "ends_on", "jurisdiction", "status", "board_link")
     list_filter = ("kind", "year", "status")
     search_fields = ("name", "national_theme", "local_theme")
     list_select_related = ("jurisdiction", "parent")
-    autocomplete_fields = ("jurisdiction", "parent")
+    autocomplete_fields = ("jurisdiction", "parent", "launch_notice")
+    inlines = [KeyDayInline]
+    change_form_template = "admin/campaigns/campaign/change_form.html"
+    fieldsets = [
+        (None, {"fields": ("kind", "year", "edition", "name", "status")}),
+        (gettext_lazy("主题与时间"), {"fields": ("national_theme", "local_theme", "starts_on", "ends_on")}),
+        (gettext_lazy("层级与部署"), {"fields": ("jurisdiction", "parent", "launch_notice")}),
+    ]
+
+    @admin.display(description=gettext_lazy("报送完成情况"))
+    def board_link(self, obj: Campaign) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("admin:campaigns_campaign_board", args=[obj.pk]), _("查看"))
+
+    def get_urls(self) -> list:
+        extra = [
+            path(
+                "<path:object_id>/completeness/",
+                self.admin_site.admin_view(self.board_view),
+                name="campaigns_campaign_board",
+            ),
+            path(
+                "<path:object_id>/completeness/export/",
+                self.admin_site.admin_view(self.board_export_view),
+                name="campaigns_campaign_board_export",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def _board_campaign(self, request: HttpRequest, object_id: str) -> Campaign:
+        if not (self.has_view_permission(request) and request.user.has_perm("campaigns.view_activityreturn")):
+            raise PermissionDenied
+        campaign = self.get_object(request, object_id)
+        if campaign is None:
+            raise Http404
+        return campaign
+
+    def board_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        campaign = self._board_campaign(request, object_id)
+        board = selectors.completeness_board(campaign)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": campaign,
+            "title": _("%(campaign)s · 报送完成情况") % {"campaign": campaign},
+            "board": board,
+            "chart": board.chart(),
+            "states": selectors.SlotState.LABELS,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/completeness.html", context)
+
+    def board_export_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        campaign = self._board_campaign(request, object_id)
+        data = board_workbook(selectors.completeness_board(campaign))
+        response = HttpResponse(data, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="completeness-{campaign.pk}.xlsx"'
+        return response
+
+
+@admin.register(CampaignTask)
+class CampaignTaskAdmin(SafeImportExportAdmin):
+    resource_classes = [CampaignTaskResource]
+    list_display = ("title", "campaign", "recurrence", "due_on", "starts_on", "ends_on", "unit_count", "order")
+    list_filter = ("campaign", "recurrence")
+    search_fields = ("title", "requirements", "campaign__name")
+    list_select_related = ("campaign",)
+    autocomplete_fields = ("campaign", "jurisdictions", "member_units")
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ("campaign", "title", "requirements", "order")}),
+        (gettext_lazy("报送时间"), {"fields": ("recurrence", "due_on", "due_weekday", "starts_on", "ends_on")}),
+        (
+            gettext_lazy("报送内容要求"),
+            {"fields": ("activity_type", "min_photos", "min_exposures", "min_media_reports")},
+        ),
+        (gettext_lazy("承办单位"), {"fields": ("jurisdictions", "member_units")}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_units=Count("jurisdictions", distinct=True) + Count("member_units", distinct=True))
+        )
+
+    @admin.display(description=gettext_lazy("承办单位数"), ordering="_units")
+    def unit_count(self, obj: CampaignTask) -> int:
+        return obj._units
+
+
+class ReturnPhotoInline(admin.TabularInline):
+    model = ReturnPhoto
+    extra = 0
+    fields = ("preview", "width", "height", "selected_for_summary")
+    readonly_fields = ("preview", "width", "height")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("照片"))
+    def preview(self, obj: ReturnPhoto) -> str:
+        full = reverse("admin:campaigns_activityreturn_photo", args=[obj.pk])
+        thumb = reverse("admin:campaigns_activityreturn_photo_thumbnail", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener"><img src="{}" class="return-thumb" alt=""></a>',
+                           full, thumb)  # fmt: skip
+
+
+REVIEW_FIELDS = ("status", "is_late", "late_days", "first_submitted_at", "submitted_at", "reviewed_by", "reviewed_at",
+                 "return_reason", "created_by")  # fmt: skip
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("退回原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+@admin.register(ActivityReturn)
+class ActivityReturnAdmin(SafeImportExportAdmin):
+    resource_classes = [ActivityReturnResource]
+    list_display = ("title", "unit", "task", "period_due", "activity_type", "sessions", "participants",
+                    "status", "is_late", "first_submitted_at")  # fmt: skip
+    list_filter = ("status", "is_late", "task__campaign", "activity_type", ("jurisdiction", RelatedOnlyFieldListFilter))
+    search_fields = ("title", "place", "description", "jurisdiction__name", "member_unit__name", "task__title")
+    list_select_related = ("task", "jurisdiction", "member_unit")
+    date_hierarchy = "activity_date"
+    list_per_page = 50
+    inlines = [ReturnPhotoInline]
+    actions = ["accept_selected", "send_back_selected"]
+    change_form_template = "admin/campaigns/activityreturn/change_form.html"
+    fieldsets = [
+        (None, {"fields": ("task", "jurisdiction", "member_unit", "period_due")}),
+        (
+            gettext_lazy("活动情况"),
+            {"fields": ("activity_type", "title", "activity_date", "place", "sessions", "participants", "description")},
+        ),
+        (gettext_lazy("发放宣传资料"), {"fields": MATERIAL_FIELDS}),
+        (gettext_lazy("媒体与曝光"), {"fields": ("media_reports", "media_links", "exposures")}),
+        (gettext_lazy("报送与审核"), {"fields": REVIEW_FIELDS}),
+    ]
+
+    class Media:
+        css = {"all": ("campaigns/admin.css",)}
+
+    @admin.display(description=gettext_lazy("报送单位"), ordering="jurisdiction__code")
+    def unit(self, obj: ActivityReturn) -> str:
+        return obj.unit_name
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Staff review returns; the content belongs to the unit that filed it.
+        return [field.name for field in self.opts.concrete_fields if field.name != "id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # returns are filed in the portal, or imported
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list:
+        extra = [
+            path("photo/<int:photo_id>/", self.admin_site.admin_view(self.photo_view),
+                 name="campaigns_activityreturn_photo"),
+            path("photo/<int:photo_id>/thumbnail/", self.admin_site.admin_view(self.photo_view),
+                 {"thumbnail": True}, name="campaigns_activityreturn_photo_thumbnail"),
+        ]  # fmt: skip
+        return extra + super().get_urls()
+
+    def photo_view(self, request: HttpRequest, photo_id: int, thumbnail: bool = False) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photo = ReturnPhoto.objects.filter(pk=photo_id).first()
+        if photo is None:
+            raise Http404
+        return image_response(photo.thumbnail if thumbnail else photo.image, download_name=f"photo-{photo.pk}.jpg")
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        obj = self.get_object(request, object_id)
+        if request.method == "POST" and obj is not None and ("_accept" in request.POST or "_send_back" in request.POST):
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            return self._review_one(request, obj)
+        extra_context = {
+            **(extra_context or {}),
+            "can_review": obj is not None
+            and obj.status in AWAITING_REVIEW
+            and self.has_change_permission(request, obj),
+            "events": list(obj.events.select_related("actor")) if obj is not None else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _review_one(self, request: HttpRequest, obj: ActivityReturn) -> HttpResponse:
+        here = HttpResponseRedirect(request.path)
+        try:
+            if "_accept" in request.POST:
+                services.accept_return(activity_return=obj, by=request.user)
+                self.message_user(request, _("已审核通过：%(title)s。") % {"title": obj.title})
+            else:
+                services.send_back_return(
+                    activity_return=obj, by=request.user, reason=request.POST.get("return_reason", "")
+                )
+                self.message_user(request, _("已退回修改：%(title)s。") % {"title": obj.title})
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+        return here
+
+    def _report(self, request: HttpRequest, result: services.BulkResult, done_text: str) -> None:
+        if result.done:
+            self.message_user(request, done_text % {"n": len(result.done)})
+        for pk, reason in result.skipped[:20]:
+            self.message_user(
+                request, _("报送%(pk)s未处理：%(reason)s") % {"pk": pk, "reason": reason}, messages.WARNING
+            )
+
+    @admin.action(description=gettext_lazy("审核通过所选报送"), permissions=["change"])
+    def accept_selected(self, request: HttpRequest, queryset: Any) -> None:
+        result = services.review_returns(ids=queryset.values_list("pk", flat=True), by=request.user, accept=True)
+        self._report(request, result, _("已审核通过%(n)s份报送。"))
+
+    @admin.action(description=gettext_lazy("退回修改所选报送"), permissions=["change"])
+    def send_back_selected(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        form = SendBackForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            result = services.review_returns(
+                ids=queryset.values_list("pk", flat=True),
+                by=request.user,
+                accept=False,
+                reason=form.cleaned_data["reason"],
+            )
+            self._report(request, result, _("已退回%(n)s份报送。"))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("退回修改所选报送"),
+            "form": form,
+            "returns": queryset.select_related("jurisdiction", "member_unit")[:200],
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action": "send_back_selected",
+        }
+        return TemplateResponse(request, "admin/campaigns/activityreturn/send_back.html", context)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("date", "officer", "task", "kind", "emailed_at", "read_at")
+    list_filter = ("kind", "date")
+    search_fields = ("message", "officer__username", "task__title")
+    list_select_related = ("officer", "task")
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+SUMMARY_RECORD_FIELDS = ("status", "number", "issued_on", "issued_by", "current_figures", "files_panel")
+
+
+@admin.register(CampaignSummary)
+class CampaignSummaryAdmin(admin.ModelAdmin):
+    list_display = ("title", "campaign", "number", "status", "issued_on", "created_at")
+    list_filter = ("status", "campaign")
+    search_fields = ("title", "number", "narrative")
+    list_select_related = ("campaign", "authority")
+    autocomplete_fields = ("campaign",)
+    change_form_template = "admin/campaigns/campaignsummary/change_form.html"
+    Media = DocumentStatusMedia
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return [(None, {"fields": ("campaign", "authority", "title"), "description": _(
+                "保存后系统将根据已审核通过的活动报送生成总结草稿（基本情况、主要做法、特色亮点、存在问题、下一步打算），"
+                "请在草稿基础上修改。")})]  # fmt: skip
+        return [
+            (None, {"fields": ("campaign", "authority", "title", "narrative")}),
+            (gettext_lazy("统计、印发与文件"), {"fields": SUMMARY_RECORD_FIELDS}),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        if not obj.is_editable:
+            return ("campaign", "authority", "title", "narrative", *SUMMARY_RECORD_FIELDS)
+        return ("campaign", *SUMMARY_RECORD_FIELDS)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and obj.is_editable and super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: CampaignSummary, form: Any, change: bool) -> None:
+        if not change:
+            drafted = services.create_summary(
+                campaign=obj.campaign, authority=obj.authority, by=request.user, title=obj.title
+            )
+            obj.pk, obj.title, obj.narrative, obj.created_by = (
+                drafted.pk,
+                drafted.title,
+                drafted.narrative,
+                request.user,
+            )
+            obj._state.adding = False
+            return
+        if not obj.is_editable:
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=gettext_lazy("当前统计（已审核报送）"))
+    def current_figures(self, obj: CampaignSummary) -> str:
+        figures = selectors.summary_figures(obj.campaign, photo_limit=0)
+        totals = figures.totals
+        return format_html(
+            "{}份报送，{}场次，{}人次；发放{}；媒体报道{}条，曝光典型案例{}个（曝光台公开案例{}个）。",
+            totals["returns"], totals["sessions"], totals["participants"], figures.materials_text(),
+            totals["media_reports"], totals["exposures"], figures.exposure_cases,
+        )  # fmt: skip
+
+    @admin.display(description=gettext_lazy("生成的文件"))
+    def files_panel(self, obj: CampaignSummary) -> str:
+        documents = documents_for(obj)
+        pdfs = format_html_join(
+            "", "<li>{}：{}</li>",
+            ((_("预览稿") if d.is_preview else d.number or _("正式文件"), status_widget(d)) for d in documents),
+        )  # fmt: skip
+        if obj.xlsx_status == FileStatus.DONE:
+            xlsx = format_html(
+                '<li>{}：<a href="{}">{}</a>（{}）</li>',
+                _("统计表Excel"),
+                reverse("admin:campaigns_campaignsummary_xlsx", args=[obj.pk]),
+                _("下载Excel"),
+                obj.xlsx_generated_at.astimezone().strftime("%Y-%m-%d %H:%M") if obj.xlsx_generated_at else "",
+            )
+        elif obj.xlsx_status:
+            xlsx = format_html("<li>{}：{} {}</li>", _("统计表Excel"), obj.get_xlsx_status_display(), obj.xlsx_error)
+        else:
+            xlsx = ""
+        if not documents and not xlsx:
+            return _("尚未生成文件。")
+        return format_html("<ul class='doc-list'>{}{}</ul>", pdfs, xlsx)
+
+    def get_urls(self) -> list:
+        extra = [
+            path("<path:object_id>/xlsx/", self.admin_site.admin_view(self.xlsx_view),
+                 name="campaigns_campaignsummary_xlsx"),
+        ]  # fmt: skip
+        return extra + super().get_urls()
+
+    def xlsx_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        summary = self.get_object(request, object_id)
+        if summary is None or not self.has_view_permission(request, summary):
+            raise Http404
+        if summary.xlsx_status != FileStatus.DONE or not summary.xlsx_file.startswith(f"{services.SUMMARY_FOLDER}/"):
+            raise Http404
+        if not default_storage.exists(summary.xlsx_file):
+            raise Http404
+        name = f"{summary.number or summary.title}.xlsx".replace("/", "-")
+        response = FileResponse(
+            default_storage.open(summary.xlsx_file, "rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        summary = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "summary_is_draft": summary is not None and summary.is_editable,
+            "can_issue": request.user.has_perm("campaigns.issue_campaignsummary"),
+        }
+        if request.method == "POST" and summary is not None and not summary.is_editable:
+            if not self.has_change_permission(request, summary):
+                raise PermissionDenied
+            return self.response_change(request, summary)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request: HttpRequest, obj: CampaignSummary) -> HttpResponse:
+        here = HttpResponseRedirect(request.path)
+        try:
+            if "_redraft" in request.POST:
+                services.redraft_narrative(summary=obj)
+                self.message_user(request, _("已根据最新的已审核报送重新生成总结草稿。"))
+                return here
+            if "_preview" in request.POST:
+                services.preview_summary(summary=obj, by=request.user)
+                self.message_user(request, _("已提交生成预览PDF和统计表Excel，完成后可在下方下载。"))
+                return here
+            if "_issue" in request.POST:
+                summary = services.issue_summary(summary=obj, by=request.user)
+                self.message_user(
+                    request, _("活动总结已印发，发文字号：%(number)s。正式文件生成中。") % {"number": summary.number}
+                )
+                return here
+        except PermissionDenied:
+            self.message_user(request, _("您没有印发活动总结的权限。"), messages.ERROR)
+            return here
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return here
+        if not obj.is_editable:
+            self.message_user(request, _("已印发的活动总结不能修改。"), messages.ERROR)
+            return here
+        return super().response_change(request, obj)

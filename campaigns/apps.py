@@ -7,4 +7,8 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("宣传活动")
 
     def ready(self) -> None:
-        from . import demo, documents  # noqa: F401  (register the notice builder and the demo notices)
+        from safetyportal.selectors import register_dashboard_section
+
+        from . import demo, documents, selectors  # noqa: F401  (register the document builders and demo data)
+
+        register_dashboard_section("campaigns")(selectors.officer_dashboard)

@@ -1,16 +1,20 @@
-"""How a notice becomes a document: the builder the documents engine calls in the worker."""
+"""How notices and campaign summaries become documents: the builders the documents engine calls in the worker."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
+from safetyportal.charts import svg_bar_chart
 from safetyportal.documents.models import GeneratedDocument
 from safetyportal.documents.registry import RenderSpec, register_builder
+from safetyportal.documents.rendering import static_file_url
 
-from .models import Notice
+from .models import MATERIALS, CampaignSummary, Notice
 
 _LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
 _LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -58,6 +62,57 @@ def build_notice(document: GeneratedDocument) -> RenderSpec:
             "recipients": recipients_line(notice),
             "paragraphs": paragraphs(notice.body),
             "attachments": attachments,
+            "date_text": chinese_date(issued_on),
+            "print_date_text": chinese_date(issued_on) + "印发",
+        },
+    )
+
+
+# --- Campaign summary (活动总结) ----------------------------------------------------------------------------------
+
+
+def photo_url(name: str) -> str | None:
+    """A file:// URL of a re-encoded photo under MEDIA_ROOT/derived/ (the only media the renderer may read)."""
+    if not name.startswith("derived/"):
+        return None
+    path = (Path(settings.MEDIA_ROOT) / name).resolve()
+    return path.as_uri() if path.is_file() else None
+
+
+@register_builder("campaign_summary", "活动总结")
+def build_campaign_summary(document: GeneratedDocument) -> RenderSpec:
+    from .selectors import summary_figures
+    from .summaries import figure_headers
+
+    summary = CampaignSummary.objects.select_related("campaign", "authority").get(pk=document.source_id)
+    figures = summary_figures(summary.campaign)
+    names, series = figures.chart_data()
+    chart = svg_bar_chart("各单位开展活动场次", names, series) if names else ""
+    type_chart = (
+        svg_bar_chart("按活动类型统计开展场次", [row["label"] for row in figures.types],
+                      {"开展场次": [row["sessions"] for row in figures.types]}, height_cm=7)
+        if figures.types else ""
+    )  # fmt: skip
+    photos = []
+    for photo in figures.photos:
+        url = photo_url(photo.image)
+        if url:
+            ret = photo.activity_return
+            photos.append({"url": url, "caption": f"{ret.unit_name}：{ret.title}（{chinese_date(ret.activity_date)}）"})
+    issued_on = document.issued_on or timezone.localdate()
+    return RenderSpec(
+        "campaigns/summary_pdf.html",
+        {
+            "summary": summary,
+            "summary_stylesheet_url": static_file_url("campaigns/summary.css"),
+            "campaign": summary.campaign,
+            "paragraphs": paragraphs(summary.narrative),
+            "figures": figures,
+            "headers": figure_headers(),
+            "materials": MATERIALS,
+            "chart_svg": chart,
+            "type_chart_svg": type_chart,
+            "photos": photos,
             "date_text": chinese_date(issued_on),
             "print_date_text": chinese_date(issued_on) + "印发",
         },

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from safetyportal.models import GeneratedDocument, IssuingAuthority, Jurisdiction, MemberUnit
 from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
+from safetyportal.scoping import ScopedQuerySet
+
+MAX_PHOTOS = 9  # photos per activity return
 
 
 class CampaignKind(models.TextChoices):
@@ -51,6 +57,15 @@ class Campaign(models.Model):
     )
     status = models.CharField(
         _("状态"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT, db_index=True
+    )
+    launch_notice = models.ForeignKey(
+        "Notice",
+        verbose_name=_("部署通知"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="launched_campaigns",
+        help_text=_("部署本活动的通知（本级方案）。"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -208,3 +223,504 @@ class Notice(LegalRecordMixin, models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == NoticeStatus.DRAFT
+
+
+# --- Campaign key days and tasks ------------------------------------------------------------------------------------
+
+
+class KeyDay(models.Model):
+    """A key day of a campaign, e.g. 16 June 安全宣传咨询日."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="key_days")
+    date = models.DateField(_("日期"))
+    name = models.CharField(_("名称"), max_length=64, help_text=_("如：安全宣传咨询日"))
+
+    class Meta:
+        verbose_name = _("关键日期")
+        verbose_name_plural = _("关键日期")
+        ordering = ["date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "date", "name"], name="unique_campaign_key_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date.month}月{self.date.day}日 {self.name}"
+
+
+class Recurrence(models.TextChoices):
+    ONCE = "once", _("一次性")
+    WEEKLY = "weekly", _("每周")
+    MONTHLY = "monthly", _("每月")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("周一")
+    TUESDAY = 1, _("周二")
+    WEDNESDAY = 2, _("周三")
+    THURSDAY = 3, _("周四")
+    FRIDAY = 4, _("周五")
+    SATURDAY = 5, _("周六")
+    SUNDAY = 6, _("周日")
+
+
+class ActivityType(models.TextChoices):
+    CONSULTATION = "consultation", _("宣传咨询")
+    TRAINING = "training", _("培训")
+    DRILL = "drill", _("应急演练")
+    INTO_ENTERPRISES = "into_enterprises", _("五进·进企业")
+    INTO_VILLAGES = "into_villages", _("五进·进农村")
+    INTO_COMMUNITIES = "into_communities", _("五进·进社区")
+    INTO_SCHOOLS = "into_schools", _("五进·进学校")
+    INTO_FAMILIES = "into_families", _("五进·进家庭")
+    QUIZ = "quiz", _("知识竞赛")
+    WARNING_EDUCATION = "warning_education", _("警示教育")
+    EXPOSURE = "exposure", _("隐患曝光")
+    OTHER = "other", _("其他")
+
+
+@dataclass(frozen=True)
+class Period:
+    """One reporting period of a task: returns for it are due on ``due``."""
+
+    start: dt.date
+    due: dt.date
+    label: str
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.month}月{value.day}日"
+
+
+class CampaignTask(models.Model):
+    """A task (工作任务) of a campaign, assigned to subdistricts/towns and/or member units, due once or every
+    week/month of its period, with what a return for it must contain."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(_("任务名称"), max_length=128)
+    requirements = models.TextField(_("报送内容要求"), blank=True)
+    recurrence = models.CharField(_("报送频次"), max_length=8, choices=Recurrence.choices, default=Recurrence.ONCE)
+    due_on = models.DateField(_("截止日期"), null=True, blank=True, help_text=_("一次性任务必填"))
+    due_weekday = models.PositiveSmallIntegerField(
+        _("每周截止日"), choices=Weekday.choices, default=Weekday.FRIDAY, help_text=_("每周报送的任务适用")
+    )
+    starts_on = models.DateField(_("起始日期"), null=True, blank=True, help_text=_("留空则为活动开始日期"))
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("留空则为活动结束日期"))
+    activity_type = models.CharField(
+        _("限定活动类型"), max_length=24, choices=ActivityType.choices, blank=True, help_text=_("留空则不限")
+    )
+    min_photos = models.PositiveSmallIntegerField(_("至少照片（张）"), default=0)
+    min_exposures = models.PositiveSmallIntegerField(_("至少曝光典型案例（个）"), default=0)
+    min_media_reports = models.PositiveSmallIntegerField(_("至少媒体报道（条）"), default=0)
+    jurisdictions = models.ManyToManyField(
+        Jurisdiction, verbose_name=_("承办街道（镇）"), blank=True, related_name="campaign_tasks"
+    )
+    member_units = models.ManyToManyField(
+        MemberUnit, verbose_name=_("承办成员单位"), blank=True, related_name="campaign_tasks"
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作任务")
+        verbose_name_plural = _("工作任务")
+        ordering = ["campaign", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(recurrence="once") | models.Q(due_on__isnull=False), name="once_task_has_due_date"
+            ),
+            models.CheckConstraint(condition=models.Q(min_photos__lte=MAX_PHOTOS), name="task_min_photos_capped"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.recurrence == Recurrence.ONCE and not self.due_on:
+            errors["due_on"] = _("一次性任务必须填写截止日期。")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("结束日期不能早于起始日期。")
+        if self.min_photos > MAX_PHOTOS:
+            errors["min_photos"] = _("每份报送最多%(max)s张照片。") % {"max": MAX_PHOTOS}
+        if errors:
+            raise ValidationError(errors)
+
+    def date_range(self) -> tuple[dt.date, dt.date]:
+        return self.starts_on or self.campaign.starts_on, self.ends_on or self.campaign.ends_on
+
+    def periods(self) -> list[Period]:
+        """Every reporting period of the task, in order (computed, not stored)."""
+        start, end = self.date_range()
+        if self.recurrence == Recurrence.ONCE:
+            due = self.due_on or end
+            return [Period(min(start, due), due, _("%(day)s前报送") % {"day": _day(due)})]
+        periods: list[Period] = []
+        if self.recurrence == Recurrence.WEEKLY:
+            due = start + dt.timedelta(days=(self.due_weekday - start.weekday()) % 7)
+            period_start = start
+            while due <= end:
+                label = _("第%(n)s期（%(start)s—%(due)s）") % {
+                    "n": len(periods) + 1,
+                    "start": _day(period_start),
+                    "due": _day(due),
+                }
+                periods.append(Period(period_start, due, label))
+                period_start, due = due + dt.timedelta(days=1), due + dt.timedelta(days=7)
+            return periods
+        month = dt.date(start.year, start.month, 1)
+        while month <= end:
+            following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            due = min(following - dt.timedelta(days=1), end)
+            label = _("%(year)s年%(month)s月") % {"year": month.year, "month": month.month}
+            periods.append(Period(max(month, start), due, label))
+            month = following
+        return periods
+
+    def requirement_texts(self) -> list[str]:
+        """What a return for this task must contain, in Chinese."""
+        texts = []
+        if self.activity_type:
+            texts.append(_("活动类型为“%(type)s”") % {"type": self.get_activity_type_display()})
+        if self.min_photos:
+            texts.append(_("至少%(n)s张照片") % {"n": self.min_photos})
+        if self.min_exposures:
+            texts.append(_("至少曝光%(n)s个典型案例") % {"n": self.min_exposures})
+        if self.min_media_reports:
+            texts.append(_("至少%(n)s条媒体报道") % {"n": self.min_media_reports})
+        return texts
+
+    def period_for(self, due: dt.date) -> Period | None:
+        return next((period for period in self.periods() if period.due == due), None)
+
+
+# --- Activity returns ---------------------------------------------------------------------------------------------
+
+# (field, label, unit) of the materials handed out, in the order of the form, the tables and the summary.
+MATERIALS: tuple[tuple[str, str, str], ...] = (
+    ("leaflets", "宣传单", "份"),
+    ("booklets", "手册", "册"),
+    ("wall_charts", "挂图", "张"),
+    ("boards", "展板", "块"),
+    ("banners", "横幅", "条"),
+    ("giveaways", "宣传品", "件"),
+)
+MATERIAL_FIELDS = tuple(name for name, _label, _unit in MATERIALS)
+# What the summary adds up over accepted returns.
+FIGURE_FIELDS = ("sessions", "participants", *MATERIAL_FIELDS, "media_reports", "exposures")
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("退回修改")
+    RESUBMITTED = "resubmitted", _("已重新报送")
+    ACCEPTED = "accepted", _("已审核通过")
+
+
+# The workflow: the only moves a return can make.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ReturnStatus.DRAFT: frozenset({ReturnStatus.SUBMITTED}),
+    ReturnStatus.SUBMITTED: frozenset({ReturnStatus.RETURNED, ReturnStatus.ACCEPTED}),
+    ReturnStatus.RETURNED: frozenset({ReturnStatus.RESUBMITTED}),
+    ReturnStatus.RESUBMITTED: frozenset({ReturnStatus.RETURNED, ReturnStatus.ACCEPTED}),
+    ReturnStatus.ACCEPTED: frozenset(),
+}
+EDITABLE_STATUSES = frozenset({ReturnStatus.DRAFT, ReturnStatus.RETURNED})
+AWAITING_REVIEW = frozenset({ReturnStatus.SUBMITTED, ReturnStatus.RESUBMITTED})
+
+
+def _count(label: str, maximum: int = 10_000_000) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, default=0, validators=[MaxValueValidator(maximum)])
+
+
+class ActivityReturn(models.Model):
+    """An activity return (活动报送) of a subdistrict or town for one period of a task.
+
+    Officers write the content; the unit, status, lateness and reviewer are set by the services only."""
+
+    task = models.ForeignKey(CampaignTask, verbose_name=_("工作任务"), on_delete=models.PROTECT, related_name="returns")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="activity_returns"
+    )
+    member_unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("成员单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activity_returns",
+        help_text=_("成员单位的报送由安委办录入，报送单位为其所属区划。"),
+    )
+    period_due = models.DateField(_("报送周期截止日期"))
+    activity_type = models.CharField(_("活动类型"), max_length=24, choices=ActivityType.choices)
+    title = models.CharField(_("活动名称"), max_length=128)
+    activity_date = models.DateField(_("活动日期"))
+    place = models.CharField(_("活动地点"), max_length=128)
+    sessions = models.PositiveIntegerField(_("开展场次（场）"), default=1, validators=[MaxValueValidator(10_000)])
+    participants = _count(_("参与人数（人次）"), 10_000_000)
+    leaflets = _count(_("宣传单（份）"))
+    booklets = _count(_("手册（册）"))
+    wall_charts = _count(_("挂图（张）"))
+    boards = _count(_("展板（块）"))
+    banners = _count(_("横幅（条）"))
+    giveaways = _count(_("宣传品（件）"))
+    media_reports = _count(_("媒体报道（条）"), 10_000)
+    media_links = models.TextField(_("媒体报道链接"), blank=True, help_text=_("每行一个链接或媒体名称"))
+    exposures = _count(_("曝光典型案例（个）"), 10_000)
+    description = models.TextField(_("主要做法和成效"))
+
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT, db_index=True
+    )
+    is_late = models.BooleanField(_("逾期报送"), default=False)
+    late_days = models.PositiveIntegerField(_("逾期天数"), default=0)
+    first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("最近报送时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "jurisdiction"
+
+    class Meta:
+        verbose_name = _("活动报送")
+        verbose_name_plural = _("活动报送")
+        ordering = ["-activity_date", "-pk"]
+        indexes = [
+            models.Index(fields=["task", "period_due", "jurisdiction"], name="return_slot"),
+            models.Index(fields=["jurisdiction", "status"], name="return_unit_status"),
+            models.Index(fields=["status", "task"], name="return_status_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name}：{self.title}" if self.jurisdiction_id else self.title
+
+    def clean(self) -> None:
+        """A return answers one period of its task, for a unit the task is assigned to."""
+        if not (self.task_id and self.jurisdiction_id):
+            return
+        errors: dict[str, Any] = {}
+        if self.period_due and self.task.period_for(self.period_due) is None:
+            errors["period_due"] = _("报送周期截止日期不属于该任务的报送周期。")
+        if self.member_unit_id:
+            if self.member_unit.jurisdiction_id != self.jurisdiction_id:
+                errors["member_unit"] = _("成员单位的报送单位应为其所属区划。")
+            elif not self.task.member_units.filter(pk=self.member_unit_id).exists():
+                errors["member_unit"] = _("该任务未分配给此成员单位。")
+        elif not self.task.jurisdictions.filter(pk=self.jurisdiction_id).exists():
+            errors["jurisdiction"] = _("该任务未分配给此报送单位。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def materials_total(self) -> int:
+        return sum(getattr(self, name) for name in MATERIAL_FIELDS)
+
+    @property
+    def unit_name(self) -> str:
+        return self.member_unit.name if self.member_unit_id else self.jurisdiction.name
+
+
+class ReturnEventKind(models.TextChoices):
+    CREATED = "created", _("创建")
+    SUBMITTED = "submitted", _("报送")
+    RESUBMITTED = "resubmitted", _("重新报送")
+    RETURNED = "returned", _("退回修改")
+    ACCEPTED = "accepted", _("审核通过")
+    IMPORTED = "imported", _("导入")
+
+
+class ReturnEvent(models.Model):
+    """The history of a return: who moved it, when, and why."""
+
+    activity_return = models.ForeignKey(
+        ActivityReturn, verbose_name=_("活动报送"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("操作"), max_length=16, choices=ReturnEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reason = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("报送记录")
+        verbose_name_plural = _("报送记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReturnPhoto(models.Model):
+    """A photo of a return: only the re-encoded image and its thumbnail (safetyportal.images), under random names."""
+
+    activity_return = models.ForeignKey(
+        ActivityReturn, verbose_name=_("活动报送"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.CharField(_("图片"), max_length=200)
+    thumbnail = models.CharField(_("缩略图"), max_length=200)
+    width = models.PositiveIntegerField(_("宽度"))
+    height = models.PositiveIntegerField(_("高度"))
+    selected_for_summary = models.BooleanField(_("选入活动总结"), default=False)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "activity_return__jurisdiction"
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return _("照片%(pk)s") % {"pk": self.pk}
+
+
+# --- Reminders -----------------------------------------------------------------------------------------------------
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("即将到期")
+    OVERDUE = "overdue", _("已逾期")
+
+
+class Reminder(models.Model):
+    """A reminder to an officer about a task, at most one per officer, task and day (the constraint makes a re-run
+    of the morning job send nothing twice)."""
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提醒对象"), on_delete=models.CASCADE, related_name="task_reminders"
+    )
+    task = models.ForeignKey(
+        CampaignTask, verbose_name=_("工作任务"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    date = models.DateField(_("提醒日期"))
+    kind = models.CharField(_("类型"), max_length=16, choices=ReminderKind.choices)
+    message = models.CharField(_("内容"), max_length=500)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("任务提醒")
+        verbose_name_plural = _("任务提醒")
+        ordering = ["-date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "task", "date"], name="one_reminder_per_officer_task_day")
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- Campaign summary --------------------------------------------------------------------------------------------
+
+
+class SummaryStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ISSUED = "issued", _("已印发")
+
+
+class FileStatus(models.TextChoices):
+    NONE = "", _("未生成")
+    QUEUED = "queued", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class CampaignSummary(models.Model):
+    """The campaign summary (活动总结): a narrative skeleton drafted from the accepted returns, edited by staff and
+    issued as a numbered document. The worker renders the PDF (documents engine) and the xlsx statistics."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="summaries")
+    authority = models.ForeignKey(IssuingAuthority, verbose_name=_("发文机关"), on_delete=models.PROTECT)
+    title = models.CharField(_("标题"), max_length=200, blank=True, help_text=_("留空则按活动名称生成"))
+    narrative = models.TextField(
+        _("正文"),
+        blank=True,
+        help_text=_("每段一行。以“一、”开头的行为一级标题。统计表、图表和照片由系统附在正文之后。"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT, db_index=True
+    )
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True, editable=False)
+    serial = models.PositiveIntegerField(_("序号"), null=True, blank=True, editable=False)
+    number = models.CharField(_("发文字号"), max_length=64, blank=True, editable=False)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("印发人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    document = models.ForeignKey(
+        GeneratedDocument,
+        verbose_name=_("正式文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    xlsx_file = models.CharField(_("Excel文件"), max_length=200, blank=True, editable=False)
+    xlsx_status = models.CharField(
+        _("Excel状态"), max_length=8, choices=FileStatus.choices, blank=True, default="", editable=False
+    )
+    xlsx_error = models.TextField(_("Excel错误"), blank=True, editable=False)
+    xlsx_generated_at = models.DateTimeField(_("Excel生成时间"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("活动总结")
+        verbose_name_plural = _("活动总结")
+        ordering = ["-created_at"]
+        permissions = [("issue_campaignsummary", _("可以印发活动总结"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "year", "serial"],
+                condition=models.Q(serial__isnull=False),
+                name="unique_summary_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == SummaryStatus.DRAFT

@@ -1,20 +1,61 @@
-"""Writes of the campaigns app: notices (通知) for now."""
+"""Writes of the campaigns app: notices (通知), activity returns and their workflow, reminders, summaries.
+
+Views, admin actions, imports and tasks call these functions; nothing else changes a return's unit, status,
+lateness or reviewer."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safetyportal.documents.models import GeneratedDocument
+from safetyportal.documents.models import GeneratedDocument, IssuingAuthority
 from safetyportal.documents.numbering import allocate_number
 from safetyportal.documents.services import request_document
+from safetyportal.images import ProcessedImage, StoredImage, store_image
+from safetyportal.models import Jurisdiction, MemberUnit, OfficerProfile
+from safetyportal.scoping import is_office_staff, is_officer, officer_jurisdiction
 
-from .models import Notice, NoticeStatus
+from .models import (
+    MATERIAL_FIELDS,
+    MAX_PHOTOS,
+    TRANSITIONS,
+    ActivityReturn,
+    Campaign,
+    CampaignStatus,
+    CampaignSummary,
+    CampaignTask,
+    FileStatus,
+    Notice,
+    NoticeStatus,
+    Period,
+    Recurrence,
+    Reminder,
+    ReminderKind,
+    ReturnEvent,
+    ReturnEventKind,
+    ReturnPhoto,
+    ReturnStatus,
+    SummaryStatus,
+)
+from .selectors import completeness_board, summary_figures
+
+logger = logging.getLogger(__name__)
 
 NOTICE_KIND = "notice"
 
@@ -86,3 +127,548 @@ def draft_correction(*, notice: Notice, by: Any) -> Notice:
         correction.recipient_jurisdictions.set(notice.recipient_jurisdictions.all())
         correction.recipient_units.set(notice.recipient_units.all())
     return correction
+
+
+# --- Activity returns ------------------------------------------------------------------------------------------------
+
+# What an officer may write on a return (the form's fields). Unit, task, status, lateness and reviewer never come
+# from a form.
+RETURN_CONTENT_FIELDS = (
+    "activity_type",
+    "title",
+    "activity_date",
+    "place",
+    "sessions",
+    "participants",
+    *MATERIAL_FIELDS,
+    "media_reports",
+    "media_links",
+    "exposures",
+    "description",
+)
+PHOTO_FOLDER = "returns"
+
+
+def _ensure_officer_scope(by: Any, activity_return: ActivityReturn) -> None:
+    """Officers act only on their own unit's returns (staff everywhere)."""
+    if not ActivityReturn.objects.for_user(by).filter(pk=activity_return.pk).exists():
+        raise PermissionDenied
+
+
+def _store_photos(photos: Iterable[ProcessedImage]) -> list[StoredImage]:
+    return [store_image(photo, PHOTO_FOLDER) for photo in photos]
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    for name in names:
+        if name:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.warning("could not delete %s", name, exc_info=True)
+
+
+def _save_with_photos(
+    activity_return: ActivityReturn, photos: list[ProcessedImage], event: ReturnEventKind | None, by: Any
+) -> ActivityReturn:
+    """Validate and save the return and its new photos in one transaction; if anything fails, the stored photo
+    files are removed again, so a refused return leaves nothing behind."""
+    stored = _store_photos(photos)
+    try:
+        with transaction.atomic():
+            activity_return.full_clean()
+            activity_return.save()
+            existing = activity_return.photos.count()
+            if existing + len(stored) > MAX_PHOTOS:
+                raise ValidationError(
+                    _("每份报送最多%(max)s张照片（已有%(existing)s张）。") % {"max": MAX_PHOTOS, "existing": existing}
+                )
+            ReturnPhoto.objects.bulk_create(
+                ReturnPhoto(
+                    activity_return=activity_return,
+                    image=image.name,
+                    thumbnail=image.thumbnail_name,
+                    width=image.width,
+                    height=image.height,
+                )
+                for image in stored
+            )
+            if event:
+                ReturnEvent.objects.create(activity_return=activity_return, kind=event, actor=_user_or_none(by))
+    except BaseException:
+        _delete_files(name for image in stored for name in (image.name, image.thumbnail_name))
+        raise
+    return activity_return
+
+
+def _user_or_none(by: Any) -> Any:
+    return by if getattr(by, "pk", None) else None
+
+
+def _check_period(task: CampaignTask, period_due: dt.date) -> None:
+    if task.period_for(period_due) is None:
+        raise ValidationError({"period_due": _("所选报送周期不属于该任务。")})
+
+
+def create_return(
+    *,
+    task: CampaignTask,
+    jurisdiction: Jurisdiction,
+    period_due: dt.date,
+    fields: dict[str, Any],
+    photos: list[ProcessedImage] | None = None,
+    by: Any,
+    member_unit: MemberUnit | None = None,
+) -> ActivityReturn:
+    """A new draft return of a unit for one period of a task. Officers create returns only for their own unit and
+    for tasks assigned to it."""
+    if is_officer(by):
+        own = officer_jurisdiction(by)
+        if own is None or jurisdiction.pk != own.pk or member_unit is not None:
+            raise PermissionDenied
+        if not task.jurisdictions.filter(pk=jurisdiction.pk).exists():
+            raise PermissionDenied
+    elif not is_office_staff(by):
+        raise PermissionDenied
+    _check_period(task, period_due)
+    activity_return = ActivityReturn(
+        task=task,
+        jurisdiction=jurisdiction,
+        member_unit=member_unit,
+        period_due=period_due,
+        created_by=_user_or_none(by),
+    )
+    for name in RETURN_CONTENT_FIELDS:
+        if name in fields:
+            setattr(activity_return, name, fields[name])
+    return _save_with_photos(activity_return, list(photos or []), ReturnEventKind.CREATED, by)
+
+
+def update_return(
+    *,
+    activity_return: ActivityReturn,
+    fields: dict[str, Any],
+    photos: list[ProcessedImage] | None = None,
+    period_due: dt.date | None = None,
+    by: Any,
+) -> ActivityReturn:
+    """Change the content of a draft or a returned return (and add photos)."""
+    _ensure_officer_scope(by, activity_return)
+    with transaction.atomic():
+        current = ActivityReturn.objects.select_for_update().get(pk=activity_return.pk)
+        if not current.is_editable:
+            raise ValidationError(_("只有草稿或被退回的报送可以修改。"))
+        if period_due is not None and period_due != current.period_due:
+            if current.first_submitted_at is not None:
+                raise ValidationError({"period_due": _("已报送过的报送不能更改报送周期。")})
+            _check_period(current.task, period_due)
+            current.period_due = period_due
+        for name in RETURN_CONTENT_FIELDS:
+            if name in fields:
+                setattr(current, name, fields[name])
+        return _save_with_photos(current, list(photos or []), None, by)
+
+
+def delete_return(*, activity_return: ActivityReturn, by: Any) -> None:
+    """Delete a draft that was never submitted, with its photo files."""
+    _ensure_officer_scope(by, activity_return)
+    with transaction.atomic():
+        current = ActivityReturn.objects.select_for_update().get(pk=activity_return.pk)
+        if current.status != ReturnStatus.DRAFT or current.first_submitted_at is not None:
+            raise ValidationError(_("只有从未报送过的草稿可以删除。"))
+        names = [name for photo in current.photos.all() for name in (photo.image, photo.thumbnail)]
+        current.delete()
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def delete_photo(*, photo: ReturnPhoto, by: Any) -> None:
+    activity_return = photo.activity_return
+    _ensure_officer_scope(by, activity_return)
+    with transaction.atomic():
+        current = ActivityReturn.objects.select_for_update().get(pk=activity_return.pk)
+        if not current.is_editable:
+            raise ValidationError(_("只有草稿或被退回的报送可以删除照片。"))
+        names = [photo.image, photo.thumbnail]
+        ReturnPhoto.objects.filter(pk=photo.pk, activity_return=current).delete()
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def missing_requirements(activity_return: ActivityReturn) -> list[str]:
+    """What the task asks of a return that this one lacks, in Chinese."""
+    task = activity_return.task
+    problems = []
+    if task.activity_type and activity_return.activity_type != task.activity_type:
+        problems.append(_("该任务要求活动类型为“%(type)s”。") % {"type": task.get_activity_type_display()})
+    photos = activity_return.photos.count()
+    if photos < task.min_photos:
+        problems.append(_("该任务要求至少上传%(min)s张照片，目前%(n)s张。") % {"min": task.min_photos, "n": photos})
+    if activity_return.exposures < task.min_exposures:
+        problems.append(_("该任务要求至少曝光%(min)s个典型案例。") % {"min": task.min_exposures})
+    if activity_return.media_reports < task.min_media_reports:
+        problems.append(_("该任务要求至少%(min)s条媒体报道。") % {"min": task.min_media_reports})
+    return problems
+
+
+def _move(activity_return: ActivityReturn, target: str) -> ActivityReturn:
+    """Lock the row and check the workflow allows the move; returns the locked, current row."""
+    current = ActivityReturn.objects.select_for_update().select_related("task").get(pk=activity_return.pk)
+    if target not in TRANSITIONS[current.status]:
+        raise ValidationError(
+            _("报送当前状态为“%(status)s”，不能执行该操作。") % {"status": current.get_status_display()},
+            code="invalid_transition",
+        )
+    return current
+
+
+def submit_return(*, activity_return: ActivityReturn, by: Any, now: dt.datetime | None = None) -> ActivityReturn:
+    """Submit a draft, or resubmit a returned return. The first submission after the period's due date marks the
+    return late, with the number of days."""
+    _ensure_officer_scope(by, activity_return)
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = ActivityReturn.objects.select_for_update().select_related("task").get(pk=activity_return.pk)
+        target = ReturnStatus.RESUBMITTED if current.status == ReturnStatus.RETURNED else ReturnStatus.SUBMITTED
+        current = _move(current, target)
+        current.full_clean()
+        problems = missing_requirements(current)
+        if problems:
+            raise ValidationError(problems, code="requirements")
+        if current.first_submitted_at is None:
+            current.first_submitted_at = now
+            late_days = (timezone.localdate(now) - current.period_due).days
+            current.is_late = late_days > 0
+            current.late_days = max(late_days, 0)
+        current.submitted_at = now
+        current.status = target
+        current.save(
+            update_fields=["status", "first_submitted_at", "submitted_at", "is_late", "late_days", "updated_at"]
+        )
+        kind = ReturnEventKind.RESUBMITTED if target == ReturnStatus.RESUBMITTED else ReturnEventKind.SUBMITTED
+        ReturnEvent.objects.create(activity_return=current, kind=kind, actor=_user_or_none(by))
+    return current
+
+
+def _ensure_reviewer(by: Any) -> None:
+    if not (is_office_staff(by) and by.has_perm("campaigns.change_activityreturn")):
+        raise PermissionDenied
+
+
+def accept_return(*, activity_return: ActivityReturn, by: Any) -> ActivityReturn:
+    _ensure_reviewer(by)
+    with transaction.atomic():
+        current = _move(activity_return, ReturnStatus.ACCEPTED)
+        current.status = ReturnStatus.ACCEPTED
+        current.reviewed_at = timezone.now()
+        current.reviewed_by = by
+        current.return_reason = ""
+        current.save(update_fields=["status", "reviewed_at", "reviewed_by", "return_reason", "updated_at"])
+        ReturnEvent.objects.create(activity_return=current, kind=ReturnEventKind.ACCEPTED, actor=by)
+    return current
+
+
+def send_back_return(*, activity_return: ActivityReturn, by: Any, reason: str) -> ActivityReturn:
+    """Return a submitted return to its unit for changes, with the reason they will see."""
+    _ensure_reviewer(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写退回原因。"), code="reason")
+    with transaction.atomic():
+        current = _move(activity_return, ReturnStatus.RETURNED)
+        current.status = ReturnStatus.RETURNED
+        current.reviewed_at = timezone.now()
+        current.reviewed_by = by
+        current.return_reason = reason[:2000]
+        current.save(update_fields=["status", "reviewed_at", "reviewed_by", "return_reason", "updated_at"])
+        ReturnEvent.objects.create(
+            activity_return=current, kind=ReturnEventKind.RETURNED, actor=by, reason=current.return_reason
+        )
+    return current
+
+
+@dataclass
+class BulkResult:
+    done: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def review_returns(*, ids: Iterable[int], by: Any, accept: bool, reason: str = "") -> BulkResult:
+    """Accept (or send back) several returns; each is moved on its own, those that cannot move are skipped with
+    the reason."""
+    _ensure_reviewer(by)
+    if not accept and not (reason or "").strip():
+        raise ValidationError(_("请填写退回原因。"), code="reason")
+    result = BulkResult()
+    for pk in sorted(set(ids)):
+        activity_return = ActivityReturn(pk=pk)
+        try:
+            if accept:
+                accept_return(activity_return=activity_return, by=by)
+            else:
+                send_back_return(activity_return=activity_return, by=by, reason=reason)
+        except (ValidationError, ActivityReturn.DoesNotExist) as error:
+            message = " ".join(getattr(error, "messages", [str(error)]))
+            result.skipped.append((pk, message))
+        else:
+            result.done.append(pk)
+    return result
+
+
+# --- Reminders -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderRun:
+    created: int = 0
+    emailed: int = 0
+    failed_emails: int = 0
+
+
+def _reminder_message(task: CampaignTask, overdue: list[Period], soon: list[Period], today: dt.date) -> tuple[str, str]:
+    recurring = task.recurrence != Recurrence.ONCE
+    if overdue:
+        periods = "（" + "、".join(str(period.label) for period in overdue[:3]) + "）" if recurring else ""
+        text = _("【已逾期】%(campaign)s“%(task)s”%(periods)s尚未报送，已逾期%(days)s天，请尽快报送。") % {
+            "campaign": task.campaign.name,
+            "task": task.title,
+            "periods": periods,
+            "days": (today - overdue[0].due).days,
+        }
+        return ReminderKind.OVERDUE, text[:500]
+    period = soon[0]
+    days = (period.due - today).days
+    when = _("今天") if days == 0 else _("%(n)s天后") % {"n": days}
+    text = _("【即将到期】%(campaign)s“%(task)s”%(period)s将于%(when)s（%(month)s月%(day)s日）截止，请按时报送。") % {
+        "campaign": task.campaign.name,
+        "task": task.title,
+        "period": f"（{period.label}）" if recurring else "",
+        "when": when,
+        "month": period.due.month,
+        "day": period.due.day,
+    }
+    return ReminderKind.DUE_SOON, text[:500]
+
+
+def create_reminders(*, today: dt.date | None = None) -> list[Reminder]:
+    """Record today's reminders: for every officer of a unit with a task due within three days or overdue and not
+    yet reported. At most one per officer, task and day (a unique constraint): a re-run creates nothing."""
+    from .selectors import DUE_SOON_DAYS
+
+    today = today or timezone.localdate()
+    tasks = list(
+        CampaignTask.objects.filter(campaign__status=CampaignStatus.RUNNING)
+        .select_related("campaign")
+        .prefetch_related("jurisdictions")
+    )
+    if not tasks:
+        return []
+    filed = {
+        (row["task_id"], row["period_due"], row["jurisdiction_id"])
+        for row in ActivityReturn.objects.filter(
+            task__in=tasks, member_unit__isnull=True, first_submitted_at__isnull=False
+        )
+        .values("task_id", "period_due", "jurisdiction_id")
+        .distinct()
+    }
+    officers: dict[int, list[Any]] = {}
+    for profile in OfficerProfile.objects.filter(user__is_active=True, user__is_staff=False).select_related("user"):
+        officers.setdefault(profile.jurisdiction_id, []).append(profile.user)
+    wanted: list[Reminder] = []
+    for task in tasks:
+        periods = [p for p in task.periods() if p.due <= today + dt.timedelta(days=DUE_SOON_DAYS)]
+        if not periods:
+            continue
+        for jurisdiction in task.jurisdictions.all():
+            unfiled = [p for p in periods if (task.pk, p.due, jurisdiction.pk) not in filed]
+            overdue = [p for p in unfiled if p.due < today]
+            soon = [p for p in unfiled if p.due >= today]
+            if not (overdue or soon):
+                continue
+            kind, message = _reminder_message(task, overdue, soon, today)
+            for user in officers.get(jurisdiction.pk, []):
+                wanted.append(Reminder(officer=user, task=task, date=today, kind=kind, message=message))
+    if not wanted:
+        return []
+    existing = set(Reminder.objects.filter(date=today, task__in=tasks).values_list("officer_id", "task_id"))
+    new = [r for r in wanted if (r.officer_id, r.task_id) not in existing]
+    # ignore_conflicts: a concurrent run may have inserted the same rows; the constraint keeps one of each.
+    Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    return new
+
+
+def email_reminders(*, today: dt.date | None = None) -> tuple[int, int]:
+    """E-mail today's reminders not e-mailed yet, one message per officer. Each reminder is claimed with a
+    conditional UPDATE before sending, so two runs never send the same one; a failed send releases the claim."""
+    today = today or timezone.localdate()
+    pending = list(
+        Reminder.objects.filter(date=today, emailed_at__isnull=True)
+        .exclude(officer__email="")
+        .select_related("officer")
+        .order_by("officer_id", "pk")
+    )
+    by_officer: dict[int, list[Reminder]] = {}
+    for reminder in pending:
+        by_officer.setdefault(reminder.officer_id, []).append(reminder)
+    sent = failed = 0
+    for reminders in by_officer.values():
+        now = timezone.now()
+        claimed = [
+            r for r in reminders if Reminder.objects.filter(pk=r.pk, emailed_at__isnull=True).update(emailed_at=now)
+        ]
+        if not claimed:
+            continue
+        officer = claimed[0].officer
+        body = render_to_string(
+            "campaigns/email/reminders.txt",
+            {"officer": officer, "reminders": claimed, "portal_url": settings.SITE_URL + reverse("portal:home")},
+        )
+        subject = _("【%(office)s】活动报送提醒（%(n)s项）") % {"office": settings.OFFICE_NAME, "n": len(claimed)}
+        try:
+            send_mail(subject, body, None, [officer.email])
+        except Exception:  # SMTP down: release the claim so the next run tries again
+            logger.warning("reminder e-mail to user %s failed", officer.pk, exc_info=True)
+            Reminder.objects.filter(pk__in=[r.pk for r in claimed]).update(emailed_at=None)
+            failed += len(claimed)
+        else:
+            sent += len(claimed)
+    return sent, failed
+
+
+def send_reminders(*, today: dt.date | None = None) -> ReminderRun:
+    """The morning job: record the day's reminders (shown in the portal) and e-mail them."""
+    today = today or timezone.localdate()
+    created = create_reminders(today=today)
+    sent, failed = email_reminders(today=today)
+    return ReminderRun(created=len(created), emailed=sent, failed_emails=failed)
+
+
+def mark_reminders_read(*, officer: Any) -> int:
+    return Reminder.objects.filter(officer=officer, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Campaign summary ------------------------------------------------------------------------------------------------
+
+SUMMARY_KIND = "campaign_summary"
+SUMMARY_FOLDER = "summaries"
+
+
+def default_summary_title(campaign: Campaign) -> str:
+    name = campaign.name if "“" in campaign.name else f"“{campaign.name}”"
+    return _("%(year)s年%(name)s活动总结") % {"year": campaign.year, "name": name}
+
+
+def create_summary(*, campaign: Campaign, authority: IssuingAuthority, by: Any, title: str = "") -> CampaignSummary:
+    """A draft summary whose narrative skeleton is written from the accepted returns."""
+    from .summaries import draft_narrative
+
+    figures = summary_figures(campaign)
+    with transaction.atomic():
+        return CampaignSummary.objects.create(
+            campaign=campaign,
+            authority=authority,
+            title=title or default_summary_title(campaign),
+            narrative=draft_narrative(figures),
+            created_by=_user_or_none(by),
+        )
+
+
+def redraft_narrative(*, summary: CampaignSummary) -> CampaignSummary:
+    """Write the skeleton again from the current figures (drafts only)."""
+    from .summaries import draft_narrative
+
+    with transaction.atomic():
+        current = CampaignSummary.objects.select_for_update().select_related("campaign").get(pk=summary.pk)
+        if not current.is_editable:
+            raise ValidationError(_("已印发的活动总结不能修改。"))
+        current.narrative = draft_narrative(summary_figures(current.campaign))
+        current.save(update_fields=["narrative", "updated_at"])
+    return current
+
+
+def _queue_xlsx(summary: CampaignSummary) -> None:
+    from .tasks import build_summary_xlsx
+
+    CampaignSummary.objects.filter(pk=summary.pk).update(xlsx_status=FileStatus.QUEUED, xlsx_error="")
+
+    def publish() -> None:
+        try:
+            build_summary_xlsx.apply_async(args=[summary.pk], retry=False)
+        except Exception:  # broker down: the row says queued; "生成" can be pressed again
+            logger.warning("summary %s: broker unavailable for the xlsx", summary.pk, exc_info=True)
+
+    transaction.on_commit(publish)
+
+
+def preview_summary(*, summary: CampaignSummary, by: Any) -> GeneratedDocument:
+    """A watermarked, unnumbered PDF and the xlsx statistics, both produced by the worker."""
+    with transaction.atomic():
+        document = request_document(
+            kind=SUMMARY_KIND,
+            title=summary.title,
+            source=summary,
+            requested_by=by,
+            is_preview=True,
+            authority=summary.authority,
+        )
+        _queue_xlsx(summary)
+    return document
+
+
+def issue_summary(*, summary: CampaignSummary, by: Any, issued_on: dt.date | None = None) -> CampaignSummary:
+    """Allocate the document number in this transaction, lock the summary and have the worker render the official
+    PDF and the xlsx."""
+    if not by.has_perm("campaigns.issue_campaignsummary"):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
+        if current.status != SummaryStatus.DRAFT:
+            raise ValidationError(_("该活动总结已印发，不能重复印发。"))
+        if not current.narrative.strip():
+            raise ValidationError(_("请先填写总结正文。"))
+        current.full_clean()
+        issued_on = issued_on or timezone.localdate()
+        serial, number = allocate_number(authority=current.authority, year=issued_on.year)
+        current.year, current.serial, current.number = issued_on.year, serial, number
+        current.issued_on = issued_on
+        current.issued_by = by
+        current.status = SummaryStatus.ISSUED
+        current.document = request_document(
+            kind=SUMMARY_KIND,
+            title=current.title,
+            source=current,
+            requested_by=by,
+            authority=current.authority,
+            number=number,
+            issued_on=issued_on,
+        )
+        current.save()
+        _queue_xlsx(current)
+    return current
+
+
+def build_summary_xlsx(*, summary_id: int) -> CampaignSummary | None:
+    """Worker: write the summary's statistics workbook under a random name and record it on the summary."""
+    from .summaries import summary_workbook
+
+    summary = CampaignSummary.objects.select_related("campaign").filter(pk=summary_id).first()
+    if summary is None:
+        return None
+    try:
+        data = summary_workbook(summary_figures(summary.campaign, photo_limit=0), completeness_board(summary.campaign))
+    except Exception as error:
+        logger.exception("summary %s: xlsx failed", summary_id)
+        CampaignSummary.objects.filter(pk=summary_id).update(
+            xlsx_status=FileStatus.FAILED, xlsx_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        return CampaignSummary.objects.get(pk=summary_id)
+    name = default_storage.save(f"{SUMMARY_FOLDER}/{uuid.uuid4().hex}.xlsx", ContentFile(data))
+    with transaction.atomic():
+        current = CampaignSummary.objects.select_for_update().get(pk=summary_id)
+        old = current.xlsx_file
+        current.xlsx_file = name
+        current.xlsx_status = FileStatus.DONE
+        current.xlsx_error = ""
+        current.xlsx_generated_at = timezone.now()
+        current.save(update_fields=["xlsx_file", "xlsx_status", "xlsx_error", "xlsx_generated_at", "updated_at"])
+        if old and old != name:
+            transaction.on_commit(lambda: _delete_files([old]))
+    return current

@@ -43,8 +43,9 @@ def bar_chart(
     category_axis = {"type": "category", "data": [str(c) for c in categories], "axisLabel": {"interval": 0}}
     value_axis = {"type": "value"}
     option["xAxis"], option["yAxis"] = (value_axis, category_axis) if horizontal else (category_axis, value_axis)
-    option["legend"] = {"top": 28, "data": list(series)}
-    option["grid"] = {"top": 64, "left": 48, "right": 24, "bottom": 48, "containLabel": True}
+    # Legend under the plot, so it never collides with the title or its "no data" subtitle.
+    option["legend"] = {"bottom": 0, "data": list(series)}
+    option["grid"] = {"top": 56, "left": 48, "right": 24, "bottom": 40, "containLabel": True}
     option["series"] = [{"name": name, "type": "bar", "data": list(values)} for name, values in series.items()]
     return option
 

@@ -23,7 +23,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_UPLOAD_BYTES = getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
@@ -34,7 +34,9 @@ JPEG_QUALITY = 85
 
 # Pillow's own guard, at our cap: anything larger raises DecompressionBombError instead of only warning.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-Image.LOAD_TRUNCATED_IMAGES = False
+# Truncated files must fail. WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True process-wide when imported, so
+# process_image() sets it back before every decode as well.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def process_image(upload: IO[bytes] | Any) -> ProcessedImage:
         raise ValidationError(_("照片不能超过%(mb)sMB。") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, code="too_large")
     if not raw:
         raise ValidationError(_("上传的文件是空的。"), code="empty")
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -20,7 +20,20 @@ PROJECT_APPS = ("safetyportal", "campaigns", "training", "inspections", "publici
 RESTRICTED_CODENAMES = frozenset({"view_reporter_identity"})
 
 # Models whose rows are legal records or audit trails: nobody deletes them (they are voided or superseded).
-UNDELETABLE_MODELS: set[str] = set()
+UNDELETABLE_MODELS: set[str] = {
+    "generateddocument",
+    "notice",
+    "certificate",
+    "certificatereview",
+    "publicationbatch",
+    "inspection",
+    "penaltycase",
+    "rectificationorder",
+    "campaignsummary",
+}
+
+# Permissions only administrators receive (ordinary staff do not).
+ADMIN_ONLY_CODENAMES = frozenset({"revoke_certificate"})
 
 
 def wanted_permissions(group: str, codename: str, model_name: str) -> bool:
@@ -32,7 +45,7 @@ def wanted_permissions(group: str, codename: str, model_name: str) -> bool:
     if group == ADMIN_GROUP:
         return True
     # Ordinary staff view, add, change and use custom workflow permissions; deleting is for administrators.
-    return action != "delete"
+    return action != "delete" and codename not in ADMIN_ONLY_CODENAMES
 
 
 def sync_roles(apps: Any = global_apps) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Q
@@ -9,6 +10,20 @@ from django.db.models import Count, Q
 from .charts import pie_chart
 from .models import Enterprise, Industry, Jurisdiction, JurisdictionLevel
 from .scoping import officer_jurisdiction
+
+# Sections domain apps add to the officer dashboard, registered from their AppConfig.ready(): name -> function(user)
+# returning a dict, shown by templates/portal/home.html as ``sections.<name>``.
+DASHBOARD_SECTIONS: dict[str, Callable[[Any], dict[str, Any]]] = {}
+
+
+def register_dashboard_section(
+    name: str,
+) -> Callable[[Callable[[Any], dict[str, Any]]], Callable[[Any], dict[str, Any]]]:
+    def decorator(build: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+        DASHBOARD_SECTIONS[name] = build
+        return build
+
+    return decorator
 
 
 def portal_dashboard(user: Any) -> dict[str, Any]:
@@ -31,4 +46,5 @@ def portal_dashboard(user: Any) -> dict[str, Any]:
         "enterprise_stats": stats,
         "community_count": communities,
         "industry_chart": chart,
+        "sections": {name: build(user) for name, build in DASHBOARD_SECTIONS.items()},
     }

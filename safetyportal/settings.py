@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -288,6 +289,8 @@ if not REDIS_URL:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # Check the queue folder every 0.1 s (default 1 s): a free worker otherwise idles up to a second per task.
+        "polling_interval": 0.1,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -321,6 +324,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "portal-heartbeat": {"task": "safetyportal.tasks.heartbeat", "schedule": timedelta(minutes=5)},
     "documents-sweep": {"task": "documents.sweep", "schedule": timedelta(seconds=60)},
+    # Hazards past their rectification deadline are flagged once and their units notified (inspections app).
+    "inspections-flag-overdue": {"task": "inspections.flag_overdue_hazards", "schedule": timedelta(hours=1)},
+    # Exposure cases past their public-until date are marked 公开期满 (the pages already hide them at midnight).
+    "inspections-expire-cases": {"task": "inspections.expire_exposure_cases", "schedule": timedelta(minutes=15)},
+    # Certificate statuses move as dates pass (training app); idempotent, so every 6 hours keeps them within a day.
+    "training-certificate-statuses": {
+        "task": "training.refresh_certificate_statuses",
+        "schedule": timedelta(hours=6),
+    },
+    # Each morning at 8:00, officers are reminded of tasks due within three days and of overdue ones, once per task
+    # and day (campaigns app).
+    "campaigns-send-reminders": {"task": "campaigns.send_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 # Documents queued longer than this without a worker taking them are published again by the sweeper.
 DOCUMENT_STALE_QUEUED_SECONDS = int(os.environ.get("DOCUMENT_STALE_QUEUED_SECONDS", 120))

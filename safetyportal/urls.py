@@ -9,6 +9,7 @@ portal_patterns = (
         path("", views.home, name="home"),
         path("login/", views.OfficerLoginView.as_view(), name="login"),
         path("logout/", views.OfficerLogoutView.as_view(), name="logout"),
+        path("returns/", include("campaigns.urls")),
     ],
     "portal",
 )
@@ -18,4 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("portal/", include(portal_patterns)),
     path("verify/<str:token>/", document_views.verify, name="verify"),
+    path("portal/hazards/", include("inspections.portal_urls")),
+    path("", include("inspections.urls")),
+    path("certificates/", include("training.urls")),
+    path("publicity/", include("publicity.urls")),
 ]

@@ -177,11 +177,12 @@ def private_redis(port: int | None = None) -> Iterator[PrivateRedis]:
 
 
 def reset_celery_connections(app) -> None:  # type: ignore[no-untyped-def]
-    """Drop the app's broker pools and result backend so that the next publish reads the configuration again."""
-    if app._pool is not None:
-        with contextlib.suppress(Exception):
-            app._pool.force_close_all()
-        app._pool = None
+    """Close and forget this process's broker pools and the app's result backend, so that the next publish reads the
+    configuration again (kombu keeps pools per broker address: a closed one left registered would be reused)."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
     app._backend_cache = None

@@ -148,3 +148,13 @@ def test_photo_field_limits_the_count_and_names_the_bad_file():
         field.clean([upload(good), upload(b"GIF89a....", "b.jpg")])
     assert "第2张" in caught.value.messages[0]
     assert len(field.clean([upload(good)])) == 1
+
+
+def test_truncated_jpeg_is_refused_even_after_weasyprint_was_imported():
+    import weasyprint  # noqa: F401 - it flips Pillow's LOAD_TRUNCATED_IMAGES on import
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    data = jpeg_with_metadata(size=(400, 400))
+    with pytest.raises(ValidationError):
+        process_image(upload(data[: len(data) // 2]))

@@ -58,5 +58,5 @@ def test_dashboard_counts_only_own_unit(client, officer_a, unit_a, unit_b):
 def test_dashboard_query_count_does_not_grow_with_rows(client, officer_a, unit_a, rows, django_assert_max_num_queries):
     EnterpriseFactory.create_batch(rows, jurisdiction=unit_a)
     client.force_login(officer_a)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(20):  # constant: the apps' dashboard sections add a few each
         assert client.get(reverse("portal:home")).status_code == 200

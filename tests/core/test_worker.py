@@ -33,7 +33,8 @@ def test_task_round_trip_through_the_embedded_broker(tmp_path):
     for sub in ("queue", "processed", "control"):
         (broker_dir / sub).mkdir(parents=True)
     results_dir.mkdir()
-    client = Celery("probe", broker="filesystem://", backend=f"file://{results_dir}")
+    # Not the current app: shared tasks published later in the run must still go to the project's broker.
+    client = Celery("probe", broker="filesystem://", backend=f"file://{results_dir}", set_as_current=False)
     client.conf.broker_transport_options = {
         "data_folder_in": str(broker_dir / "queue"),
         "data_folder_out": str(broker_dir / "queue"),

@@ -13,4 +13,35 @@ from __future__ import annotations
 
 COVERED_OBJECT_ROUTES: dict[str, str] = {
     "verify": "tests/core/test_documents.py::test_verify_token_reveals_only_its_own_document",
+    "certificates:token": (
+        "tests/training/test_verify.py::test_token_shows_only_its_certificate_and_altered_tokens_get_the_same_404"
+    ),
+    "certificates:report": "tests/training/test_verify.py::test_report_for_an_altered_token_is_the_same_404",
+    "certificates:list_detail": "tests/training/test_lists.py::test_unpublished_and_missing_lists_are_the_same_404",
+    "certificates:list_pdf": "tests/training/test_lists.py::test_unpublished_and_missing_lists_are_the_same_404",
+    "publicity:campaign": "tests/publicity/test_public.py::test_unpublished_items_campaign_page_is_404",
+    "publicity:cover": "tests/publicity/test_public.py::test_unpublished_items_cover_is_404",
+    # Activity returns (campaigns): the cross-unit matrix probes every one of them, GET and POST.
+    **dict.fromkeys(
+        (
+            "portal:return_create",
+            "portal:return_detail",
+            "portal:return_edit",
+            "portal:return_submit",
+            "portal:return_delete",
+            "portal:return_photo",
+            "portal:return_photo_thumbnail",
+            "portal:return_photo_delete",
+        ),
+        "tests/campaigns/test_idor.py::test_officer_gets_404_on_every_route_of_other_units_returns",
+    ),
+    # Hazards (inspections): another unit's hazard, its transition and its photos are 404, nothing changes.
+    **dict.fromkeys(
+        ("hazards:detail", "hazards:transition", "hazards:photo"),
+        "tests/inspections/test_portal.py::test_officer_cannot_reach_another_units_hazard",
+    ),
+    "inspections:exposure_detail": "tests/inspections/test_exposure.py::test_detail_shows_only_public_cases",
+    "inspections:exposure_sitemap_month": (
+        "tests/inspections/test_exposure.py::test_sitemap_months_list_only_public_cases"
+    ),
 }

@@ -1,0 +1,518 @@
+"""Reads of the campaigns app: the officer's dashboard and returns, the completeness board, the summary figures.
+
+Every function runs a fixed number of queries whatever the number of returns: the per-return work is done by the
+database (``values().annotate()``, ``aggregate()``); Python only walks tasks, periods and units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safetyportal.charts import bar_chart
+from safetyportal.models import Jurisdiction, MemberUnit
+from safetyportal.scoping import officer_jurisdiction
+
+from .models import (
+    FIGURE_FIELDS,
+    MATERIALS,
+    ActivityReturn,
+    ActivityType,
+    Campaign,
+    CampaignStatus,
+    CampaignTask,
+    Period,
+    Reminder,
+    ReturnPhoto,
+    ReturnStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+DUE_SOON_DAYS = 3
+
+
+# --- Slots: one unit, one period of one task -------------------------------------------------------------------------
+
+
+class SlotState:
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    PENDING = "pending"
+
+    LABELS = {ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "逾期未报", PENDING: "未到期"}
+
+
+def slot_state(due: dt.date, first_submitted_at: dt.datetime | None, today: dt.date) -> str:
+    if first_submitted_at is not None:
+        return SlotState.LATE if timezone.localdate(first_submitted_at) > due else SlotState.ON_TIME
+    return SlotState.MISSING if due < today else SlotState.PENDING
+
+
+# --- Officer portal --------------------------------------------------------------------------------------------------
+
+
+def assigned_tasks(jurisdiction: Jurisdiction | None) -> QuerySet[CampaignTask]:
+    """The tasks of running campaigns assigned to a subdistrict or town."""
+    if jurisdiction is None:
+        return CampaignTask.objects.none()
+    return (
+        CampaignTask.objects.filter(jurisdictions=jurisdiction, campaign__status=CampaignStatus.RUNNING)
+        .select_related("campaign")
+        .order_by("campaign__starts_on", "campaign_id", "order", "pk")
+    )
+
+
+def task_for_officer(user: Any, task_id: int) -> CampaignTask:
+    """A task the officer's unit must report on, or 404 (another unit's task, a closed campaign, no such task)."""
+    task = assigned_tasks(officer_jurisdiction(user)).filter(pk=task_id).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def unit_task(user: Any, task_id: Any) -> CampaignTask:
+    """Any task (running or closed) assigned to the officer's unit, for filtering lists, or 404."""
+    jurisdiction = officer_jurisdiction(user)
+    try:
+        task = (
+            CampaignTask.objects.filter(jurisdictions=jurisdiction, pk=int(task_id)).first() if jurisdiction else None
+        )
+    except (TypeError, ValueError):
+        task = None
+    if task is None:
+        raise Http404
+    return task
+
+
+RETURN_SEARCH_FIELDS = ("title", "place", "description", "task__title")
+
+
+def officer_returns(
+    user: Any, *, q: str = "", status: str = "", task: CampaignTask | None = None
+) -> QuerySet[ActivityReturn]:
+    """The returns an officer may see (their unit's), filtered and searched, for lists and exports."""
+    returns = ActivityReturn.objects.for_user(user).select_related("task", "task__campaign", "jurisdiction")
+    if status in ReturnStatus.values:
+        returns = returns.filter(status=status)
+    if task is not None:
+        returns = returns.filter(task=task)
+    q = q.strip()[:50]
+    if q:
+        condition = Q()
+        for name in RETURN_SEARCH_FIELDS:
+            condition |= Q(**{f"{name}__icontains": q})
+        returns = returns.filter(condition)
+    return returns.annotate(photo_count=Count("photos")).order_by("-activity_date", "-pk")
+
+
+def officer_return(user: Any, pk: int) -> ActivityReturn:
+    """One return of the officer's unit, with what its pages show, or 404."""
+    returned = (
+        ActivityReturn.objects.for_user(user)
+        .select_related("task", "task__campaign", "jurisdiction", "member_unit", "reviewed_by")
+        .prefetch_related("photos", "events__actor")
+        .filter(pk=pk)
+        .first()
+    )
+    if returned is None:
+        raise Http404
+    return returned
+
+
+def officer_photo(user: Any, return_id: int, photo_id: int) -> ReturnPhoto:
+    photo = ReturnPhoto.objects.for_user(user).filter(pk=photo_id, activity_return_id=return_id).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+@dataclass
+class OpenSlot:
+    task: CampaignTask
+    period: Period
+    state: str  # "overdue", "due_soon" or "upcoming"
+    days: int  # days left (>= 0) or days overdue (> 0)
+    drafts: int = 0
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state == "overdue"
+
+
+def open_slots(
+    tasks: Iterable[CampaignTask], filed: dict[tuple[int, dt.date], dict[str, Any]], today: dt.date
+) -> list[OpenSlot]:
+    """What a unit still has to report: every unfiled period already due, and the next one of each task."""
+    slots: list[OpenSlot] = []
+    for task in tasks:
+        upcoming_shown = False
+        for period in task.periods():
+            info = filed.get((task.pk, period.due), {})
+            if info.get("submitted"):
+                continue
+            if period.due < today:
+                slots.append(OpenSlot(task, period, "overdue", (today - period.due).days, info.get("drafts", 0)))
+            elif not upcoming_shown:
+                upcoming_shown = True
+                days = (period.due - today).days
+                state = "due_soon" if days <= DUE_SOON_DAYS else "upcoming"
+                slots.append(OpenSlot(task, period, state, days, info.get("drafts", 0)))
+    order = {"overdue": 0, "due_soon": 1, "upcoming": 2}
+    slots.sort(key=lambda slot: (order[slot.state], slot.period.due, slot.task.pk))
+    return slots
+
+
+def filed_by_slot(jurisdiction: Jurisdiction, task_ids: list[int]) -> dict[tuple[int, dt.date], dict[str, Any]]:
+    rows = (
+        ActivityReturn.objects.filter(jurisdiction=jurisdiction, member_unit__isnull=True, task_id__in=task_ids)
+        .values("task_id", "period_due")
+        .annotate(
+            submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+            drafts=Count("pk", filter=Q(status=ReturnStatus.DRAFT)),
+        )
+        .order_by()
+    )
+    return {(row["task_id"], row["period_due"]): row for row in rows}
+
+
+def officer_dashboard(user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """The campaigns section of an officer's dashboard: open tasks with due dates and overdue warnings, returns
+    sent back for changes, unread reminders about open tasks and the unit's counts. At most five queries (two when
+    the unit has no open task and nothing sent back), whatever the number of returns."""
+    today = today or timezone.localdate()
+    jurisdiction = officer_jurisdiction(user)
+    if jurisdiction is None:
+        return {}
+    tasks = list(assigned_tasks(jurisdiction))
+    filed = filed_by_slot(jurisdiction, [task.pk for task in tasks]) if tasks else {}
+    slots = open_slots(tasks, filed, today)
+    returns = ActivityReturn.objects.for_user(user)
+    counts = returns.aggregate(
+        total=Count("pk"),
+        drafts=Count("pk", filter=Q(status=ReturnStatus.DRAFT)),
+        waiting=Count("pk", filter=Q(status__in=[ReturnStatus.SUBMITTED, ReturnStatus.RESUBMITTED])),
+        returned=Count("pk", filter=Q(status=ReturnStatus.RETURNED)),
+        accepted=Count("pk", filter=Q(status=ReturnStatus.ACCEPTED)),
+        late=Count("pk", filter=Q(is_late=True)),
+    )
+    sent_back = []
+    if counts["returned"]:  # the list costs a query only when there is something to list
+        sent_back = list(
+            returns.filter(status=ReturnStatus.RETURNED).select_related("task").order_by("-reviewed_at", "-pk")[:20]
+        )
+    reminders = []
+    if tasks:  # reminders about tasks still open (a closed campaign's are moot)
+        reminders = list(
+            Reminder.objects.filter(officer=user, read_at__isnull=True, task__in=[task.pk for task in tasks])
+            .select_related("task")
+            .order_by("-date", "pk")[:10]
+        )
+    return {
+        "slots": slots,
+        "overdue_count": sum(1 for slot in slots if slot.is_overdue),
+        "sent_back": sent_back,
+        "counts": counts,
+        "reminders": reminders,
+        "today": today,
+    }
+
+
+# --- Completeness board (staff) ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardUnit:
+    key: tuple[str, int]  # ("j", jurisdiction id) or ("m", member unit id)
+    name: str
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    task: CampaignTask
+    period: Period
+
+    @property
+    def label(self) -> str:
+        return f"{self.task.title}（{self.period.label}）" if self.task.recurrence != "once" else self.task.title
+
+
+@dataclass
+class BoardCell:
+    state: str | None  # None: the task is not assigned to this unit
+    returns: int = 0
+    accepted: int = 0
+    first_submitted_at: dt.datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return SlotState.LABELS.get(self.state, "—") if self.state else "—"
+
+
+@dataclass
+class BoardRow:
+    unit: BoardUnit
+    cells: list[BoardCell]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Board:
+    campaign: Campaign
+    columns: list[BoardColumn]
+    rows: list[BoardRow]
+    totals: dict[str, int]
+    today: dt.date
+
+    @property
+    def due_slots(self) -> int:
+        return self.totals[SlotState.ON_TIME] + self.totals[SlotState.LATE] + self.totals[SlotState.MISSING]
+
+    @property
+    def filed_rate(self) -> float:
+        due = self.due_slots
+        return 0.0 if not due else (self.totals[SlotState.ON_TIME] + self.totals[SlotState.LATE]) / due
+
+    def chart(self) -> dict[str, Any]:
+        names = [row.unit.name for row in self.rows]
+        series = {
+            SlotState.LABELS[state]: [row.counts[state] for row in self.rows]
+            for state in (SlotState.ON_TIME, SlotState.LATE, SlotState.MISSING)
+        }
+        option = bar_chart(_("各单位报送完成情况"), names, series)
+        colours = {"按时报送": "#3b8d4f", "逾期报送": "#d48a1c", "逾期未报": "#b71c1c"}
+        for item in option["series"]:
+            item["stack"] = "slots"
+            item["itemStyle"] = {"color": colours[item["name"]]}
+        option["color"] = list(colours.values())
+        option["legend"]["top"] = 34
+        option["grid"]["top"] = 76
+        if len(names) > 8:  # many units: slanted names stay readable
+            option["xAxis"]["axisLabel"]["rotate"] = 40
+        return option
+
+
+def campaign_tasks_with_units(campaign: Campaign) -> list[CampaignTask]:
+    return list(
+        campaign.tasks.select_related("campaign")
+        .prefetch_related("jurisdictions", "member_units")
+        .order_by("order", "pk")
+    )
+
+
+def completeness_board(campaign: Campaign, today: dt.date | None = None) -> Board:
+    """Units × task periods: filed on time, late, missing or not yet due. Four queries whatever the number of
+    returns (tasks, their units twice, one GROUP BY over the returns)."""
+    today = today or timezone.localdate()
+    tasks = campaign_tasks_with_units(campaign)
+    jurisdictions: dict[int, Jurisdiction] = {}
+    members: dict[int, MemberUnit] = {}
+    assigned: dict[int, set[tuple[str, int]]] = {}
+    for task in tasks:
+        keys = set()
+        for jurisdiction in task.jurisdictions.all():
+            jurisdictions[jurisdiction.pk] = jurisdiction
+            keys.add(("j", jurisdiction.pk))
+        for unit in task.member_units.all():
+            members[unit.pk] = unit
+            keys.add(("m", unit.pk))
+        assigned[task.pk] = keys
+    units = [BoardUnit(("j", j.pk), j.name) for j in sorted(jurisdictions.values(), key=lambda j: j.code)]
+    units += [BoardUnit(("m", m.pk), m.name) for m in sorted(members.values(), key=lambda m: m.name)]
+    columns = [BoardColumn(task, period) for task in tasks for period in task.periods()]
+
+    filed: dict[tuple[int, dt.date, tuple[str, int]], dict[str, Any]] = {}
+    rows = (
+        ActivityReturn.objects.filter(task__campaign=campaign, first_submitted_at__isnull=False)
+        .values("task_id", "period_due", "jurisdiction_id", "member_unit_id")
+        .annotate(
+            first=Min("first_submitted_at"),
+            n=Count("pk"),
+            accepted=Count("pk", filter=Q(status=ReturnStatus.ACCEPTED)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        key = ("m", row["member_unit_id"]) if row["member_unit_id"] else ("j", row["jurisdiction_id"])
+        filed[(row["task_id"], row["period_due"], key)] = row
+
+    states = (SlotState.ON_TIME, SlotState.LATE, SlotState.MISSING, SlotState.PENDING)
+    totals = dict.fromkeys(states, 0)
+    board_rows = []
+    for unit in units:
+        cells = []
+        counts = dict.fromkeys(states, 0)
+        for column in columns:
+            if unit.key not in assigned[column.task.pk]:
+                cells.append(BoardCell(None))
+                continue
+            info = filed.get((column.task.pk, column.period.due, unit.key))
+            first = info["first"] if info else None
+            state = slot_state(column.period.due, first, today)
+            cells.append(BoardCell(state, info["n"] if info else 0, info["accepted"] if info else 0, first))
+            counts[state] += 1
+            totals[state] += 1
+        board_rows.append(BoardRow(unit, cells, counts))
+    return Board(campaign, columns, board_rows, totals, today)
+
+
+# --- Summary figures -------------------------------------------------------------------------------------------------
+
+
+def _call_other_app(module: str, function: str, **kwargs: Any) -> dict[Any, Any]:
+    """Another app's selector, or an empty dict while that app does not provide it yet."""
+    try:
+        selector = getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        return {}
+    return dict(selector(**kwargs) or {})
+
+
+def published_case_counts(start: dt.date, end: dt.date) -> dict[int, int]:
+    """Exposure cases published by the inspections app, per jurisdiction id."""
+    return _call_other_app("inspections.selectors", "published_case_counts", start=start, end=end)
+
+
+# Chinese labels of the publicity app's totals (publicity.selectors.campaign_publicity_totals), in display order.
+PUBLICITY_LABELS = {
+    "pushes": "微信推送（期）",
+    "articles": "微信推文（篇次）",
+    "reads": "阅读量（次）",
+    "videos": "短视频（条）",
+    "plays": "播放量（次）",
+    "screens_on_air": "投放屏幕（部）",
+    "screen_days": "屏幕投放（屏·天）",
+    "visit_batches": "参观宣教基地（批次）",
+    "visitors": "参观宣教基地（人次）",
+    "banners": "悬挂横幅（条）",
+    "copies_printed": "印制宣传品（份）",
+    "copies_distributed": "发放宣传品（份）",
+    "news_reports": "新闻报道（篇）",
+    "press_conferences": "新闻发布会（场）",
+    "media_points": "媒体宣传积分（分）",
+}
+
+
+def campaign_publicity_totals(campaign_id: int) -> dict[str, int]:
+    """The publicity app's totals for the campaign, by Chinese label (zeros left out)."""
+    totals = _call_other_app("publicity.selectors", "campaign_publicity_totals", campaign_id=campaign_id)
+    ordered = [key for key in PUBLICITY_LABELS if key in totals] + [
+        key for key in totals if key not in PUBLICITY_LABELS
+    ]
+    return {PUBLICITY_LABELS.get(key, str(key)): totals[key] for key in ordered if totals[key]}
+
+
+def summary_tasks(campaign: Campaign) -> QuerySet[CampaignTask]:
+    """The tasks a campaign's summary covers: its own and those of the campaigns derived from it."""
+    return CampaignTask.objects.filter(Q(campaign=campaign) | Q(campaign__parent=campaign))
+
+
+def accepted_returns(campaign: Campaign) -> QuerySet[ActivityReturn]:
+    return ActivityReturn.objects.filter(task__in=summary_tasks(campaign), status=ReturnStatus.ACCEPTED)
+
+
+def _figure_sums() -> dict[str, Any]:
+    return {name: Coalesce(Sum(name), 0) for name in FIGURE_FIELDS}
+
+
+@dataclass
+class SummaryFigures:
+    campaign: Campaign
+    totals: dict[str, int]
+    units: list[dict[str, Any]]
+    types: list[dict[str, Any]]
+    late_units: list[dict[str, Any]]
+    exposure_cases: int
+    publicity: dict[str, int]
+    photos: list[ReturnPhoto]
+
+    @property
+    def material_totals(self) -> list[int]:
+        return [self.totals[name] for name, _label, _unit in MATERIALS]
+
+    @property
+    def materials_total(self) -> int:
+        return sum(self.material_totals)
+
+    def materials_text(self) -> str:
+        parts = [f"{label}{self.totals[name]:,}{unit}" for name, label, unit in MATERIALS if self.totals[name]]
+        return "、".join(parts) if parts else _("（暂无）")
+
+    def chart_data(self) -> tuple[list[str], dict[str, list[int]]]:
+        names = [row["short"] for row in self.units]
+        return names, {_("开展场次"): [row["sessions"] for row in self.units]}
+
+
+def summary_figures(campaign: Campaign, *, photo_limit: int = 6) -> SummaryFigures:
+    """Totals across the accepted returns, per unit and per activity type, late units, exposures from the
+    inspections app, publicity totals and the photos to show. Aggregated by the database: a fixed number of queries
+    (five here, plus whatever the inspections and publicity selectors run)."""
+    returns = accepted_returns(campaign)
+    units = list(
+        returns.values(
+            "jurisdiction_id",
+            "jurisdiction__name",
+            "jurisdiction__code",
+            "member_unit__name",
+            "member_unit__short_name",
+        )
+        .annotate(returns=Count("pk"), **_figure_sums())
+        .order_by("jurisdiction__code", "member_unit__name")
+    )
+    # The totals are the sum of the per-unit rows (a few dozen), not another scan of the returns.
+    totals = {name: sum(row[name] for row in units) for name in ("returns", *FIGURE_FIELDS)}
+    start, end = campaign.starts_on, campaign.ends_on
+    cases = published_case_counts(start, end)
+    for row in units:
+        row["unit"] = row["member_unit__name"] or row["jurisdiction__name"]
+        # Chart labels: "住建局", "青阳", "安海" (22 full names do not fit under the bars).
+        row["short"] = row["member_unit__short_name"] or re.sub(r"(街道|镇|乡)$", "", row["unit"]) or row["unit"]
+        row["material_values"] = [row[name] for name, _label, _unit in MATERIALS]
+        row["materials"] = sum(row["material_values"])
+        row["exposure_cases"] = 0 if row["member_unit__name"] else cases.get(row["jurisdiction_id"], 0)
+    labels = dict(ActivityType.choices)
+    types = [
+        {**row, "label": str(labels.get(row["activity_type"], row["activity_type"]))}
+        for row in returns.values("activity_type")
+        .annotate(
+            returns=Count("pk"), sessions=Coalesce(Sum("sessions"), 0), participants=Coalesce(Sum("participants"), 0)
+        )
+        .order_by("-sessions", "activity_type")
+    ]
+    late_units = [
+        {"unit": row["member_unit__name"] or row["jurisdiction__name"], "returns": row["n"], "days": row["days"]}
+        for row in ActivityReturn.objects.filter(task__in=summary_tasks(campaign), is_late=True)
+        .values("jurisdiction__name", "jurisdiction__code", "member_unit__name")
+        .annotate(n=Count("pk"), days=Max("late_days"))
+        .order_by("jurisdiction__code", "member_unit__name")
+    ]
+    return SummaryFigures(
+        campaign=campaign,
+        totals=totals,
+        units=units,
+        types=types,
+        late_units=late_units,
+        exposure_cases=sum(cases.values()),
+        publicity=campaign_publicity_totals(campaign.pk),
+        photos=summary_photos(campaign, limit=photo_limit),
+    )
+
+
+def summary_photos(campaign: Campaign, *, limit: int = 6) -> list[ReturnPhoto]:
+    """The photos staff selected for the summary; if none, the latest photos of accepted returns."""
+    photos = ReturnPhoto.objects.filter(activity_return__in=accepted_returns(campaign)).select_related(
+        "activity_return__jurisdiction", "activity_return__member_unit"
+    )
+    chosen = list(photos.filter(selected_for_summary=True).order_by("pk")[:limit])
+    return chosen or list(photos.order_by("-pk")[: min(limit, 4)])

@@ -1,0 +1,254 @@
+"""Public pages: the hazard report form (/report/), the tracking page (/report/track/) and the exposure pages
+(/exposure/: list, detail, Atom feed, JSON open data, sitemap). Thin: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safetyportal.throttle import hit, too_many_requests
+
+from . import public_cache, selectors, services
+from .forms import PublicReportForm, TrackForm
+from .models import CaseKind, HazardCategory
+
+REPORT_RATES = list(getattr(settings, "HAZARD_REPORT_RATES", ["5/h", "20/d"]))
+TRACK_RATES = list(getattr(settings, "HAZARD_TRACK_RATES", ["10/m", "50/d"]))
+SEARCH_RATES = ["30/m", "600/d"]
+PUBLIC_MAX_AGE = 60
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+# Hazard reports ---------------------------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("name", "phone", "description", "place")
+@sensitive_variables("form")
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "inspections/report_form.html", {"form": PublicReportForm()})
+    if hit(request, "hazard-report", REPORT_RATES):
+        return too_many_requests(request)
+    form = PublicReportForm(request.POST, request.FILES)
+    if form.is_spam:
+        # A robot filled the hidden field: answer like a success, keep nothing.
+        return _no_store(render(request, "inspections/report_done.html", {"code": services.new_tracking_code()}))
+    if not form.is_valid():
+        return _no_store(render(request, "inspections/report_form.html", {"form": form}, status=400))
+    data = form.cleaned_data
+    _report, code = services.submit_public_report(
+        category=data["category"],
+        jurisdiction=data["jurisdiction"],
+        place=data["place"],
+        description=data["description"],
+        photos=data["photos"],
+        name=data["name"],
+        phone=data["phone"],
+    )
+    # Shown once, never in a URL, never stored in clear: hence no redirect.
+    return _no_store(render(request, "inspections/report_done.html", {"code": code}))
+
+
+@sensitive_post_parameters("code")
+@sensitive_variables("code")
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "inspections/track.html", {"form": TrackForm()})
+    if hit(request, "hazard-track", TRACK_RATES):
+        return too_many_requests(request)
+    form = TrackForm(request.POST)
+    context: dict = {"form": TrackForm()}
+    if form.is_valid():
+        found = selectors.report_for_code(form.cleaned_data["code"])
+        if found is not None:
+            context.update(report=found, history=selectors.tracking_history(found))
+        else:
+            context["not_found"] = True
+    else:
+        context["not_found"] = True
+    return _no_store(render(request, "inspections/track.html", context))
+
+
+# Exposure pages ---------------------------------------------------------------------------------------------------
+
+
+def _labels(choices: type) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+@require_GET
+def exposure_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ExposureFilters.from_query(request.GET)
+    if filters.q and hit(request, "exposure-search", SEARCH_RATES):
+        return too_many_requests(request)
+
+    def build() -> HttpResponse:
+        page = selectors.exposure_page(filters)
+        # Labels resolved once per page, not per row: get_FOO_display() re-translates every choice on each call.
+        kinds, categories = _labels(CaseKind), _labels(HazardCategory)
+        for case in page.items:
+            case.kind_label, case.category_label = kinds[case.kind], categories[case.category]
+        context = {
+            "page": page,
+            "filters": filters,
+            "categories": list(categories.items()),
+            "kinds": list(kinds.items()),
+            "townships": selectors.township_choices(),
+            "next_query": filters.query(after=page.next_cursor) if page.has_next else "",
+            "previous_query": filters.query(before=page.previous_cursor) if page.has_previous else "",
+        }
+        return render(request, "inspections/exposure_list.html", context)
+
+    return _public(public_cache.cached_response("list", filters.cache_params(), build))
+
+
+@require_GET
+def exposure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    def build() -> HttpResponse:
+        case, gone = selectors.public_case(pk)
+        if case is None:
+            if gone:
+                return render(request, "inspections/exposure_gone.html", status=410)
+            return render(request, "404.html", status=404)
+        return render(request, "inspections/exposure_detail.html", {"case": case})
+
+    return _public(public_cache.cached_response("detail", str(pk), build))
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+@require_GET
+def exposure_feed(request: HttpRequest) -> HttpResponse:
+    def build() -> HttpResponse:
+        feed = Atom1Feed(
+            title=f"{settings.OFFICE_NAME}·安全生产曝光台",
+            link=_absolute(reverse("inspections:exposure_list")),
+            description="安全生产典型案例曝光",
+            feed_url=_absolute(reverse("inspections:exposure_feed")),
+            language="zh-hans",
+        )
+        for case in selectors.feed_cases():
+            feed.add_item(
+                title=case.public_title,
+                link=_absolute(reverse("inspections:exposure_detail", args=[case.pk])),
+                description=case.public_summary or case.public_body[:200],
+                pubdate=case.published_at,
+                unique_id=_absolute(reverse("inspections:exposure_detail", args=[case.pk])),
+                categories=[str(case.get_kind_display()), str(case.get_category_display())],
+            )
+        response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+        feed.write(response, "utf-8")
+        return response
+
+    return _public(public_cache.cached_response("feed", "", build))
+
+
+@require_GET
+def exposure_data(request: HttpRequest) -> HttpResponse:
+    """Open data: the published cases as JSON, newest first, 100 a page, ``next`` for the following page."""
+    filters = selectors.ExposureFilters.from_query(request.GET)
+    if filters.q and hit(request, "exposure-search", SEARCH_RATES):
+        return too_many_requests(request)
+
+    def build() -> HttpResponse:
+        page = selectors.exposure_page(filters, per_page=selectors.DATA_PAGE_SIZE)
+        next_url = None
+        if page.has_next:
+            next_url = _absolute(reverse("inspections:exposure_data")) + "?" + filters.query(after=page.next_cursor)
+        payload = {
+            "publisher": settings.OFFICE_NAME,
+            "generated_on": timezone.localdate().isoformat(),
+            "cases": [
+                {
+                    "id": case.pk,
+                    "title": case.public_title,
+                    "party": case.public_display_name,
+                    "kind": case.kind,
+                    "kind_label": str(case.get_kind_display()),
+                    "category": case.category,
+                    "category_label": str(case.get_category_display()),
+                    "jurisdiction": case.jurisdiction.name,
+                    "summary": case.public_summary,
+                    "published_at": timezone.localtime(case.published_at).isoformat(),
+                    "url": _absolute(reverse("inspections:exposure_detail", args=[case.pk])),
+                }
+                for case in page.items
+            ],
+            "next": next_url,
+        }
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+    return _public(public_cache.cached_response("data", filters.cache_params(), build))
+
+
+@require_GET
+def exposure_sitemap(request: HttpRequest) -> HttpResponse:
+    def build() -> HttpResponse:
+        entries = "".join(
+            "<sitemap><loc>{}</loc></sitemap>".format(
+                escape(_absolute(reverse("inspections:exposure_sitemap_month", args=[year, month])))
+            )
+            for year, month in selectors.sitemap_months()
+        )
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{escape(_absolute(reverse('inspections:exposure_list')))}</loc></sitemap>"
+            f"{entries}</sitemapindex>"
+        )
+        return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+    return _public(public_cache.cached_response("sitemap", "", build))
+
+
+@require_GET
+def exposure_sitemap_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    def build() -> HttpResponse:
+        urls = "".join(
+            "<url><loc>{}</loc><lastmod>{}</lastmod></url>".format(
+                escape(_absolute(reverse("inspections:exposure_detail", args=[pk]))),
+                timezone.localtime(updated).date().isoformat(),
+            )
+            for pk, updated in selectors.sitemap_month_entries(year, month)
+        )
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+        )
+        return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+    return _public(public_cache.cached_response("sitemap-month", f"{year}-{month}", build))
+
+
+def case_preview(request: HttpRequest, case, masked: dict[str, str]) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """The public detail page rendered for staff with the masked text the case would be published with."""
+    preview = type(case)(pk=case.pk, kind=case.kind, category=case.category, jurisdiction=case.jurisdiction)
+    for field, value in masked.items():
+        setattr(preview, field, value)
+    preview.published_at = case.published_at or timezone.now()
+    preview.case_date = case.case_date
+    preview.media_url = case.media_url
+    return render(request, "inspections/exposure_detail.html", {"case": preview, "is_preview": True})
