@@ -37,7 +37,7 @@ def test_officer_logs_into_portal_dashboard(page, login, officer, screenshot):
 
     expect(page).to_have_url(re.compile(r"/portal/$"))
     expect(page.locator("main h1")).to_have_text("罗山街道工作台")
-    expect(page.locator(".stats")).to_contain_text("辖区生产经营单位")
+    expect(page.locator(".stats").first).to_contain_text("辖区生产经营单位")
     expect(page.get_by_role("button", name="退出登录")).to_be_visible()
     screenshot("officer-dashboard")
 
