@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from safetyportal.charts import svg_bar_chart
+from safetyportal.documents.context import chinese_date
 from safetyportal.documents.models import GeneratedDocument
 from safetyportal.documents.registry import RenderSpec, register_builder
 from safetyportal.documents.rendering import static_file_url
@@ -44,10 +45,6 @@ def recipients_line(notice: Notice) -> str:
         names = [j.name for j in notice.recipient_jurisdictions.all()] + [u.name for u in notice.recipient_units.all()]
         text = "、".join(names)
     return text.rstrip("：:") + "：" if text else ""
-
-
-def chinese_date(value) -> str:  # type: ignore[no-untyped-def]
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 @register_builder("notice", "通知")

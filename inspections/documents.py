@@ -6,21 +6,16 @@ removed and any other ID or phone number masked, and it embeds no image at all."
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.utils import timezone
 
+from safetyportal.documents.context import chinese_date
 from safetyportal.documents.models import GeneratedDocument
 from safetyportal.documents.registry import RenderSpec, register_builder
 
 from .masking import redact_for_enterprise
 from .models import RectificationOrder, ReporterIdentity
 from .services import ORDER_KIND
-
-
-def chinese_date(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def order_findings(order: RectificationOrder) -> list[str]:

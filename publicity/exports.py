@@ -7,7 +7,6 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.functional import Promise
 from openpyxl import Workbook
 
 from safetyportal.spreadsheets import neutralise
@@ -19,7 +18,7 @@ CHANNEL_KIND_LABELS = dict(ChannelKind.choices)
 
 
 def _row(values: Iterable[Any]) -> list[Any]:
-    return [neutralise(str(value) if isinstance(value, Promise) else value) for value in values]
+    return [neutralise(value) for value in values]
 
 
 def figures_workbook(figures: Figures, *, campaign_name: str = "") -> bytes:

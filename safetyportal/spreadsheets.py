@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
@@ -39,7 +40,9 @@ MAX_ROWS = 200_000
 
 
 def neutralise(value: Any) -> Any:
-    """Make a cell inert for spreadsheet programs (CSV and XLSX alike)."""
+    """Make a cell inert for spreadsheet programs (CSV and XLSX alike). Lazy translations become plain text."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return ESCAPE + value
     return value

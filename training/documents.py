@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from safetyportal.documents.context import chinese_date
 from safetyportal.documents.models import GeneratedDocument
 from safetyportal.documents.registry import RenderSpec, register_builder
 from safetyportal.validators import mask_id_number, mask_name
 
 from .models import PublicationBatch
 from .selectors import batch_entries
-
-
-def chinese_date(value) -> str:  # type: ignore[no-untyped-def]
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def list_rows(batch: PublicationBatch) -> list[dict[str, str]]:

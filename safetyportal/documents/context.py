@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import segno
@@ -21,6 +22,11 @@ def verify_url(document: GeneratedDocument) -> str:
 def qr_svg(url: str) -> str:
     """An inline SVG QR code (vector, no image fetch)."""
     return segno.make(url, error="m").svg_inline(scale=3)
+
+
+def chinese_date(value: date) -> str:
+    """A date as official documents write it: 2024年6月16日 (no leading zeros)."""
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 TEXT_WIDTH_MM = 156  # A4 less the 28 mm and 26 mm side margins of GB/T 9704

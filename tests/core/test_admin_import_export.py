@@ -146,3 +146,12 @@ def test_neutralised_export_round_trips_to_the_same_text():
 
     for payload in [*PAYLOADS, "普通文本", "'已有撇号", ""]:
         assert restore(neutralise(payload)) == payload
+
+
+def test_lazy_translations_are_neutralised_as_text():
+    from django.utils.functional import lazy
+
+    from safetyportal.spreadsheets import neutralise
+
+    lazy_formula = lazy(lambda: "=1+1", str)()
+    assert neutralise(lazy_formula) == "'=1+1"
