@@ -208,17 +208,21 @@ class Notice(LegalRecordMixin, models.Model):
             if changed:
                 raise ValidationError(_("已印发的通知不能修改，如需更正请创建更正通知。"))
         super().save(*args, **kwargs)
-        self._loaded = {name: getattr(self, name, None) for name in ("status", *self.CONTENT_FIELDS)}
+        self._loaded = self._snapshot()
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Notice:
         instance = super().from_db(db, field_names, values)
-        instance._loaded = {name: getattr(instance, name, None) for name in ("status", *cls.CONTENT_FIELDS)}
+        instance._loaded = instance._snapshot()
         return instance
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
-        self._loaded = {name: getattr(self, name, None) for name in ("status", *self.CONTENT_FIELDS)}
+        self._loaded = self._snapshot()
+
+    def _snapshot(self) -> dict[str, Any]:
+        """The status and content as loaded, to refuse edits of an issued notice."""
+        return {name: getattr(self, name, None) for name in ("status", *self.CONTENT_FIELDS)}
 
     @property
     def is_editable(self) -> bool:
