@@ -17,13 +17,21 @@ from .models import (
     TrainingInstitution,
     TrainingSession,
 )
+from .selectors import VerifyQuery
 
 
 class VerifyForm(forms.Form):
-    """The public lookup (GET, so no CSRF token and nothing that differs between two "no match" answers)."""
+    """The public lookup, sent by POST (CSRF-protected) so that an ID number or a name never appears in a URL.
+
+    Nothing here tells "malformed" from "not found": both fields are optional and any input that cannot match
+    anything is answered as a miss (see views.verify)."""
 
     q = forms.CharField(label=_("证号或身份证号"), max_length=40, required=False)
     name = forms.CharField(label=_("持证人姓名"), max_length=40, required=False)
+
+    def query(self) -> VerifyQuery | None:
+        """The normalised lookup, or None when the input cannot match any certificate."""
+        return VerifyQuery.parse(self.cleaned_data.get("q", ""), self.cleaned_data.get("name", ""))
 
 
 class FakeReportForm(forms.ModelForm):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.cache import patch_cache_control
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safetyportal.documents.models import DocumentStatus
 from safetyportal.throttle import hit, too_many_requests
@@ -21,28 +22,34 @@ LIST_PAGE_SIZE = 100
 BATCHES_PAGE_SIZE = 20
 
 
-@require_GET
+@sensitive_post_parameters("q", "name")
+@sensitive_variables()
+@require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Lookup by certificate number or ID number, plus the holder's name.
+    """Lookup by certificate number or ID number, plus the holder's name, sent by POST.
 
-    Every miss (unknown number, wrong name, malformed input) renders the same template with the same context: the
-    answers are byte-identical, and the typed values are never echoed back."""
-    if "q" not in request.GET and "name" not in request.GET:
+    The values never travel in a URL (access logs, browser history, Referer): a GET shows the empty form, even with
+    ?q=…&name=… (nothing is looked up). Every miss (unknown number, wrong name, malformed input) renders the same
+    template with the same context, the form refilled with what was typed: for the same input the answers are
+    byte-identical whether the certificate exists or not (except the CSRF token, which differs on every page).
+    Results and misses are marked no-store."""
+    if request.method != "POST":
         return render(request, "training/verify.html", {"form": VerifyForm(), "searched": False})
     if hit(request, "certificate-verify", VERIFY_RATES):
-        return too_many_requests(request)
-    form = VerifyForm(request.GET)
-    query = (
-        selectors.VerifyQuery.parse(request.GET.get("q", ""), request.GET.get("name", "")) if form.is_valid() else None
-    )
+        return _no_store(too_many_requests(request))
+    form = VerifyForm(request.POST)
+    query = form.query() if form.is_valid() else None
     certificates = selectors.verify_certificates(query) if query is not None else []
-    if not certificates:
-        return render(request, "training/verify.html", {"form": VerifyForm(), "searched": True})
-    return render(
-        request,
-        "training/verify.html",
-        {"form": VerifyForm(), "searched": True, "certificates": certificates, "show_name": True},
-    )
+    # After a match the form is emptied (the page shows the masked ID only); after a miss it keeps what was typed.
+    context = {"form": VerifyForm() if certificates else form, "searched": True, "certificates": certificates}
+    context["show_name"] = bool(certificates)
+    return _no_store(render(request, "training/verify.html", context))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """Personal data answered to one person: never kept by the browser, its history or a proxy."""
+    patch_cache_control(response, no_store=True, private=True)
+    return response
 
 
 @require_GET
@@ -53,11 +60,12 @@ def token_result(request: HttpRequest, token: str) -> HttpResponse:
     certificate = selectors.certificate_by_token(token)
     if certificate is None:
         return render(request, "training/token_not_found.html", status=404)
-    return render(request, "training/token_result.html", {"certificates": [certificate], "show_name": False})
+    return _no_store(render(request, "training/token_result.html", {"certificates": [certificate], "show_name": False}))
 
 
 @require_POST
 @sensitive_post_parameters("contact")
+@sensitive_variables()
 def report_fake(request: HttpRequest, token: str) -> HttpResponse:
     certificate = selectors.certificate_by_token(token)
     if certificate is None:

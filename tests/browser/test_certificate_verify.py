@@ -21,6 +21,8 @@ def test_verify_a_certificate_and_see_the_result(page, screenshot, viewport):
     page.set_viewport_size(viewport)
     holder = PersonFactory(name="林建明", id_number="350582198507153417")
     certificate = CertificateFactory(holder=holder)
+    visited: list[str] = []
+    page.on("request", lambda request: visited.append(request.url))
     page.goto("/certificates/verify/")
     expect(page.locator("main h1")).to_have_text("特种作业操作证查询核验")
     page.locator("#id_q").fill(certificate.number)
@@ -33,12 +35,19 @@ def test_verify_a_certificate_and_see_the_result(page, screenshot, viewport):
     expect(result).to_contain_text(mask_id_number(certificate.number))
     expect(result).to_contain_text("2024-05-10 至 2030-05-09")
     assert holder.id_number not in page.content()
+    assert page.url.endswith("/certificates/verify/") and certificate.number not in page.url
     screenshot(f"certificate-verify-{viewport['width']}")
 
     page.locator("#id_q").fill(certificate.number)
     page.locator("#id_name").fill("林建")
     page.get_by_role("button", name="查询").click()
     expect(page.locator("#no-match h2")).to_have_text("未查询到匹配的证书")
+    # After a miss the form keeps what was typed, to correct it; nothing of it ever reaches the address bar.
+    expect(page.locator("#id_q")).to_have_value(certificate.number)
+    expect(page.locator("#id_name")).to_have_value("林建")
+    assert page.url.endswith("/certificates/verify/")
+    assert all("林建" not in url and holder.id_number not in url for url in visited)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
 def test_staff_sees_the_statistics_with_charts(page, login, screenshot, office_roles):

@@ -57,5 +57,5 @@ def test_public_certificate_pages_show_no_full_id_and_no_canary(demo):
         assert not find_full_id_numbers(text), response.crawl_url
         assert not find_canaries(text), response.crawl_url
     canary = Certificate.objects.filter(holder__id_number=CANARY_ID_NUMBERS[1]).select_related("holder").first()
-    result = client.get("/certificates/verify/", {"q": canary.number, "name": canary.holder.name}).content.decode()
+    result = client.post("/certificates/verify/", {"q": canary.number, "name": canary.holder.name}).content.decode()
     assert "低压电工作业" in result and not find_full_id_numbers(result)

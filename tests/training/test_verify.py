@@ -9,13 +9,14 @@ from unittest import mock
 import pytest
 from django.test import Client
 from django.urls import reverse
-from stdnum.cn import ric
+from django.utils.html import escape
 
 from safetyportal.demo.canary import CANARY_ID_NUMBERS, find_full_id_numbers
-from safetyportal.validators import mask_id_number
+from safetyportal.models import Person
+from safetyportal.validators import id_check_digit, mask_id_number
 from tests.core.factories import PersonFactory
 from training import selectors
-from training.models import FakeCertificateReport, OperationItem
+from training.models import Certificate, FakeCertificateReport, OperationItem
 
 from .factories import CertificateFactory
 
@@ -31,7 +32,16 @@ def certificate():
 
 
 def lookup(client: Client, q: str, name: str, ip: str = "198.51.100.7"):
-    return client.get(VERIFY, {"q": q, "name": name}, REMOTE_ADDR=ip)
+    return client.post(VERIFY, {"q": q, "name": name}, REMOTE_ADDR=ip)
+
+
+CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+
+
+def without_csrf_token(body: bytes) -> bytes:
+    """The page minus the CSRF token's value, which is masked afresh on every response (it says nothing about the
+    lookup)."""
+    return CSRF_VALUE.sub(rb"\1\2", body)
 
 
 def test_match_by_number_and_name_shows_the_masked_certificate(client, certificate):
@@ -52,24 +62,97 @@ def test_match_by_id_number_and_name_lists_every_item_held(client, certificate):
     assert not find_full_id_numbers(page)
 
 
-def test_every_kind_of_miss_is_byte_identical(client, certificate):
+MISSES = [
+    ("{number}", "卞雀鸣"),  # right number, wrong name
+    ("{id_number}", "甄金"),  # right ID, partial name
+    ("{number}", ""),  # no name
+    ("", "甄金丝"),  # no number
+    ("T12345", "甄金丝"),  # malformed number
+    ("<script>alert(1)</script>", "x" * 50),  # hostile input, too long
+]
+
+
+@pytest.mark.parametrize(("q", "name"), MISSES)
+def test_a_miss_is_byte_identical_whether_or_not_the_certificate_exists(client, certificate, q, name):
+    """The same input answered before and after the certificate (and its holder) are gone: not an existence
+    oracle. Only the CSRF token's masking differs between two pages."""
+    q = q.format(number=certificate.number, id_number=certificate.holder.id_number)
+    exists = lookup(client, q, name, ip="198.51.100.20")
+    Certificate.objects.filter(pk=certificate.pk).update(number="T110105194912310021")
+    Person.objects.filter(pk=certificate.holder_id).update(id_number="110105194912310021", name="某某某")
+    gone = lookup(client, q, name, ip="198.51.100.21")
+    assert exists.status_code == gone.status_code == 200
+    assert len(exists.content) == len(gone.content)
+    assert without_csrf_token(exists.content) == without_csrf_token(gone.content)
+    assert exists.headers["Cache-Control"] == gone.headers["Cache-Control"]
+    assert "未查询到匹配的证书" in exists.content.decode()
+
+
+def test_every_kind_of_miss_renders_the_same_page_around_what_was_typed(client, certificate):
     other = PersonFactory()
-    misses = [
-        (certificate.number, "卞雀鸣"),  # right number, wrong name
-        (certificate.holder.id_number, "甄金"),  # right ID, partial name
-        ("T" + other.id_number, other.name),  # a person without a certificate
-        ("T350582199001011234", "张三"),  # a number that does not exist
-        ("T12345", "甄金丝"),  # malformed number
-        (certificate.number, ""),  # no name
-        ("", "甄金丝"),  # no number
-        ("<script>alert(1)</script>", "x" * 50),  # hostile input, too long
-    ]
-    bodies = {lookup(client, q, name, ip=f"198.51.100.{i}").content for i, (q, name) in enumerate(misses, 20)}
-    assert len(bodies) == 1
-    body = bodies.pop().decode()
-    assert "未查询到匹配的证书" in body
-    assert "甄金丝" not in body and "卞雀鸣" not in body and "script" not in body.lower().replace("<script src", "")
+    misses = [(q.format(number=certificate.number, id_number=certificate.holder.id_number), n) for q, n in MISSES]
+    misses += [("T" + other.id_number, other.name), ("T350582199001011231", "张三")]
+    pages = set()
+    for i, (q, name) in enumerate(misses, 20):
+        body = lookup(client, q, name, ip=f"198.51.100.{i}").content.decode()
+        assert "未查询到匹配的证书" in body and 'id="results"' not in body
+        assert "<script>alert" not in body
+        # The form keeps what was typed (escaped); blank it out and the rest of every miss page is the same.
+        for field, value in (("q", q), ("name", name)):
+            typed = f'id="id_{field}" maxlength="40" value="{escape(value)}"'
+            assert typed in body, field
+            body = body.replace(typed, f'id="id_{field}" maxlength="40" value=""')
+        pages.add(without_csrf_token(body.encode()))
+    assert len(pages) == 1
+    body = pages.pop().decode()
+    assert "甄金丝" not in body and "卞雀鸣" not in body
     assert not find_full_id_numbers(body)
+
+
+def test_a_match_empties_the_form_and_shows_only_masked_numbers(client, certificate):
+    page = lookup(client, certificate.holder.id_number, "甄金丝").content.decode()
+    assert 'id="results"' in page
+    assert f'value="{certificate.holder.id_number}"' not in page and 'value="甄金丝"' not in page
+    assert not find_full_id_numbers(page)
+
+
+def test_results_misses_and_limits_are_never_stored(client, certificate):
+    responses = [lookup(client, certificate.number, "甄金丝"), lookup(client, certificate.number, "卞雀鸣")]
+    responses += [lookup(client, "T350582199001011231", "张三", ip="198.51.100.99") for _ in range(11)]
+    responses.append(client.get(reverse("certificates:token", args=[certificate.verify_token])))
+    assert responses[-2].status_code == 429
+    for response in responses:
+        directives = {d.strip() for d in response.headers["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= directives, response.status_code
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "{number}", "name": "甄金丝"},
+        {"q": "{id_number}", "name": "甄金丝"},
+        {"q": "{number}"},
+        {"name": "甄金丝"},
+    ],
+)
+def test_a_get_with_the_values_in_the_query_string_looks_nothing_up(client, certificate, query, caplog):
+    params = {k: v.format(number=certificate.number, id_number=certificate.holder.id_number) for k, v in query.items()}
+    with mock.patch("training.views.selectors.verify_certificates") as verify, caplog.at_level("DEBUG"):
+        response = client.get(VERIFY, params, REMOTE_ADDR="198.51.100.30")
+    page = response.content.decode()
+    assert response.status_code == 200 and not verify.called
+    assert 'id="results"' not in page and 'id="no-match"' not in page
+    assert 'value=""' in page and "甄金丝" not in page and not find_full_id_numbers(page)
+    assert "甄金丝" not in caplog.text and certificate.holder.id_number[6:] not in caplog.text
+
+
+def test_lookup_needs_the_csrf_token(certificate):
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(VERIFY, {"q": certificate.number, "name": "甄金丝"}).status_code == 403
+    form = strict.get(VERIFY)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode()).group(1)
+    response = strict.post(VERIFY, {"q": certificate.number, "name": "甄金丝", "csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and 'id="results"' in response.content.decode()
 
 
 def test_lookup_is_one_indexed_query(certificate, django_assert_num_queries):
@@ -100,7 +183,7 @@ def test_daily_limit_holds_across_minutes(client):
     with mock.patch("safetyportal.throttle.time.time") as clock:
         for minute in range(12):
             clock.return_value = now + minute * 60
-            statuses += [lookup(client, "T350582199001011234", "张三", ip="203.0.113.9").status_code for _ in range(10)]
+            statuses += [lookup(client, "T350582199001011231", "张三", ip="203.0.113.9").status_code for _ in range(10)]
     assert statuses.count(200) == 100 and statuses[-1] == 429
 
 
@@ -109,7 +192,7 @@ def test_masking_never_shows_birth_date_digits():
     for _ in range(10_000):
         body = f"35{rng.randint(0, 9999):04d}{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
         body += f"{rng.randint(0, 999):03d}"
-        number = body + ric.calc_check_digit(body)
+        number = body + id_check_digit(body)
         for value in (number, "T" + number):
             masked = mask_id_number(value)
             visible = masked.replace("*", "")
