@@ -8,7 +8,12 @@ a small in-process memory in front of it. A worker re-reads the version at most 
 the other workers within that second. Keys also carry today's date, so a case whose public-until date has passed
 disappears at midnight even before the expiry job runs; entries live at most ``CACHE_SECONDS`` anyway.
 
-If the shared cache is unreachable (Redis down) the pages are rendered uncached: slower, never broken or stale."""
+If the shared cache is unreachable (Redis down) the pages are rendered uncached: slower, never broken or stale.
+
+A stored copy is served to everyone, so it must hold nothing of the visitor it was rendered for (SECURITY.md T65):
+pages are rendered with ``render_page()``, which never sees the request. The context processors run on a blank,
+anonymous request, so ``messages`` is empty (and the visitor's pending messages stay stored for their next page),
+``user`` is anonymous and no ``{% csrf_token %}`` can carry a session's token. A hit stays a copy of bytes."""
 
 from __future__ import annotations
 
@@ -20,9 +25,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -114,6 +121,18 @@ def clear_local() -> None:
     with _lock:
         _local.clear()
         _version_memo = None
+
+
+def _blank_request() -> HttpRequest:
+    request = HttpRequest()
+    request.method = "GET"
+    request.user = AnonymousUser()
+    return request
+
+
+def render_page(template_name: str, context: dict | None = None, *, status: int = 200) -> HttpResponse:
+    """A public page as every visitor gets it: rendered for a blank anonymous request, never the visitor's."""
+    return HttpResponse(render_to_string(template_name, context, request=_blank_request()), status=status)
 
 
 def _response(page: tuple[int, str, bytes]) -> HttpResponse:

@@ -91,6 +91,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 # Exposure pages ---------------------------------------------------------------------------------------------------
+# Every response below is cached and served to everyone: the builders never touch ``request`` (render_page).
 
 
 def _labels(choices: type) -> dict[str, str]:
@@ -118,7 +119,7 @@ def exposure_list(request: HttpRequest) -> HttpResponse:
             "next_query": filters.query(after=page.next_cursor) if page.has_next else "",
             "previous_query": filters.query(before=page.previous_cursor) if page.has_previous else "",
         }
-        return render(request, "inspections/exposure_list.html", context)
+        return public_cache.render_page("inspections/exposure_list.html", context)
 
     return _public(public_cache.cached_response("list", filters.cache_params(), build))
 
@@ -129,9 +130,9 @@ def exposure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         case, gone = selectors.public_case(pk)
         if case is None:
             if gone:
-                return render(request, "inspections/exposure_gone.html", status=410)
-            return render(request, "404.html", status=404)
-        return render(request, "inspections/exposure_detail.html", {"case": case})
+                return public_cache.render_page("inspections/exposure_gone.html", status=410)
+            return public_cache.render_page("404.html", status=404)
+        return public_cache.render_page("inspections/exposure_detail.html", {"case": case})
 
     return _public(public_cache.cached_response("detail", str(pk), build))
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html, json_script
 
+from .. import masking
 from ..validators import mask_id_number, mask_phone
 
 register = template.Library()
@@ -31,3 +32,10 @@ def masked_id(value: str | None) -> str:
 @register.filter
 def masked_phone(value: Any) -> str:
     return mask_phone(value)
+
+
+@register.filter
+def mask_personal(value: Any) -> str:
+    """Free text typed by people, with ID, phone and bank card numbers and names masked (the result is still escaped
+    by autoescaping, so it chains with ``linebreaks``)."""
+    return masking.mask_personal(str(value or ""))
