@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields as ie_fields
 from import_export.admin import ExportMixin
 
+from safetyportal.accounts.services import is_verified
 from safetyportal.documents.admin import DocumentStatusMedia, status_widget
 from safetyportal.documents.selectors import documents_for
 from safetyportal.images import PhotoField, image_response
@@ -488,8 +489,8 @@ class PublicReportAdmin(ActionPageMixin, admin.ModelAdmin):
 
     def reveal_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The one screen that shows a reporter: custodians only, a reason each time, one log row each time."""
-        if not request.user.has_perm("inspections.view_reporter_identity"):
-            raise PermissionDenied
+        if not (request.user.has_perm("inspections.view_reporter_identity") and is_verified(request.user)):
+            raise PermissionDenied  # custodians only, in a session verified by the second factor
         report = self.get_object(request, object_id)
         if report is None:
             raise Http404

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safetyportal.accounts.services import is_verified
 from safetyportal.documents.models import GeneratedDocument
 from safetyportal.documents.numbering import allocate_number
 from safetyportal.documents.services import request_document
@@ -357,8 +358,8 @@ def submit_public_report(
 
 def reveal_identity(*, report: PublicReport, by: Any, reason: str) -> ReporterIdentity | None:
     """A custodian reads who reported: permission checked, reason required, one log row written first."""
-    if not (is_office_staff(by) and by.has_perm("inspections.view_reporter_identity")):
-        raise PermissionDenied
+    if not (is_office_staff(by) and by.has_perm("inspections.view_reporter_identity") and is_verified(by)):
+        raise PermissionDenied  # ``by`` is request.user: its session must have passed the second factor
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ValidationError(_("请说明查看举报人信息的理由（至少4个字）。"))

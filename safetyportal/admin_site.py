@@ -1,8 +1,15 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
+from .accounts.services import is_verified
 from .scoping import is_officer
 
 
@@ -19,6 +26,34 @@ class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return (
             super().has_permission(request)
+            and is_verified(request.user)  # the second factor (safetyportal.accounts)
             and not is_officer(request.user)
             and not hasattr(request.user, "officer_profile")
         )
+
+    @method_decorator(never_cache)
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Django's admin login, except that a correct password leads to the code step (safetyportal.accounts)
+        rather than signing in."""
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        from django.contrib.admin.forms import AdminAuthenticationForm
+
+        from .accounts.views import AdminPasswordStepView
+
+        context = {
+            **self.each_context(request),
+            "title": _("登录"),
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+        }
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            context[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
+        context.update(extra_context or {})
+        request.current_app = self.name
+        return AdminPasswordStepView.as_view(
+            extra_context=context,
+            authentication_form=self.login_form or AdminAuthenticationForm,
+            template_name=self.login_template or "admin/login.html",
+        )(request)

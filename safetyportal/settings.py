@@ -71,10 +71,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "safetyportal.apps.AxesConfig",
+    # Second factor (TOTP, recovery codes) for every staff and officer login: see docs/accounts.md.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "import_export",
     "phonenumber_field",
     "safetyportal.apps.SafetyPortalConfig",
+    # After the core app and django_otp: its admin module replaces their registrations (autodiscover runs in order).
+    "safetyportal.accounts.apps.AccountsConfig",
     "campaigns.apps.CampaignsConfig",
     "training.apps.TrainingConfig",
     "inspections.apps.InspectionsConfig",
@@ -92,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then a signed-in session without a verified second factor counts as anonymous.
+    "django_otp.middleware.OTPMiddleware",
+    "safetyportal.accounts.middleware.VerifiedSessionMiddleware",
     "safetyportal.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -164,15 +173,34 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Argon2 (Django's recommended hasher, its default cost) for every new hash; a PBKDF2 hash still logs in and is
+# re-hashed to Argon2 at that login (docs/accounts.md).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Keyboard patterns, repeats, sequences and the user's own name, scored by zxcvbn (see docs/accounts.md).
+    {"NAME": "safetyportal.password_validation.GuessablePasswordValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:login"
+
+# Second factor (django-otp). Wrong codes are throttled per device (1, 2, 4, 8 … seconds after each failure) and a
+# pending login ends after OTP_PENDING_MAX_FAILURES wrong codes (the password, counted by axes, is asked again).
+OTP_TOTP_ISSUER = OFFICE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_PENDING_SECONDS = int(os.environ.get("OTP_PENDING_SECONDS", 10 * 60))
+OTP_PENDING_MAX_FAILURES = 5
+OTP_RECOVERY_CODES = 10
 
 # Sessions: idle timeout (cookie age renewed on each request) and an absolute limit enforced by middleware.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("admin/", admin.site.urls),
     path("portal/", include(portal_patterns)),
+    path("accounts/", include("safetyportal.accounts.urls")),
     path("verify/<str:token>/", document_views.verify, name="verify"),
     path("portal/hazards/", include("inspections.portal_urls")),
     path("", include("inspections.urls")),

@@ -15,6 +15,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from .accounts.services import is_verified
+from .accounts.views import TwoStepLoginMixin
 from .scoping import is_officer
 from .selectors import portal_dashboard
 
@@ -24,7 +26,7 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
+        if not (request.user.is_authenticated and is_verified(request.user)):  # password and second factor
             return redirect_to_login(request.get_full_path())
         if not is_officer(request.user):
             raise PermissionDenied
@@ -45,7 +47,9 @@ class OfficerAuthenticationForm(auth_views.AuthenticationForm):
             raise forms.ValidationError(self.error_messages["not_officer"], code="not_officer")
 
 
-class OfficerLoginView(auth_views.LoginView):
+class OfficerLoginView(TwoStepLoginMixin, auth_views.LoginView):
+    """The first of two steps: a correct password leads to the code step (safetyportal.accounts)."""
+
     template_name = "portal/login.html"
     authentication_form = OfficerAuthenticationForm
     redirect_authenticated_user = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test.client import ClientMixin
 
 from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP
 from tests.core.factories import (
@@ -12,6 +13,24 @@ from tests.core.factories import (
     OfficerProfileFactory,
     StaffUserFactory,
 )
+from tests.otp import verify_session
+
+_plain_login = ClientMixin._login
+
+
+@pytest.fixture(autouse=True)
+def _logins_pass_the_second_factor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ``Client.force_login()``/``login()`` gives a session verified by a real TOTP device of that user, as the
+    code step would, so that tests about something else need not log in twice. Tests proving that the second factor
+    is required opt out with ``@pytest.mark.unverified_login`` (then a forced login is password-only)."""
+    if request.node.get_closest_marker("unverified_login"):
+        return
+
+    def login_and_verify(client, user, backend=None):  # type: ignore[no-untyped-def]
+        _plain_login(client, user, backend)
+        verify_session(client, user)
+
+    monkeypatch.setattr(ClientMixin, "_login", login_and_verify)
 
 
 @pytest.fixture

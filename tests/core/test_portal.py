@@ -2,13 +2,17 @@ import pytest
 from django.urls import reverse
 
 from tests.core.factories import EnterpriseFactory
+from tests.otp import device_for, pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 def test_officer_logs_into_the_portal(client, officer_a, password):
+    device_for(officer_a)
     response = client.post(reverse("portal:login"), {"username": officer_a.username, "password": password})
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:verify")  # then the second factor (tests/security/test_mfa.py)
+    response = pass_second_factor(client, officer_a)
     assert response["Location"] == reverse("portal:home")
     page = client.get(reverse("portal:home"))
     assert "甲街道工作台" in page.content.decode()

@@ -15,6 +15,7 @@ from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP
 from tests.core.factories import StaffUserFactory
 from tests.inspections.conftest import grant
 from tests.inspections.factories import PublicReportFactory, ReporterIdentityFactory
+from tests.otp import as_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_fifty_views_by_five_custodians_leave_fifty_rows(custodian):
     reports = [ReporterIdentityFactory().report for _ in range(10)]
     for n in range(50):
         clerk = custodians[n % 5]
-        assert services.reveal_identity(report=reports[n % 10], by=clerk, reason=f"核查第{n}号").name
+        assert services.reveal_identity(report=reports[n % 10], by=as_verified(clerk), reason=f"核查第{n}号").name
     assert IdentityAccessLog.objects.count() == 50
     assert {row.user_id for row in IdentityAccessLog.objects.all()} == {c.pk for c in custodians}
 
@@ -70,7 +71,7 @@ def test_a_reason_is_required_and_nothing_is_shown_without_one(client, custodian
     response = client.post(reveal_url(identity.report), {"reason": ""})
     assert "卞雀鸣" not in response.content.decode()
     with pytest.raises(ValidationError):
-        services.reveal_identity(report=identity.report, by=custodian, reason=" ")
+        services.reveal_identity(report=identity.report, by=as_verified(custodian), reason=" ")
     assert not IdentityAccessLog.objects.exists()
 
 
@@ -90,7 +91,7 @@ def test_without_the_permission_nobody_reveals_anything(client, staff, admin_use
 
 
 def test_the_access_log_cannot_be_changed_or_deleted_by_anyone(client, custodian):
-    services.reveal_identity(report=ReporterIdentityFactory().report, by=custodian, reason="核实奖励对象")
+    services.reveal_identity(report=ReporterIdentityFactory().report, by=as_verified(custodian), reason="核实奖励对象")
     log = IdentityAccessLog.objects.get()
     log.reason = "改写"
     with pytest.raises(PermissionDenied):

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.core.factories import TEST_PASSWORD
+from tests.otp import finish_login
 
 pytestmark = pytest.mark.usefixtures("fast_password_hasher")
 
@@ -27,7 +28,8 @@ def _login(client: Client, url: str, username: str, password: str, ip: str = ATT
     data = {"username": username, "password": password}
     if "admin" in url:
         data["next"] = reverse("admin:index")
-    return client.post(url, data, REMOTE_ADDR=ip, headers=headers)
+    response = client.post(url, data, REMOTE_ADDR=ip, headers=headers)
+    return finish_login(client, response, username, REMOTE_ADDR=ip, headers=headers)  # the code step (T08)
 
 
 def _fail(client: Client, url: str, username: str, times: int, ip: str = ATTACKER_IP, **headers: str) -> list[int]:

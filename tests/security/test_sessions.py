@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from safetyportal.middleware import SessionLifetimeMiddleware
 from tests.core.factories import TEST_PASSWORD
+from tests.otp import finish_login
 from tests.security.prod import production_settings
 
 pytestmark = pytest.mark.usefixtures("fast_password_hasher")
@@ -39,6 +40,7 @@ def _store(session_key: str):
 
 def _portal_login(client: Client, username: str, password: str = TEST_PASSWORD):
     response = client.post(reverse("portal:login"), {"username": username, "password": password})
+    response = finish_login(client, response, username)  # the code step (T08)
     assert response.status_code == 302, response.status_code
     return response
 
@@ -46,6 +48,7 @@ def _portal_login(client: Client, username: str, password: str = TEST_PASSWORD):
 def _admin_login(client: Client, username: str, password: str = TEST_PASSWORD):
     data = {"username": username, "password": password, "next": ADMIN_HOME}
     response = client.post(reverse("admin:login"), data)
+    response = finish_login(client, response, username)
     assert response.status_code == 302, response.status_code
     return response
 

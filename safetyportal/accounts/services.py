@@ -1,0 +1,273 @@
+"""Logins in two steps and the second factor's life cycle.
+
+A correct password does not sign anyone in: ``begin_login()`` only records a *pending* login in the session (user,
+backend, password-hash fingerprint, time, where to go next). Django's ``login()`` runs in ``complete_login()``, after
+a code from the user's TOTP device or one of their recovery codes, together with ``django_otp.login()``; so there is
+never a signed-in session without a verified second factor (``VerifiedSessionMiddleware`` treats any other as
+anonymous, for sessions from before this change or whose device a superuser has reset).
+
+Wrong codes are throttled by django-otp per device (``OTP_TOTP_THROTTLE_FACTOR``: 1, 2, 4, 8 … seconds) and a
+pending login ends after ``OTP_PENDING_MAX_FAILURES`` wrong codes, so that guessing goes back through the password
+step, where django-axes counts failures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import resolve_url
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp import verify_token as otp_verify_token
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
+
+PENDING_KEY = "_2fa_pending"
+NEW_CODES_KEY = "_2fa_new_recovery_codes"
+TOTP_NAME = "身份验证器"
+RECOVERY_NAME = "恢复码"
+
+TOTP_CODE = re.compile(r"\d{6}")
+RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")
+_SEPARATORS = re.compile(r"[\s\-_.·—]+")
+
+
+def is_verified(user: Any) -> bool:
+    """Whether ``user`` (request.user) passed the second factor in this session (django-otp's OTPMiddleware)."""
+    check = getattr(user, "is_verified", None)
+    return bool(user is not None and user.is_authenticated and callable(check) and check())
+
+
+# --- pending logins ------------------------------------------------------------------------------------------------
+
+
+def begin_login(request: HttpRequest, user: Any, *, next_url: str, login_url: str) -> bool:
+    """The password was right: remember a pending login (and the login page it came from, to go back to). Returns
+    True when the user must first enrol an authenticator."""
+    request.session.cycle_key()
+    request.session[PENDING_KEY] = {
+        "user_id": user.pk,
+        "backend": getattr(user, "backend", settings.AUTHENTICATION_BACKENDS[-1]),
+        "auth_hash": user.get_session_auth_hash(),
+        "started": time.time(),
+        "next": next_url,
+        "login_url": login_url,
+        "failures": 0,
+    }
+    return totp_device(user) is None
+
+
+def pending_user(request: HttpRequest) -> Any | None:
+    """The user whose password step this session passed, if that was recent and nothing has changed since."""
+    pending = request.session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    if time.time() - float(pending.get("started", 0)) > settings.OTP_PENDING_SECONDS:
+        cancel_pending(request)
+        return None
+    user = get_user_model()._default_manager.filter(pk=pending.get("user_id"), is_active=True).first()
+    if user is None or not constant_time_compare(pending.get("auth_hash", ""), user.get_session_auth_hash()):
+        cancel_pending(request)
+        return None
+    return user
+
+
+def pending_next(request: HttpRequest) -> str:
+    pending = request.session.get(PENDING_KEY) or {}
+    return str(pending.get("next") or settings.LOGIN_REDIRECT_URL)
+
+
+def pending_login_url(request: HttpRequest) -> str:
+    pending = request.session.get(PENDING_KEY) or {}
+    return str(pending.get("login_url") or resolve_url(settings.LOGIN_URL))
+
+
+def cancel_pending(request: HttpRequest) -> None:
+    request.session.pop(PENDING_KEY, None)
+
+
+def _count_failure(request: HttpRequest) -> bool:
+    """One more wrong code for this pending login; True when that was the last one allowed (the login is ended)."""
+    pending = request.session[PENDING_KEY]
+    pending["failures"] = int(pending.get("failures", 0)) + 1
+    request.session.modified = True
+    if pending["failures"] >= settings.OTP_PENDING_MAX_FAILURES:
+        cancel_pending(request)
+        return True
+    return False
+
+
+def complete_login(request: HttpRequest, user: Any, device: Any) -> str:
+    """Sign the user in, with the device that verified them. Returns where to go next."""
+    next_url = pending_next(request)
+    backend = (request.session.get(PENDING_KEY) or {}).get("backend")
+    cancel_pending(request)
+    auth_login(request, user, backend=backend)
+    otp_login(request, device)
+    return next_url
+
+
+# --- codes ---------------------------------------------------------------------------------------------------------
+
+
+def normalise_code(raw: str) -> str:
+    """What people type: full-width digits from a Chinese input method, spaces or hyphens between groups, capitals."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or "")).lower()
+
+
+@dataclass
+class CodeCheck:
+    device: Any = None  # the device that accepted the code
+    error: str = ""
+    ended: bool = False  # too many wrong codes: the pending login is over, the password is asked again
+
+
+def _throttle_error(device: Any) -> str | None:
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return None
+    locked_until = (data or {}).get("locked_until")
+    seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 1
+    return _("验证码错误次数较多，请在 %(seconds)d 秒后重试。") % {"seconds": seconds}
+
+
+def check_code(request: HttpRequest, user: Any, raw: str) -> CodeCheck:
+    """Verify a 6-digit TOTP code or an 8-character recovery code for the pending ``user``."""
+    code = normalise_code(raw)
+    if TOTP_CODE.fullmatch(code):
+        device = totp_device(user)
+        wrong = _("验证码不正确。请确认手机时间准确，输入验证器当前显示的6位数字。")
+    elif RECOVERY_CODE.fullmatch(code):
+        device = recovery_device(user)
+        wrong = _("恢复码不正确或已经用过。")
+    else:
+        return CodeCheck(error=_("请输入验证器显示的6位数字，或一个8位恢复码。"))
+    if device is not None:
+        throttled = _throttle_error(device)
+        if throttled:
+            return CodeCheck(error=throttled, ended=_count_failure(request))
+        verified = otp_verify_token(user, device.persistent_id, code)
+        if verified is not None:
+            return CodeCheck(device=verified)
+    return CodeCheck(error=wrong, ended=_count_failure(request))
+
+
+# --- devices -------------------------------------------------------------------------------------------------------
+
+
+def totp_device(user: Any) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+
+
+def recovery_device(user: Any) -> StaticDevice | None:
+    return StaticDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+
+
+def recovery_codes_left(user: Any) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def enrolment_key(request: HttpRequest) -> str:
+    """The secret offered to a pending user without a device; kept in the session (nothing is written before the
+    user proves, with a first code, that their app holds it)."""
+    pending = request.session[PENDING_KEY]
+    if not pending.get("enrol_key"):
+        pending["enrol_key"] = random_hex(20)
+        request.session.modified = True
+    return str(pending["enrol_key"])
+
+
+def enrolment_device(user: Any, key: str) -> TOTPDevice:
+    """An unsaved device for the QR code and the secret shown on the enrolment page."""
+    return TOTPDevice(user=user, name=TOTP_NAME, key=key)
+
+
+def enrol(request: HttpRequest, user: Any, raw: str) -> tuple[TOTPDevice | None, list[str], CodeCheck]:
+    """Confirm the pending user's new device with its first code. On success the device is saved, ten recovery codes
+    replace any earlier ones and the user is signed in; returns (device, recovery codes, check)."""
+    key = enrolment_key(request)
+    code = normalise_code(raw)
+    if not TOTP_CODE.fullmatch(code):
+        return None, [], CodeCheck(error=_("请输入验证器显示的6位数字。"))
+    candidate = enrolment_device(user, key)
+    totp = TOTP(candidate.bin_key, candidate.step, candidate.t0, candidate.digits)
+    totp.time = time.time()  # fixed, so that t() below is the step the code matched
+    if not totp.verify(int(code), tolerance=candidate.tolerance):
+        check = CodeCheck(error=_("验证码不正确。请确认已扫描本页的二维码，且手机时间准确。"))
+        check.ended = _count_failure(request)
+        return None, [], check
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        candidate.confirmed = True
+        candidate.last_t = totp.t()
+        candidate.drift = totp.drift
+        candidate.set_last_used_timestamp(commit=False)
+        candidate.save()
+        codes = regenerate_recovery_codes(user)
+    return candidate, codes, CodeCheck(device=candidate)
+
+
+def regenerate_recovery_codes(user: Any) -> list[str]:
+    """A fresh set of recovery codes; every earlier code stops working."""
+    with transaction.atomic():
+        device = recovery_device(user)
+        if device is None:
+            device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+        device.token_set.all().delete()
+        codes = _unique_codes(settings.OTP_RECOVERY_CODES)
+        StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+        device.throttle_reset(commit=True)
+    return codes
+
+
+def _unique_codes(count: int) -> list[str]:
+    codes: list[str] = []
+    while len(codes) < count:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def format_code(code: str) -> str:
+    """How a recovery code is shown: two groups of four (typed back with or without the hyphen)."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def remember_new_codes(request: HttpRequest, codes: list[str], next_url: str) -> None:
+    """Keep freshly made recovery codes for the one page that shows them (they are never shown again)."""
+    request.session[NEW_CODES_KEY] = {"codes": codes, "next": next_url}
+
+
+def take_new_codes(request: HttpRequest) -> tuple[list[str], str]:
+    data = request.session.pop(NEW_CODES_KEY, None) or {}
+    return list(data.get("codes") or []), str(data.get("next") or "")
+
+
+def reset_second_factor(*, user: Any, by: Any) -> int:
+    """A superuser removes every device of ``user``: their sessions stop counting as signed in and they enrol again
+    at the next login. Returns the number of devices removed."""
+    if not (by is not None and by.is_active and by.is_superuser):
+        raise PermissionDenied
+    removed = 0
+    with transaction.atomic():
+        for device in list(devices_for_user(user, confirmed=None)):
+            device.delete()
+            removed += 1
+    return removed
