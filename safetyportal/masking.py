@@ -311,23 +311,26 @@ def _surname_at(normal: str, position: int) -> int:
     return 1 if normal[position : position + 1] in _SURNAMES else 0
 
 
+_NAME_GAP = re.compile(r"[ \u00a0\u3000·.\u200b]?")  # 张 三, 张·三: one spacing character between name characters
+
+
 def _name_after(normal: str, position: int) -> int:
-    """Length of the name that starts at ``position`` after a role word (0 if none)."""
+    """End of the name that starts at ``position`` after a role word (``position`` if none)."""
     surname = _surname_at(normal, position)
     if not surname or normal[position : position + 2] in _NOT_NAMES:
-        return 0
-    first = position + surname
-    if not _CJK.match(normal, first) or normal[first] == "某":
-        return 0
-    second = first + 1
+        return position
+    first = _NAME_GAP.match(normal, position + surname).end()
+    if not _CJK.match(normal, first) or normal[first] == "某" or normal[position] + normal[first] in _NOT_NAMES:
+        return position
+    second = _NAME_GAP.match(normal, first + 1).end()
     if (
         _CJK.match(normal, second)
         and normal[second] not in _STOP
         and normal[second] != "某"
         and not _FOLLOWER.match(normal, second)
     ):
-        return second + 1 - position
-    return second - position
+        return second + 1
+    return first + 1
 
 
 def _name_before(normal: str, end: int) -> int:
@@ -370,10 +373,10 @@ def _name_spans(normal: str, names: Iterable[str], replace: Callable[[str], str]
             continue
         spans += [(m.start(), m.end(), replace(name)) for m in pattern.finditer(normal)]
     for role in _ROLE.finditer(normal):
-        length = _name_after(normal, role.end())
-        if length:
-            start = role.end()
-            spans.append((start, start + length, mask_name(normal[start : start + length])))
+        start = role.end()
+        end = _name_after(normal, start)
+        if end > start:
+            spans.append((start, end, mask_name(normal[start:end])))
     for suffix in _NAME_AFTER.finditer(normal):
         start = _name_before(normal, suffix.start())
         if start < suffix.start():
