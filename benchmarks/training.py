@@ -55,11 +55,11 @@ def setup_django(*, migrate: bool) -> None:
 
 
 def id_number(index: int) -> str:
-    from stdnum.cn import ric
+    from safetyportal.validators import id_check_digit
 
     birth = dt.date(1960, 1, 1) + dt.timedelta(days=index % 15_000)
     body = f"350582{birth:%Y%m%d}{(index // 15_000) % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + id_check_digit(body)
 
 
 def generate_xlsx(path: Path, rows: int, start: int = 0) -> None:

@@ -1,10 +1,26 @@
 """Spreadsheet resources for the organisation model (xlsx and csv through the admin)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
-from import_export import fields
+from import_export import fields, widgets
 
 from .models import Enterprise, Jurisdiction, MemberUnit, Person
 from .spreadsheets import CodeWidget, SafeModelResource
+from .validators import EXCEL_NUMBER_MESSAGE, is_spreadsheet_number, normalize_id_number
+
+
+class IdNumberWidget(widgets.CharWidget):
+    """A resident ID number cell: refused when the spreadsheet holds it as a number (Excel keeps 15 significant
+    digits, so the number is already changed), otherwise normalised like the admin form. The normalised value is also
+    what finds an existing person (``import_id_fields``), so "…x" and "…X" are the same row."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if value in (None, ""):
+            return ""
+        if is_spreadsheet_number(value):
+            raise ValueError(str(EXCEL_NUMBER_MESSAGE))
+        return normalize_id_number(value)
 
 
 class JurisdictionResource(SafeModelResource):
@@ -56,12 +72,19 @@ class EnterpriseResource(SafeModelResource):
 
 
 class PersonResource(SafeModelResource):
+    id_number = fields.Field(column_name=_("身份证号"), attribute="id_number", widget=IdNumberWidget())
     jurisdiction = fields.Field(
         column_name=_("所属区划代码"), attribute="jurisdiction", widget=CodeWidget(Jurisdiction, "code")
     )
     enterprise = fields.Field(
         column_name=_("工作单位统一社会信用代码"), attribute="enterprise", widget=CodeWidget(Enterprise, "credit_code")
     )
+
+    def get_instance(self, instance_loader: Any, row: Any) -> Any:
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None  # a refused ID cell: reported with its column when the field is imported
 
     class Meta:
         model = Person

@@ -17,9 +17,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from safetyportal.demo.canary import CANARY_ID_NUMBERS, CANARY_NAMES
+from safetyportal.demo.ids import demo_id_number, legacy_demo_id_number
 from safetyportal.demo.jinjiang import GIVEN_FEMALE, GIVEN_MALE, ID_COUNTY_CODES, SURNAMES
 from safetyportal.demo.registry import register_demo_loader
 from safetyportal.documents.services import request_document
@@ -134,7 +135,7 @@ class _Names:
             birth = dt.date.fromordinal(rng.randint(first, last))
             parity = rng.choice("13579" if gender == Gender.MALE else "02468")
             body = f"{county}{birth:%Y%m%d}{rng.randint(0, 99):02d}{parity}"
-            number = body + ric.calc_check_digit(body)
+            number = demo_id_number(body)
             if number not in self.used:
                 self.used.add(number)
                 return number
@@ -151,20 +152,21 @@ def _date_in(rng: random.Random, year: int, month_from: int = 1, month_to: int =
 
 
 class _Builder:
-    def __init__(self, today: dt.date) -> None:
+    def __init__(self, today: dt.date, *, avoid_existing: bool = True) -> None:
         self.today = today
         self.rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not secrets
         self.enterprises = list(Enterprise.objects.order_by("credit_code").values_list("pk", "jurisdiction_id"))
         self.townships = list(
             Jurisdiction.objects.filter(level=JurisdictionLevel.SUBDISTRICT).order_by("code").values_list("pk", "name")
         )
-        existing = list(Person.objects.order_by("id_number").values_list("pk", "id_number", "enterprise_id"))
-        self.names = _Names(self.rng, {number for _pk, number, _e in existing})
+        # Sorted here: the column holds ciphertext, so ORDER BY id_number would be random.
+        existing = sorted(Person.objects.values_list("pk", "id_number", "enterprise_id"), key=lambda row: row[1])
+        self.names = _Names(self.rng, {number for _pk, number, _e in existing} if avoid_existing else set())
         self.people: list[tuple[int, int | None]] = [(pk, enterprise) for pk, _n, enterprise in existing]
         self.canaries = [pk for pk, number, _e in existing if number in CANARY_ID_NUMBERS]
         self.holders: dict[str, set[int]] = {item: set() for item in OperationItem.values}
 
-    def create_people(self) -> None:
+    def new_people(self) -> list[Person]:
         rows = []
         for _ in range(NEW_PEOPLE):
             gender = Gender.MALE if self.rng.random() < 0.85 else Gender.FEMALE
@@ -178,7 +180,10 @@ class _Builder:
                     jurisdiction_id=jurisdiction,
                 )
             )
-        created = Person.objects.bulk_create(rows, batch_size=1000)
+        return rows
+
+    def create_people(self) -> None:
+        created = Person.objects.bulk_create(self.new_people(), batch_size=1000)
         self.people += [(p.pk, p.enterprise_id) for p in created]
         self.rng.shuffle(self.people)
         self.pool = iter(self.people)
@@ -255,11 +260,44 @@ def _chunks(items: list, size: int) -> list[list]:
 
 @register_demo_loader("training", order=30)
 def load_demo_training() -> dict[str, int]:
-    if not Enterprise.objects.exists() or TrainingInstitution.objects.filter(name=INSTITUTIONS[0]["name"]).exists():
+    if not Enterprise.objects.exists():
+        return _counts()
+    if TrainingInstitution.objects.filter(name=INSTITUTIONS[0]["name"]).exists():
+        with transaction.atomic():
+            _move_legacy_numbers(timezone.localdate())
         return _counts()
     with transaction.atomic():
         _build(timezone.localdate())
     return _counts()
+
+
+def _move_legacy_numbers(today: dt.date) -> None:
+    """A database loaded by an older demo holds its people under wrong check digits (safetyportal/demo/ids.py): give
+    the people this loader generated their correct number, and every certificate whose number is the old form of
+    its holder's number the new form. The people are found by replaying the generator (same seed; without the
+    database's numbers, which only ever mattered on a collision), so nobody else's number is touched."""
+    replay = _Builder(today, avoid_existing=False)
+    pairs = {}
+    for person in replay.new_people():
+        old = legacy_demo_id_number(person.id_number[:17])
+        if old != person.id_number:
+            pairs[old] = person.id_number
+    stale = Person.objects.in_bulk(list(pairs), field_name="id_number")
+    taken = set(Person.objects.filter(id_number__in=[pairs[old] for old in stale]).values_list("id_number", flat=True))
+    moved = [person for old, person in stale.items() if pairs[old] not in taken]
+    now = timezone.now()
+    for person in moved:
+        person.id_number, person.id_check_failed, person.updated_at = pairs[person.id_number], False, now
+    Person.objects.bulk_update(moved, ["id_number", "id_check_failed", "updated_at"], batch_size=1000)
+    certificates = []
+    # Numbers are encrypted at rest, so they are compared here rather than in SQL.
+    everyone = Certificate.objects.select_related("holder").only("pk", "number", "holder__id_number")
+    for certificate in everyone:
+        current = certificate.holder.id_number
+        if certificate.number != "T" + current and certificate.number == "T" + legacy_demo_id_number(current[:17]):
+            certificate.number = "T" + current
+            certificates.append(certificate)
+    Certificate.objects.bulk_update(certificates, ["number"], batch_size=1000)
 
 
 def _build(today: dt.date) -> None:

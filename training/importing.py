@@ -29,11 +29,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
-from stdnum.cn import ric
 
 from safetyportal.models import Enterprise, Gender, Person
 from safetyportal.spreadsheets import MAX_ROWS, ImportProblem, SpreadsheetRejected, inspect_xlsx, restore
-from safetyportal.validators import PROVINCE_CODES, validate_id_number
+from safetyportal.validators import (
+    EXCEL_NUMBER_MESSAGE,
+    PROVINCE_CODES,
+    id_check_digit,
+    is_spreadsheet_number,
+    normalize_id_number,
+    validate_id_number,
+)
 
 from .models import (
     ENDED_STATUSES,
@@ -131,19 +137,24 @@ def parse_date(value: Any, column: str) -> dt.date | None:
 
 
 class IdChecker:
-    """GB 11643 checks as in safetyportal.validators, with today computed once (tens of thousands of rows); the
-    shared validator supplies the message when a number fails."""
+    """GB 11643 checks with safetyportal.validators' arithmetic, with today computed once (tens of thousands of rows);
+    the shared validator supplies the message when a number fails.
+
+    A cell Excel holds as a number (openpyxl gives an int or a float; Excel keeps 15 significant digits, so the last
+    digits are already lost) is refused with a message saying to format the column as text, never converted."""
 
     def __init__(self, today: dt.date) -> None:
         self.today = today
 
     def __call__(self, value: Any, column: str) -> str:
-        number = text(value).replace(" ", "").upper()
+        if not isinstance(value, str) and is_spreadsheet_number(value):
+            raise RowError(column, str(EXCEL_NUMBER_MESSAGE))
+        number = normalize_id_number(restore(value))  # text forms ("3.5E+17") are refused by the validator below
         ok = len(number) == 18 and _ID_SHAPE.match(number) is not None and number[:2] in PROVINCE_CODES
         if ok:
             try:
                 birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-                ok = birth.year >= 1900 and birth <= self.today and ric.calc_check_digit(number[:17]) == number[17]
+                ok = birth.year >= 1900 and birth <= self.today and id_check_digit(number[:17]) == number[17]
             except ValueError:
                 ok = False
         if ok:
@@ -447,7 +458,7 @@ class CertificateImporter(_PeopleMixin, BaseImporter):
             elif ITEM_CATEGORY[item] != category:
                 self.problem(line, labels["category"], _("与操作项目“%(item)s”不匹配。") % {"item": item_text})
                 bad = True
-        cert_number = text(cell("number")).upper()
+        cert_number = normalize_id_number(text(cell("number")))  # "T" + ID, typed like an ID
         if cert_number and number and cert_number != "T" + number:
             self.problem(line, labels["number"], _("证号应为“T”加身份证号。"))
             bad = True

@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from safetyportal.documents.models import IssuingAuthority
 from safetyportal.models import (
@@ -36,6 +36,7 @@ from safetyportal.models import (
 from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP, sync_roles
 
 from .canary import CANARY_ID_NUMBERS, CANARY_NAMES, CANARY_PHONES
+from .ids import demo_id_number, legacy_demo_id_number
 from .jinjiang import (
     COUNTY_CODE,
     COUNTY_KIND,
@@ -140,7 +141,7 @@ class _Generator:
             birth = dt.date.fromordinal(rng.randint(first, last))
             parity = rng.choice("13579" if gender == Gender.MALE else "02468")  # the 17th digit: odd for men
             body = f"{county}{birth:%Y%m%d}{rng.randint(0, 99):02d}{parity}"
-            return body + ric.calc_check_digit(body)
+            return demo_id_number(body)
 
         return self.unique(make)
 
@@ -342,6 +343,24 @@ def _write_jurisdictions(data: DemoData) -> dict[str, Jurisdiction]:
     return {COUNTY_CODE: county, **townships, **communities}
 
 
+def _move_legacy_people(data: DemoData) -> int:
+    """Give the demo's people written by an older demo (wrong check digit) their correct number, so that the sync
+    below updates them instead of adding them again. Only numbers this demo generates are looked for."""
+    legacy = {legacy_demo_id_number(row["id_number"][:17]): row["id_number"] for row in data.people}
+    legacy = {old: new for old, new in legacy.items() if old != new}
+    stale = Person.objects.in_bulk(list(legacy), field_name="id_number")
+    if not stale:
+        return 0
+    taken = set(Person.objects.filter(id_number__in=[legacy[old] for old in stale]).values_list("id_number", flat=True))
+    moved = [person for old, person in stale.items() if legacy[old] not in taken]
+    for person in moved:
+        person.id_number = legacy[person.id_number]
+        person.id_check_failed = False
+        person.updated_at = timezone.now()
+    Person.objects.bulk_update(moved, ["id_number", "id_check_failed", "updated_at"])
+    return len(moved)
+
+
 def _hash_passwords(password: str, count: int) -> list[str]:
     """One salted hash per new account. PBKDF2 releases the GIL, so threads use every core."""
     if count == 0:
@@ -437,6 +456,7 @@ def build_demo(*, password: str | None = None) -> dict[str, int]:
                 for row in data.enterprises
             ],
         )
+        _move_legacy_people(data)
         _sync(
             Person,
             "id_number",

@@ -6,7 +6,7 @@ import random
 
 import factory
 from django.contrib.auth import get_user_model
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from safetyportal.models import (
     Enterprise,
@@ -18,13 +18,14 @@ from safetyportal.models import (
     Person,
     RiskGrade,
 )
+from safetyportal.validators import id_check_digit
 
 TEST_PASSWORD = "Test-Passw0rd-2024!"
 
 
 def make_id_number(sequence: int, county: str = "350582") -> str:
     body = f"{county}{1970 + sequence % 30:04d}{1 + sequence % 12:02d}{1 + sequence % 28:02d}{sequence % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + id_check_digit(body)
 
 
 def make_credit_code(sequence: int) -> str:

@@ -2,10 +2,11 @@ import random
 
 import pytest
 from django.core.exceptions import ValidationError
-from stdnum.cn import ric
+from stdnum.cn import uscc
 
 from safetyportal.demo.canary import find_full_id_numbers
 from safetyportal.validators import (
+    id_check_digit,
     mask_id_number,
     mask_name,
     mask_phone,
@@ -14,7 +15,9 @@ from safetyportal.validators import (
 )
 from tests.core.factories import make_credit_code, make_id_number
 
-REAL_SHAPED_IDS = ["110105194912310022", "350582199001011234", "35058219880801000X", make_id_number(7)]
+# GB 11643's own sample, a Jinjiang number checked by hand (sum 264, 264 mod 11 = 0 → "1"), stdnum's doctest
+# number, and the factory's.
+REAL_SHAPED_IDS = ["11010519491231002X", "350582199001011231", "360426199101010071", make_id_number(7)]
 
 
 @pytest.mark.parametrize("number", REAL_SHAPED_IDS)
@@ -32,6 +35,9 @@ def test_valid_id_numbers_pass(number):
         ("350582199002301234", "birth_date"),
         ("350582299001011234", "birth_date"),
         ("350582199001011235", "checksum"),
+        ("350582199001011234", "checksum"),  # accepted before issue 10 (the old, wrong check digit)
+        ("110105194912310022", "checksum"),
+        ("3.50582199001012E+17", "excel"),
     ],
 )
 def test_broken_id_numbers_are_refused_with_a_reason(number, code):
@@ -48,12 +54,25 @@ def test_unknown_county_under_known_prefecture_is_judged_by_arithmetic_not_a_cra
 
 
 def test_lowercase_x_is_accepted():
-    validate_id_number("35058219880801000x")
+    validate_id_number("11010519491231002x")
 
 
-@pytest.mark.parametrize("code", ["91350100M000100Y43", make_credit_code(5)])
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000600037341L", make_credit_code(5)])
 def test_valid_credit_codes_pass(code):
     validate_credit_code(code)
+
+
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000600037341L", "91310000775785552L"])
+def test_stdnum_uscc_check_digit_weighs_seventeen_characters_whether_given_seventeen_or_eighteen(code):
+    # Unlike cn.ric, cn.uscc's calc_check_digit zips 17 weights, so code[:17] (what validate_credit_code passes) is
+    # right; published codes (the third is stdnum's own doctest) confirm it.
+    assert uscc.calc_check_digit(code[:17]) == uscc.calc_check_digit(code) == code[17]
+
+
+def test_full_width_credit_code_is_normalised():
+    from safetyportal.validators import normalize_credit_code
+
+    assert normalize_credit_code("９１３５０１００Ｍ０００１００Ｙ４３") == "91350100M000100Y43"
 
 
 @pytest.mark.parametrize(
@@ -71,8 +90,8 @@ def test_broken_credit_codes_are_refused(code, reason):
 
 
 def test_mask_keeps_four_leading_and_two_trailing_characters():
-    assert mask_id_number("350582199001011234") == "3505************34"
-    assert mask_id_number("T350582199001011234") == "T350*************34"
+    assert mask_id_number("350582199001011231") == "3505************31"
+    assert mask_id_number("T350582199001011231") == "T350*************31"
 
 
 def test_mask_never_shows_birth_date_digits_for_ten_thousand_ids():
@@ -81,7 +100,7 @@ def test_mask_never_shows_birth_date_digits_for_ten_thousand_ids():
         body = (
             f"350582{rng.randint(1950, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
         )
-        number = body + ric.calc_check_digit(body)
+        number = body + id_check_digit(body)
         masked = mask_id_number(number)
         assert masked[4:16] == "*" * 12
         assert number[6:14] not in masked

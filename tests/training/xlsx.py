@@ -7,8 +7,8 @@ import io
 from typing import Any
 
 import openpyxl
-from stdnum.cn import ric
 
+from safetyportal.validators import id_check_digit
 from training.models import add_years
 
 HEADER = [
@@ -27,7 +27,7 @@ HEADER = [
 def id_number(index: int, county: str = "350582") -> str:
     birth = dt.date(1970, 1, 1) + dt.timedelta(days=index % 12_000)
     body = f"{county}{birth:%Y%m%d}{(index // 12_000) % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + id_check_digit(body)
 
 
 def certificate_rows(count: int, start: int = 0) -> list[list[Any]]:
