@@ -60,6 +60,7 @@ class PersonAdmin(SafeImportExportAdmin):
     autocomplete_fields = ("enterprise", "jurisdiction")
     readonly_fields = ("id_check_failed",)
     list_per_page = 50
+    search_help_text = _("按姓名搜索，或输入完整的18位身份证号精确查找（身份证号加密保存，不能按部分号码查找）。")
 
     @admin.display(description=_("身份证号"))
     def masked_id(self, obj: Person) -> str:

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from .crypto import Undecryptable
+from .fields import BlindIndexedModel, BlindIndexField, BlindIndexQuerySetMixin, EncryptedIdNumberField
 from .scoping import ScopedQuerySet
 from .validators import (
     is_valid_id_number,
@@ -169,12 +171,21 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
-class Person(TimeStamped):
-    """Someone trained, certified or reporting. The ID number is stored whole and shown masked outside the admin."""
+class PersonQuerySet(BlindIndexQuerySetMixin, ScopedQuerySet):
+    pass
+
+
+class Person(BlindIndexedModel, TimeStamped):
+    """Someone trained, certified or reporting. The ID number is stored whole (encrypted) and shown masked outside
+    the admin."""
 
     name = models.CharField(_("姓名"), max_length=32, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number])
+    # Encrypted at rest; looked up and kept unique through the keyed HMAC next to it (safetyportal/fields.py).
+    id_number = EncryptedIdNumberField(
+        _("身份证号"), max_length=18, validators=[validate_id_number], blind_index="id_number_hmac"
+    )
+    id_number_hmac = BlindIndexField(_("身份证号查找索引"), source="id_number", unique=True)
     phone = PhoneNumberField(_("联系电话"), blank=True)
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("工作单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
@@ -186,7 +197,7 @@ class Person(TimeStamped):
     # right, or written by a path without validation, are listed for staff to correct, never changed here.
     id_check_failed = models.BooleanField(_("身份证号码校验未通过"), default=False, editable=False, db_index=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("人员")
@@ -197,6 +208,9 @@ class Person(TimeStamped):
         return f"{self.name}（{self.masked_id_number}）"
 
     def save(self, *args, **kwargs) -> None:
+        if isinstance(self.id_number, Undecryptable):  # restored without the keys: ciphertext written back as read
+            super().save(*args, **kwargs)
+            return
         if isinstance(self.id_number, str):
             self.id_number = normalize_id_number(self.id_number)
         self.id_check_failed = not is_valid_id_number(self.id_number)
@@ -206,11 +220,13 @@ class Person(TimeStamped):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        if isinstance(self.id_number, str):
+        if isinstance(self.id_number, str) and not isinstance(self.id_number, Undecryptable):
             self.id_number = normalize_id_number(self.id_number)
 
     @property
     def masked_id_number(self) -> str:
+        if isinstance(self.id_number, Undecryptable):
+            return str(self.id_number)  # "〔无法解密〕": restored without the keys
         return mask_id_number(self.id_number)
 
     @property

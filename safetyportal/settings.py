@@ -53,6 +53,20 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see docs/configuration.md).")
     SECRET_KEY = _local_secret_key()
 
+# ID numbers at rest (safetyportal/crypto.py, docs/security.md): AES-GCM keys (the first encrypts, all decrypt) and
+# a separate key for the HMAC lookup column. Development and tests get local keys kept in var/.
+FIELD_ENCRYPTION_KEY = env_list("FIELD_ENCRYPTION_KEY")
+FIELD_HMAC_KEY = env_str("FIELD_HMAC_KEY", "")
+if DEBUG or TESTING:
+    from safetyportal.crypto import local_key
+
+    FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or [local_key(VAR_DIR / "dev-field-encryption-key")]
+    FIELD_HMAC_KEY = FIELD_HMAC_KEY or local_key(VAR_DIR / "dev-field-hmac-key")
+else:
+    from safetyportal.crypto import check_keys
+
+    check_keys(FIELD_ENCRYPTION_KEY, FIELD_HMAC_KEY)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Public address used in QR codes, e-mails and PDFs (never taken from the request's Host header).

@@ -119,6 +119,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_display = ("person", "session", "enterprise", "attended", "theory_score", "practical_score", "result")
     list_filter = ("result", "attended", "session__category")
     search_fields = ("person__name", "=person__id_number", "session__name", "enterprise__name")
+    search_help_text = gettext_lazy("按姓名、培训班或单位名称搜索，或输入完整的身份证号精确查找。")
     list_select_related = ("person", "session", "enterprise")
     autocomplete_fields = ("session", "person", "enterprise")
     readonly_fields = ("certificate",)
@@ -192,6 +193,9 @@ class CertificateAdmin(SafeImportExportAdmin):
     )
     list_filter = ("status", DueWithinFilter, "category", "operation_item", "source")
     search_fields = ("=number", "holder__name", "=holder__id_number")
+    search_help_text = gettext_lazy(
+        "按持证人姓名搜索，或输入完整的证号、身份证号精确查找（号码加密保存，不能按部分号码查找）。"
+    )
     list_select_related = ("holder", "employer")
     autocomplete_fields = ("holder", "employer", "institution")
     date_hierarchy = "first_issued_on"

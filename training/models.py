@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from safetyportal.crypto import Undecryptable
+from safetyportal.fields import BlindIndexedModel, BlindIndexField, BlindIndexQuerySetMixin, EncryptedIdNumberField
 from safetyportal.models import Enterprise, Jurisdiction, Person, TimeStamped
 from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
 from safetyportal.scoping import ScopedQuerySet
@@ -254,13 +256,17 @@ class CertificateSource(models.TextChoices):
     NATIONAL = "national", _("国家平台同步")
 
 
-class CertificateQuerySet(LegalRecordQuerySet, ScopedQuerySet):
+class CertificateQuerySet(BlindIndexQuerySetMixin, LegalRecordQuerySet, ScopedQuerySet):
     def in_force(self) -> CertificateQuerySet:
         return self.exclude(status__in=ENDED_STATUSES)
 
 
-class Certificate(LegalRecordMixin, TimeStamped):
-    number = models.CharField(_("证号"), max_length=19, db_index=True, help_text=_("“T”加持证人身份证号"))
+class Certificate(BlindIndexedModel, LegalRecordMixin, TimeStamped):
+    # Encrypted at rest like the ID it contains; looked up through the keyed HMAC (safetyportal/fields.py).
+    number = EncryptedIdNumberField(
+        _("证号"), max_length=19, help_text=_("“T”加持证人身份证号"), blind_index="number_hmac"
+    )
+    number_hmac = BlindIndexField(_("证号查找索引"), source="number", db_index=True)
     holder = models.ForeignKey(Person, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates")
     category = models.CharField(_("作业类别"), max_length=32, choices=OperationCategory.choices)
     operation_item = models.CharField(_("操作项目"), max_length=32, choices=OperationItem.choices, db_index=True)
@@ -318,7 +324,7 @@ class Certificate(LegalRecordMixin, TimeStamped):
                 name="one_certificate_in_force_per_holder_item",
             ),
             models.UniqueConstraint(
-                fields=["number", "operation_item"],
+                fields=["number_hmac", "operation_item"],
                 condition=~Q(status__in=["expired", "cancelled", "revoked"]),
                 name="unique_number_in_force_per_item",
             ),
@@ -334,10 +340,12 @@ class Certificate(LegalRecordMixin, TimeStamped):
         permissions = [("revoke_certificate", _("可以注销或吊销特种作业操作证"))]
 
     def __str__(self) -> str:
-        return f"{mask_id_number(self.number)} {self.get_operation_item_display()}"
+        return f"{self.masked_number} {self.get_operation_item_display()}"
 
     @property
     def masked_number(self) -> str:
+        if isinstance(self.number, Undecryptable):
+            return str(self.number)  # "〔无法解密〕": restored without the keys
         return mask_id_number(self.number)
 
     @property

@@ -50,8 +50,9 @@ class VerifyQuery:
 
 
 def verify_queryset(query: VerifyQuery) -> QuerySet[Certificate]:
-    """One indexed query: the certificate number's index (or the holder's unique ID number), names compared in the
-    same statement. A holder may hold several operation items under one number."""
+    """One indexed query: the certificate number (or the holder's unique ID number), names compared in the same
+    statement. Both numbers are encrypted at rest; the equality is answered by their keyed HMAC columns and indexes
+    (safetyportal/fields.py). A holder may hold several operation items under one number."""
     lookup = {"holder__name": query.name}
     if query.number:
         lookup["number"] = query.number

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.conf import settings
 
+from safetyportal.crypto import new_key
+
 PRODUCTION_HOST = "portal.example.gov.cn"
 # Deployment variables that must not leak from the developer's or CI's shell into the "production" process.
 _CLEARED = (
@@ -57,6 +59,9 @@ def production_env(var_dir: str, **overrides: str | None) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="safetyportal.settings",
         SECRET_KEY=random_secret_key(),
+        # ID numbers at rest (safetyportal/crypto.py): production refuses to start without these two keys.
+        FIELD_ENCRYPTION_KEY=new_key(),
+        FIELD_HMAC_KEY=new_key(),
         ALLOWED_HOSTS=PRODUCTION_HOST,
         VAR_DIR=var_dir,
         PYTHONDONTWRITEBYTECODE="1",
