@@ -5,11 +5,23 @@ Pillow opens only JPEG, PNG and WebP (``formats=``), refuses anything above the 
 the EXIF orientation, and re-encodes to a fresh JPEG: EXIF, GPS, XMP, ICC comments and any bytes appended to the
 original (polyglots) are gone. Only the re-encoded image and its thumbnail are stored, under random names below
 ``MEDIA_ROOT/derived/`` — the only media folder the PDF renderer may read. Originals are never kept.
+
+Memory (SECURITY.md T67): a decoded pixel takes 4 bytes whatever the file's size, so
+- a JPEG is decoded by libjpeg directly at 1/2, 1/4 or 1/8 scale (``Image.draft``) when the stored size
+  (at most ``MAX_EDGE`` on the longest side) allows it;
+- PNG, WebP and progressive JPEG cannot be decoded at a smaller scale (or not without every coefficient in memory),
+  so they have lower pixel caps (``FULL_DECODE_CAPS``);
+- the decoded image is the only full-size one: mode conversion (alpha flattened on white, palette, 16-bit grey)
+  and the downscale run strip by strip into the stored size, the orientation is applied to the small result;
+- a form's photos together may not decode more than ``IMAGE_MAX_PIXELS_PER_REQUEST`` pixels, checked from the
+  headers before any photo is decoded (this bounds a request's time as well).
+See ``benchmarks/images.py`` for the figures.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -23,14 +35,36 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 MAX_UPLOAD_BYTES = getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_PIXELS = getattr(settings, "IMAGE_MAX_PIXELS", 50_000_000)
+# Formats decoded at full size get lower pixel caps, from a budget of about 100 MB for the decode: PNG takes 4 bytes a
+# pixel, a progressive JPEG about 7 (libjpeg keeps every coefficient, then the pixels), WebP about 16 (libwebp's two
+# canvases, the frame copied out, the image). A baseline JPEG is decoded at a smaller scale and only has MAX_PIXELS.
+FULL_DECODE_CAPS = {
+    "PNG": min(MAX_PIXELS, getattr(settings, "IMAGE_MAX_PNG_PIXELS", 24_000_000)),
+    "JPEG-progressive": min(MAX_PIXELS, getattr(settings, "IMAGE_MAX_PROGRESSIVE_JPEG_PIXELS", 14_000_000)),
+    "WEBP": min(MAX_PIXELS, getattr(settings, "IMAGE_MAX_WEBP_PIXELS", 6_000_000)),
+}
+# All the photos of one form together, counted in pixels decoded (a baseline JPEG at its reduced scale): four maximal
+# JPEGs (12.5 million each) pass, a fifth is refused before anything is decoded; two maximal PNGs pass, not three.
+MAX_PIXELS_PER_REQUEST = getattr(settings, "IMAGE_MAX_PIXELS_PER_REQUEST", 60_000_000)
 MAX_EDGE = 2560
 THUMB_EDGE = 400
 JPEG_QUALITY = 85
+STRIP_ROWS = 64  # output rows converted and resampled at a time
+ORIENTATION_TAG = 0x0112
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 # Pillow's own guard, at our cap: anything larger raises DecompressionBombError instead of only warning.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -55,31 +89,93 @@ class StoredImage:
     height: int
 
 
-def process_image(upload: IO[bytes] | Any) -> ProcessedImage:
-    """Validate and re-encode one upload, or raise ValidationError with a Chinese message. Reads at most
-    MAX_UPLOAD_BYTES + 1 bytes."""
+def _too_large() -> ValidationError:
+    return ValidationError(_("照片不能超过%(mb)sMB。") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, code="too_large")
+
+
+def _read(upload: IO[bytes] | Any) -> bytes:
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("照片不能超过%(mb)sMB。") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, code="too_large")
+        raise _too_large()
     if hasattr(upload, "seek"):
         upload.seek(0)
     raw = upload.read(MAX_UPLOAD_BYTES + 1)
+    if hasattr(upload, "seek"):
+        upload.seek(0)
     if len(raw) > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("照片不能超过%(mb)sMB。") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, code="too_large")
+        raise _too_large()
     if not raw:
         raise ValidationError(_("上传的文件是空的。"), code="empty")
+    return raw
+
+
+def pixel_cap(image: Image.Image) -> int:
+    """The most pixels this file may have: full-size decoders get a lower cap than libjpeg's scaled decoding."""
+    kind = image.format or ""
+    if kind == "JPEG" and (image.info.get("progressive") or image.info.get("progression")):
+        kind = "JPEG-progressive"
+    return FULL_DECODE_CAPS.get(kind, MAX_PIXELS)
+
+
+def _check_size(image: Image.Image) -> None:
+    pixels = image.width * image.height
+    if pixels > MAX_PIXELS:
+        raise ValidationError(_("照片像素过大，已拒绝。"), code="too_many_pixels")
+    cap = pixel_cap(image)
+    if pixels > cap:
+        raise ValidationError(
+            _("这种格式的照片不能超过%(mp)s万像素，请改用普通JPEG格式或缩小后上传。") % {"mp": cap // 10_000},
+            code="too_many_pixels",
+        )
+
+
+def _draft_size(image: Image.Image, target: tuple[int, int]) -> tuple[int, int]:
+    """The size libjpeg decodes a baseline JPEG at for ``target`` (as ``JpegImageFile.draft`` chooses it)."""
+    if image.format != "JPEG" or pixel_cap(image) != MAX_PIXELS:
+        return image.size
+    ratio = min(image.width // target[0], image.height // target[1])
+    scale = next(s for s in (8, 4, 2, 1) if ratio >= s)
+    return -(-image.width // scale), -(-image.height // scale)
+
+
+def decoded_pixels(upload: IO[bytes] | Any) -> int:
+    """How many pixels process_image() will decode for this upload, from the file's header (nothing decoded);
+    0 when it will refuse the file anyway (process_image() then gives the reason)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(_read(upload)), formats=ALLOWED_FORMATS) as image:
+                _check_size(image)
+                width, height = _draft_size(image, fit(image.size, MAX_EDGE))
+                return width * height
+    except (ValidationError, UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        return 0
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return 0
+
+
+def process_image(upload: IO[bytes] | Any) -> ProcessedImage:
+    """Validate and re-encode one upload, or raise ValidationError with a Chinese message. Reads at most
+    MAX_UPLOAD_BYTES + 1 bytes."""
+    raw = _read(upload)
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(raw), formats=ALLOWED_FORMATS) as image:
-                if image.width * image.height > MAX_PIXELS:
-                    raise ValidationError(_("照片像素过大，已拒绝。"), code="too_many_pixels")
+                _check_size(image)
                 if getattr(image, "n_frames", 1) > 1 and image.format != "JPEG":
                     image.seek(0)
+                orientation = image.getexif().get(ORIENTATION_TAG, 1)
+                target = fit(image.size, MAX_EDGE)
+                if image.format == "JPEG":
+                    image.draft(None, target)  # libjpeg decodes at the smallest 1/2^n scale still >= target
                 image.load()
-                oriented = ImageOps.exif_transpose(image)
-                return _encode(oriented)
+                picture = _downscale(image, target)
+        # The full-size decoded image is released here; only the stored size remains.
+        if orientation in _TRANSPOSE:
+            picture = picture.transpose(_TRANSPOSE[orientation])
+        return _encode(picture)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -90,23 +186,52 @@ def process_image(upload: IO[bytes] | Any) -> ProcessedImage:
         raise ValidationError(_("照片文件已损坏或不完整，请重新拍摄或选择。"), code="corrupt") from None
 
 
-def _flatten(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "P", "PA"):
+def fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    """``size`` scaled down (never up) so that its longest side is at most ``edge``."""
+    width, height = size
+    scale = min(1.0, edge / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """One strip in RGB: transparency flattened on white, palette expanded, 16-bit grey scaled to 8 bits."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, "white")
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
-def _encode(image: Image.Image) -> ProcessedImage:
-    picture = _flatten(image)
+def _downscale(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The decoded image converted to RGB and resampled (Lanczos) to ``size``, STRIP_ROWS output rows at a time:
+    each strip's source rows, plus the filter's reach on either side, are cropped, converted and resampled, so that
+    no second full-size image is ever made and the strips join without a seam."""
+    width, height = image.size
+    out_width, out_height = size
+    scale_x, scale_y = width / out_width, height / out_height
+    reach = math.ceil(3 * max(scale_y, 1.0)) + 2  # Lanczos has 3 lobes, stretched by the scale
+    picture = Image.new("RGB", size, "white")
+    for top in range(0, out_height, STRIP_ROWS):
+        bottom = min(out_height, top + STRIP_ROWS)
+        y0, y1 = top * scale_y, bottom * scale_y
+        crop_top, crop_bottom = max(0, math.floor(y0) - reach), min(height, math.ceil(y1) + reach)
+        strip = _to_rgb(image.crop((0, crop_top, width, crop_bottom)))
+        if (out_width, out_height) != (width, height):
+            box = (0.0, y0 - crop_top, float(width), y1 - crop_top)
+            reducing_gap = 3.0 if min(scale_x, scale_y) >= 3 else None
+            strip = strip.resize((out_width, bottom - top), Image.Resampling.LANCZOS, box, reducing_gap)
+        picture.paste(strip, (0, top))
+    return picture
+
+
+def _encode(picture: Image.Image) -> ProcessedImage:
     picture.info = {}  # Pillow would otherwise write back the original's comment, ICC profile, DPI...
-    picture.thumbnail((MAX_EDGE, MAX_EDGE))
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=, no icc_profile=: nothing carried
-    thumb = picture.copy()
-    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE))
+    thumb = picture.resize(fit(picture.size, THUMB_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     thumb_buffer = io.BytesIO()
     thumb.save(thumb_buffer, "JPEG", quality=80, optimize=True)
     return ProcessedImage(buffer.getvalue(), thumb_buffer.getvalue(), picture.width, picture.height)
@@ -153,6 +278,7 @@ class PhotoField(forms.FileField):
             return []
         if len(files) > self.max_files:
             raise ValidationError(self.error_messages["too_many"], code="too_many", params={"max": self.max_files})
+        self._check_total_pixels(files)
         processed, errors = [], []
         for index, upload in enumerate(files, 1):
             try:
@@ -162,3 +288,14 @@ class PhotoField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return processed
+
+    @staticmethod
+    def _check_total_pixels(files: list[Any]) -> None:
+        """All photos of the form together decode at most MAX_PIXELS_PER_REQUEST pixels, read from their headers
+        before any is decoded; the message names the first photo over the cap."""
+        total = 0
+        for index, upload in enumerate(files, 1):
+            total += decoded_pixels(upload)
+            if total > MAX_PIXELS_PER_REQUEST:
+                message = _("第%(n)s张：本次上传的照片合计过大，请减少照片数量，或缩小照片后分次上传。") % {"n": index}
+                raise ValidationError(message, code="too_many_pixels_in_total")

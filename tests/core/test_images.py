@@ -6,6 +6,7 @@ import io
 import struct
 import time
 import zlib
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -158,3 +159,80 @@ def test_truncated_jpeg_is_refused_even_after_weasyprint_was_imported():
     data = jpeg_with_metadata(size=(400, 400))
     with pytest.raises(ValidationError):
         process_image(upload(data[: len(data) // 2]))
+
+
+# Memory (SECURITY.md T67): scaled JPEG decoding, per-format caps, one full-size image, a cap per form -----------------
+
+
+def encoded(image: Image.Image, fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale():
+    from safetyportal import images
+
+    data = encoded(Image.new("RGB", (6000, 4000), (90, 140, 60)), "JPEG", quality=60)
+    seen = []
+    real = images._downscale
+    with mock.patch.object(
+        images, "_downscale", side_effect=lambda image, size: seen.append(image.size) or real(image, size)
+    ):
+        processed = process_image(upload(data))
+    assert seen == [(3000, 2000)]  # libjpeg decoded at 1/2: a quarter of the pixels
+    assert (processed.width, processed.height) == (2560, 1707)
+
+
+@pytest.mark.parametrize(
+    ("size", "fmt", "options"),
+    [((5000, 5000), "PNG", {}), ((3800, 3800), "JPEG", {"progressive": True}), ((2500, 2500), "WEBP", {})],
+)
+def test_formats_decoded_at_full_size_have_a_lower_cap(size, fmt, options):
+    data = encoded(Image.new("RGB", size, "white"), fmt, **options)
+    with pytest.raises(ValidationError) as caught:
+        process_image(upload(data))
+    assert caught.value.code == "too_many_pixels" and "JPEG" in caught.value.messages[0]
+
+
+def test_the_issues_7000_pixel_png_is_refused_from_its_header():
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as caught:
+        process_image(upload(png_header_only(7000, 7000), "big.png"))
+    assert caught.value.code == "too_many_pixels"
+    assert time.monotonic() - started < 0.5
+
+
+def test_strips_join_without_a_seam_and_alpha_is_flattened_on_white():
+    from safetyportal.images import _downscale
+
+    gradient = Image.linear_gradient("L").resize((1200, 3000)).convert("RGB")
+    strips = _downscale(gradient, (400, 1000))
+    whole = gradient.resize((400, 1000), Image.Resampling.LANCZOS)
+    assert max(abs(a - b) for a, b in zip(strips.tobytes(), whole.tobytes(), strict=True)) <= 1
+    transparent = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    assert _downscale(transparent, (300, 300)).getextrema() == ((255, 255),) * 3
+
+
+def test_sixteen_bit_grey_keeps_its_tone():
+    data = encoded(Image.new("I;16", (64, 64), 32768), "PNG")
+    processed = process_image(upload(data, "grey.png"))
+    with Image.open(io.BytesIO(processed.data)) as image:
+        assert 120 <= image.convert("L").getpixel((10, 10)) <= 136  # mid-grey, not clipped to white
+
+
+def test_a_form_over_the_pixel_cap_names_the_photo_and_decodes_none():
+    from safetyportal import images
+
+    data = encoded(Image.new("RGB", (1000, 1000), "red"), "JPEG")
+    field = PhotoField(max_files=5, required=False)
+    with (
+        mock.patch.object(images, "MAX_PIXELS_PER_REQUEST", 4_000_000),
+        mock.patch.object(images, "process_image", wraps=images.process_image) as decode,
+    ):
+        assert len(field.clean([upload(data) for _ in range(4)])) == 4
+        decode.reset_mock()
+        with pytest.raises(ValidationError) as caught:
+            field.clean([upload(data) for _ in range(5)])
+    assert caught.value.code == "too_many_pixels_in_total" and "第5张" in caught.value.messages[0]
+    assert not decode.called
