@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup setup-dev demo test test-fast lint format audit bench bench-campaigns bench-training bench-inspections clean
+.PHONY: run setup setup-dev demo test test-fast lint format audit bench bench-campaigns bench-training bench-inspections bench-images clean
 
 run: setup ## Install, migrate, load the demo data and start web + worker + beat on the embedded default.
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
@@ -49,6 +49,9 @@ bench-training: setup-dev ## 50,000-row certificate import and verification amon
 
 bench-inspections: setup-dev ## Exposure pages with 1,000,000 cases under gunicorn and wrk (loopback).
 	$(PY) -m benchmarks.inspections
+
+bench-images: setup-dev ## Photo pipeline: peak memory per maximal photo, five photos in one /report/ POST.
+	$(PY) -m benchmarks.images
 
 clean:
 	rm -rf var staticfiles
