@@ -1,9 +1,13 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Enterprise, Jurisdiction, MemberUnit, OfficerProfile, Person
 from .resources import EnterpriseResource, JurisdictionResource, MemberUnitResource, PersonResource
+from .roles import is_administrator, may_manage_account
 from .spreadsheets import SafeImportExportAdmin
 from .validators import IdNumberFormField
 
@@ -68,12 +72,48 @@ class PersonAdmin(SafeImportExportAdmin):
         return obj.masked_id_number
 
 
+class OfficerProfileForm(forms.ModelForm):
+    """``actor`` is set by ``OfficerProfileAdmin.get_form``."""
+
+    actor = None
+
+    class Meta:
+        model = OfficerProfile
+        fields = ("user", "jurisdiction", "title", "phone")
+
+    def clean_user(self):  # type: ignore[no-untyped-def]
+        user = self.cleaned_data.get("user")
+        if user is not None and user.is_superuser:
+            raise forms.ValidationError(_("超级管理员账号不能设为街道（镇）工作人员。"))
+        if user is not None and self.actor is not None and not may_manage_account(self.actor, user):
+            raise forms.ValidationError(_("您不能把该账号设为街道（镇）工作人员。"))
+        return user
+
+
 @admin.register(OfficerProfile)
 class OfficerProfileAdmin(admin.ModelAdmin):
+    """Officer accounts and their jurisdiction decide what an officer reads: administrators manage them (ordinary
+    staff only look, see roles.STAFF_VIEW_ONLY_MODELS); every change of unit is in the audit log (权限变更记录)."""
+
+    form = OfficerProfileForm
     list_display = ("user", "jurisdiction", "title", "phone")
     search_fields = ("user__username", "user__first_name", "user__last_name", "jurisdiction__name")
     list_select_related = ("user", "jurisdiction")
     autocomplete_fields = ("user", "jurisdiction")
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and is_administrator(request.user)
 
+    def has_change_permission(self, request: HttpRequest, obj: OfficerProfile | None = None) -> bool:
+        return super().has_change_permission(request, obj) and is_administrator(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: OfficerProfile | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and is_administrator(request.user)
+
+    def get_form(self, request: HttpRequest, obj: OfficerProfile | None = None, **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+
+from . import user_admin  # noqa: E402,F401  (accounts, groups and the role audit log: only superusers change roles)
 from .documents import admin as documents_admin  # noqa: E402,F401  (registers the documents engine's admin)

@@ -16,6 +16,10 @@ class SafetyPortalConfig(AppConfig):
 
         # Keep the role groups' permissions in step with the models after every migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        # Every change of a role, a permission or an officer's unit is written to the audit log (权限变更记录).
+        from . import audit
+
+        audit.connect()
 
 
 class AxesConfig(axes.apps.AppConfig):

@@ -74,3 +74,17 @@ class PrivateCacheMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class AuditActorMiddleware:
+    """Tell the role-change audit (safetyportal.audit) who is acting during this request. The user is resolved only
+    when something is audited, so requests that change no role cost no query."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .audit import acting_request
+
+        with acting_request(request):
+            return self.get_response(request)

@@ -279,3 +279,88 @@ __all__ = [
     "OfficerProfile",
     "Person",
 ]
+
+
+# Role and permission audit (权限变更记录) ----------------------------------------------------------------------------
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+class RoleChangeKind(models.TextChoices):
+    CREATED = "created", _("新建账号")
+    DELETED = "deleted", _("删除账号")
+    ACTIVE = "active", _("账号启用")
+    STAFF = "staff", _("后台登录")
+    SUPERUSER = "superuser", _("超级管理员")
+    GROUPS = "groups", _("角色（用户组）")
+    PERMISSIONS = "permissions", _("个人权限")
+    GROUP_PERMISSIONS = "group_permissions", _("用户组权限")
+    OFFICER_UNIT = "officer_unit", _("街道（镇）工作人员所属区划")
+    PASSWORD = "password", _("重置密码")
+
+
+class RoleChangeQuerySet(models.QuerySet):
+    """Audit rows are created, never changed or removed, not even in bulk."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PermissionDenied(_("权限变更记录不能修改。"))
+
+    def bulk_update(self, *args: object, **kwargs: object) -> int:
+        raise PermissionDenied(_("权限变更记录不能修改。"))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied(_("权限变更记录不能删除。"))
+
+
+class RoleChange(models.Model):
+    """One change of an account's role or reach: superuser, staff or active status, groups, direct permissions, a
+    group's permissions, an officer's unit. Written by ``safetyportal.audit`` (signals and the admin), append-only.
+
+    The names of the actor and the target are kept as text, so the row still says who and whom after an account is
+    deleted (the foreign keys then become empty)."""
+
+    at = models.DateTimeField(_("变更时间"), default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    actor_name = models.CharField(_("操作人"), max_length=150, editable=False)
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("对象账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="role_changes",
+        editable=False,
+    )
+    target_name = models.CharField(_("变更对象"), max_length=150, editable=False)
+    kind = models.CharField(_("变更内容"), max_length=24, choices=RoleChangeKind.choices, db_index=True, editable=False)
+    before = models.TextField(_("变更前"), blank=True, editable=False)
+    after = models.TextField(_("变更后"), blank=True, editable=False)
+
+    objects = RoleChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("权限变更记录")
+        verbose_name_plural = _("权限变更记录")
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} → {self.target_name}：{self.get_kind_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise PermissionDenied(_("权限变更记录不能修改。"))
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied(_("权限变更记录不能删除。"))

@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "safetyportal.accounts.middleware.VerifiedSessionMiddleware",
     "safetyportal.middleware.SessionLifetimeMiddleware",
+    "safetyportal.middleware.AuditActorMiddleware",  # the signed-in user is the actor of role changes (audit log)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safetyportal.middleware.PrivateCacheMiddleware",
