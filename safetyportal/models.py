@@ -268,6 +268,9 @@ from .documents.models import (  # noqa: E402
     IssuingAuthority,
 )
 
+# The rate limiter's counter table (see safetyportal/throttle.py).
+from .throttle_models import ThrottleCounter  # noqa: E402, F401
+
 __all__ = [
     "DocumentNumberSequence",
     "DocumentStatus",
