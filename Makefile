@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup setup-dev demo test test-fast lint format audit bench bench-campaigns bench-training bench-inspections bench-images clean
+.PHONY: run setup setup-dev demo test test-fast lint format audit bench bench-campaigns bench-training bench-inspections bench-images bench-login clean
 
 run: setup ## Install, migrate, load the demo data and start web + worker + beat on the embedded default.
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
@@ -52,6 +52,9 @@ bench-inspections: setup-dev ## Exposure pages with 1,000,000 cases under gunico
 
 bench-images: setup-dev ## Photo pipeline: peak memory per maximal photo, five photos in one /report/ POST.
 	$(PY) -m benchmarks.images
+
+bench-login: setup-dev ## Login POST: the old PBKDF2 setting against Argon2, plus the code step.
+	$(PY) -m benchmarks.login
 
 clean:
 	rm -rf var staticfiles

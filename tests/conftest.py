@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models.signals import post_save
 from django.test.client import ClientMixin
 
 from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP
@@ -13,7 +15,7 @@ from tests.core.factories import (
     OfficerProfileFactory,
     StaffUserFactory,
 )
-from tests.otp import verify_session
+from tests.otp import device_for, verify_session
 
 _plain_login = ClientMixin._login
 
@@ -21,8 +23,10 @@ _plain_login = ClientMixin._login
 @pytest.fixture(autouse=True)
 def _logins_pass_the_second_factor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every ``Client.force_login()``/``login()`` gives a session verified by a real TOTP device of that user, as the
-    code step would, so that tests about something else need not log in twice. Tests proving that the second factor
-    is required opt out with ``@pytest.mark.unverified_login`` (then a forced login is password-only)."""
+    code step would, so that tests about something else need not log in twice. Every user a test creates gets its
+    device at once, so that a login inside a test's "nothing changed" window writes no device row. Tests proving
+    that the second factor is required opt out with ``@pytest.mark.unverified_login`` (then a forced login is
+    password-only and users start without a device)."""
     if request.node.get_closest_marker("unverified_login"):
         return
 
@@ -30,7 +34,14 @@ def _logins_pass_the_second_factor(request: pytest.FixtureRequest, monkeypatch: 
         _plain_login(client, user, backend)
         verify_session(client, user)
 
+    def enrol_new_user(sender, instance, created, raw=False, **kwargs):  # type: ignore[no-untyped-def]
+        if created and not raw:
+            device_for(instance)
+
     monkeypatch.setattr(ClientMixin, "_login", login_and_verify)
+    user_model = get_user_model()
+    post_save.connect(enrol_new_user, sender=user_model, dispatch_uid="tests-otp-enrol")
+    request.addfinalizer(lambda: post_save.disconnect(sender=user_model, dispatch_uid="tests-otp-enrol"))
 
 
 @pytest.fixture

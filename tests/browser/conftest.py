@@ -5,7 +5,8 @@ See docs/browser-tests.md. Fixtures offered to every test under tests/browser/:
 - ``browser`` (session): one headless chromium for the whole run;
 - ``page`` (function): a fresh context (own cookies) per test, locale en-US, base URL = the live server, a default
   timeout of 10 s, and a screenshot in var/browser-artifacts/<test name>.png when the test fails;
-- ``login``: ``login(username, password=TEST_PASSWORD, path="/portal/login/")`` fills and submits a login form;
+- ``login``: ``login(username, password=TEST_PASSWORD, path="/portal/login/")`` fills and submits a login form, then
+  the code step with a real TOTP code (tests/otp.py);
 - ``screenshot``: ``screenshot(name)`` saves the current page to var/browser-artifacts/<name>.png;
 - ``office_roles``: re-creates the office's groups (the transactional live-server database is flushed between tests).
 """
@@ -22,6 +23,7 @@ from django.conf import settings
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from tests.core.factories import TEST_PASSWORD
+from tests.otp import device_for, next_code
 
 # Playwright's sync API keeps an asyncio loop running in the main thread, so Django would refuse every ORM call made
 # by a test (factories, assertions) with SynchronousOnlyOperation. The tests are plain synchronous code: allow it.
@@ -125,18 +127,29 @@ def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Itera
 
 @pytest.fixture
 def login(page: Page) -> Callable[..., Page]:
-    """Return ``login(username, password=TEST_PASSWORD, path="/portal/login/")``, which submits that login form.
+    """Return ``login(username, password=TEST_PASSWORD, path="/portal/login/", code=True)``, which submits that login
+    form and then, when the password was right, the second step with a real TOTP code of the user's authenticator
+    (created if the user has none; ``code=False`` stops at the code step).
 
     Works for the portal's form and for the admin's (/admin/login/), which both use id_username and id_password. It
-    waits for the response to the POST and returns the page; the test asserts where it landed.
+    waits for the response to each POST and returns the page; the test asserts where it landed.
     """
 
-    def _login(username: str, password: str = TEST_PASSWORD, path: str = "/portal/login/") -> Page:
+    def _login(username: str, password: str = TEST_PASSWORD, path: str = "/portal/login/", code: bool = True) -> Page:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model()._default_manager.filter(username=username).first()
+        device = device_for(user) if user is not None else None
         page.goto(path)
         page.locator("#id_username").fill(username)
         page.locator("#id_password").fill(password)
         with page.expect_navigation():
             page.locator("form:has(#id_password) [type=submit]").click()
+        if code and device is not None and page.url.endswith("/accounts/verify/"):
+            # The second step: the code the user's authenticator shows now (computed from the device's key).
+            page.locator("#id_code").fill(next_code(device))
+            with page.expect_navigation():
+                page.locator("form:has(#id_code) [type=submit]").click()
         return page
 
     return _login

@@ -493,3 +493,13 @@ def test_demo_otp_refuses_production_and_accounts_without_a_demo_key(settings) -
     settings.TESTING = False
     with pytest.raises(CommandError, match="生产配置"):
         call_command("demo_otp", "qingyang")
+
+
+def test_the_admin_and_the_portal_link_to_the_second_factor_page(staff_user, officer_a) -> None:
+    for user, home in ((staff_user, "/admin/"), (officer_a, "/portal/")):
+        client = Client()
+        client.force_login(user)
+        verify_session(client, user)
+        assert 'href="/accounts/security/">两步验证</a>' in client.get(home).content.decode()
+        page = client.get("/accounts/security/")
+        assert page.status_code == 200 and f'href="{home}"' in page.content.decode()
