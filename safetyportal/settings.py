@@ -15,19 +15,9 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
+from safetyportal import config
+from safetyportal.config import Relation, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -47,11 +37,13 @@ def _local_secret_key() -> str:
     return key_file.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see docs/configuration.md).")
+        raise config.fail("SECRET_KEY", None, "未设置：关闭 DEBUG 运行时必须设置（50 个以上随机字符）")
     SECRET_KEY = _local_secret_key()
+elif not (DEBUG or TESTING) and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise config.fail("SECRET_KEY", SECRET_KEY, "太短或太简单：应为 50 个以上的随机字符", secret=True)
 
 # ID numbers at rest (safetyportal/crypto.py, docs/security.md): AES-GCM keys (the first encrypts, all decrypt) and
 # a separate key for the HMAC lookup column. Development and tests get local keys kept in var/.
@@ -68,13 +60,13 @@ else:
     check_keys(FIELD_ENCRYPTION_KEY, FIELD_HMAC_KEY)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if (DEBUG or TESTING) else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = config.env_origins("CSRF_TRUSTED_ORIGINS")
 # Public address used in QR codes, e-mails and PDFs (never taken from the request's Host header).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = config.env_site_url("SITE_URL", "http://127.0.0.1:8000")
 
 # The office this installation serves; shown in the admin header and on documents.
-CITY_NAME = os.environ.get("CITY_NAME", "晋江市")
-OFFICE_NAME = os.environ.get("OFFICE_NAME", f"{CITY_NAME}安全生产委员会办公室")
+CITY_NAME = env_str("CITY_NAME", "晋江市")
+OFFICE_NAME = env_str("OFFICE_NAME", f"{CITY_NAME}安全生产委员会办公室")
 
 INSTALLED_APPS = [
     "safetyportal.apps.PortalAdminConfig",
@@ -143,9 +135,12 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, or an SQLite file in WAL mode for the embedded default.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = config.env_database_url("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+    try:
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+    except ValueError as error:
+        raise config.fail("DATABASE_URL", None, f"无法解析（{error}）") from None
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -165,7 +160,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache when REDIS_URL is set; otherwise the embedded filesystem broker and a local cache.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = config.env_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -213,29 +208,31 @@ OTP_TOTP_ISSUER = OFFICE_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-OTP_PENDING_SECONDS = int(os.environ.get("OTP_PENDING_SECONDS", 10 * 60))
+OTP_PENDING_SECONDS = env_int("OTP_PENDING_SECONDS", 10 * 60, min=60, max=60 * 60, unit="秒")
 OTP_PENDING_MAX_FAILURES = 5
 OTP_RECOVERY_CODES = 10
 
 # Sessions: idle timeout (cookie age renewed on each request) and an absolute limit enforced by middleware.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, min=60, max=24 * 60 * 60, unit="秒")
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60))
+SESSION_ABSOLUTE_SECONDS = env_int(
+    "SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, min=5 * 60, max=7 * 24 * 60 * 60, unit="秒"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 # Brute-force protection: per username and address, with a cool-off so nobody can lock an officer out for good.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 30)))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, min=1, max=100, unit="次")
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, min=1, max=7 * 24 * 60, unit="分钟"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "safetyportal.net.client_ip"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Number of reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: use REMOTE_ADDR).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, min=0, max=10, unit="层代理")
 
 # Language and time: Chinese for everyone, whatever the browser asks; dates in Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"
@@ -272,15 +269,15 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Photos (safetyportal/images.py): per-file size and the pixel cap above which Pillow refuses to decode.
-IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_MB", 10)) * 1024 * 1024
-IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
+IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_MB", 10, min=1, max=100, unit="MB") * 1024 * 1024
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000, min=1_000_000, max=100_000_000, unit="像素")
 
 # Security headers. HTTPS settings default to on in production and can be relaxed for a plain-HTTP lab.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, min=0, max=2 * 31536000, unit="秒")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 _https = env_bool("HTTPS", not (DEBUG or TESTING))
@@ -321,6 +318,7 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 _fs_suffix = f"-test-{os.getpid()}" if TESTING else ""
 _results_dir = Path(os.environ.get("CELERY_FS_RESULTS_DIR", VAR_DIR / f"celery-results{_fs_suffix}"))
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{_results_dir}"
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, min=60, max=7 * 24 * 60 * 60, unit="秒")
 if not REDIS_URL:
     _broker_dir = Path(os.environ.get("CELERY_FS_BROKER_DIR", VAR_DIR / f"broker{_fs_suffix}"))
     for _sub in ("queue", "processed", "control"):
@@ -337,8 +335,9 @@ if not REDIS_URL:
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # Redis redelivers an unacknowledged task after this many seconds; the database sweeper does better.
-        "visibility_timeout": 3600,
+        # Redis redelivers an unacknowledged task after this many seconds; the database sweeper does better. It must
+        # exceed the task time limit, or a task still running is handed to a second worker (checked at the end).
+        "visibility_timeout": _visibility_timeout,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         # A publish with Redis down gives up at once (kombu would sleep 2 s first): the row stays queued and the
@@ -358,9 +357,22 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 300))
-CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_KB", 400_000))
+# Seconds. The soft limit (default: 30 s less) lets a task stop cleanly and record the failure on its row before
+# the hard limit kills the process.
+CELERY_TASK_TIME_LIMIT = env_int(
+    "CELERY_TASK_TIME_LIMIT", 300, min=60, max=24 * 60 * 60, unit="秒", why="软超时默认比它少 30 秒"
+)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", CELERY_TASK_TIME_LIMIT - 30, min=30, max=24 * 60 * 60, unit="秒"
+)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
+    "CELERY_WORKER_MAX_MEMORY_KB",
+    400_000,
+    min=300_000,
+    max=64_000_000,
+    unit="KB",
+    why="生成一份文书时子进程的内存峰值约 263 MB（benchmarks/README.md），更小的值会使子进程每个任务后都重启",
+)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic jobs here (see safetyportal/celery.py for the health check).
@@ -381,12 +393,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "campaigns-send-reminders": {"task": "campaigns.send_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 # Documents queued longer than this without a worker taking them are published again by the sweeper.
-DOCUMENT_STALE_QUEUED_SECONDS = int(os.environ.get("DOCUMENT_STALE_QUEUED_SECONDS", 120))
+DOCUMENT_STALE_QUEUED_SECONDS = env_int("DOCUMENT_STALE_QUEUED_SECONDS", 120, min=30, max=24 * 60 * 60, unit="秒")
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_BACKEND = config.env_dotted_path("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, min=1, max=65535)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -397,7 +409,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": config.env_choice("LOG_LEVEL", "INFO", config.LOG_LEVELS)},
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
@@ -406,3 +418,46 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR"},
     },
 }
+
+# Rules between settings (safetyportal/config.py): a combination that cannot work stops every process at start-up.
+config.check_relations(
+    [
+        Relation(
+            CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT,
+            "CELERY_TASK_SOFT_TIME_LIMIT",
+            CELERY_TASK_SOFT_TIME_LIMIT,
+            f"必须小于 CELERY_TASK_TIME_LIMIT（{CELERY_TASK_TIME_LIMIT}），任务才能在被强制终止前收到软超时并记录失败",
+        ),
+        Relation(
+            not REDIS_URL or _visibility_timeout > CELERY_TASK_TIME_LIMIT,
+            "CELERY_VISIBILITY_TIMEOUT",
+            _visibility_timeout,
+            f"必须大于 CELERY_TASK_TIME_LIMIT（{CELERY_TASK_TIME_LIMIT}），"
+            "否则仍在运行的任务会被 Redis 交给第二个进程重复执行",
+        ),
+        Relation(
+            SESSION_ABSOLUTE_SECONDS >= SESSION_COOKIE_AGE,
+            "SESSION_ABSOLUTE_SECONDS",
+            SESSION_ABSOLUTE_SECONDS,
+            f"不能小于 SESSION_IDLE_SECONDS（{SESSION_COOKIE_AGE}）",
+        ),
+        Relation(
+            DEBUG or TESTING or bool(ALLOWED_HOSTS),
+            "ALLOWED_HOSTS",
+            "",
+            "关闭 DEBUG 运行时必须设置，填写门户的域名（多个用逗号分隔），否则每个请求都会被拒绝",
+        ),
+        Relation(
+            DEBUG or TESTING or "*" not in ALLOWED_HOSTS,
+            "ALLOWED_HOSTS",
+            ",".join(ALLOWED_HOSTS),
+            "生产环境不能使用 *，请填写门户的域名",
+        ),
+        Relation(
+            Path(MEDIA_ROOT).resolve() != Path(STATIC_ROOT).resolve(),
+            "MEDIA_ROOT",
+            MEDIA_ROOT,
+            "不能与 STATIC_ROOT 相同（上传的文件不得作为静态文件公开）",
+        ),
+    ]
+)

@@ -97,8 +97,8 @@ def test_celery_workers_load_the_same_settings_with_debug_off() -> None:
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = run_production(["-c", "import django; django.setup()"], SECRET_KEY=None)
     assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "ConfigurationError" in result.stderr  # safetyportal.config's ImproperlyConfigured
+    assert "SECRET_KEY 无效：未设置" in result.stderr
 
 
 def test_the_secret_scanner_finds_what_it_is_meant_to_find(tmp_path: Path) -> None:
