@@ -93,16 +93,23 @@ class GuessablePasswordValidator:
         analysed = password[:ANALYSED_LENGTH]
         inputs = _personal_inputs(user)
         result = zxcvbn(analysed, user_inputs=inputs, max_length=ANALYSED_LENGTH)
-        personal = [
-            match
+        lowered = analysed.lower()
+        personal = any(
+            len(value) >= MIN_PERSONAL_MATCH and (value.lower() in lowered or value.lower()[::-1] in lowered)
+            for value in inputs
+        ) or any(  # zxcvbn also finds l33t variants (l1ngyuan)
+            match.get("dictionary_name") == "user_inputs" and len(match.get("token", "")) >= MIN_PERSONAL_MATCH
             for match in result["sequence"]
-            if match.get("dictionary_name") == "user_inputs" and len(match.get("token", "")) >= MIN_PERSONAL_MATCH
-        ]
+        )
         patterned = sum(len(match.get("token", "")) for match in result["sequence"] if _is_pattern(match))
         mostly_patterns = patterned >= MAX_PATTERN_SHARE * len(analysed)
         if result["score"] >= self.min_score and not personal and not mostly_patterns:
             return
-        reasons = _reasons(result["sequence"]) or [_("太短或太简单")]
+        reasons = _reasons(result["sequence"])
+        personal_reason = _("含有您的用户名、姓名或邮箱")
+        if personal and personal_reason not in reasons:
+            reasons.insert(0, personal_reason)
+        reasons = reasons or [_("太短或太简单")]
         message = _("这个密码太容易被猜到：%(reasons)s。%(advice)s")
         raise ValidationError(
             message % {"reasons": "；".join(reasons), "advice": self.advice()}, code="password_too_guessable"
