@@ -40,7 +40,7 @@ def _logins_pass_the_second_factor(request: pytest.FixtureRequest, monkeypatch: 
 
     monkeypatch.setattr(ClientMixin, "_login", login_and_verify)
     user_model = get_user_model()
-    post_save.connect(enrol_new_user, sender=user_model, dispatch_uid="tests-otp-enrol")
+    post_save.connect(enrol_new_user, sender=user_model, weak=False, dispatch_uid="tests-otp-enrol")
     request.addfinalizer(lambda: post_save.disconnect(sender=user_model, dispatch_uid="tests-otp-enrol"))
 
 
