@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from safetyportal.validators import normalize_id_number
+
 from .models import (
     REVIEW_NOTICE_DAYS,
     Certificate,
@@ -38,7 +40,7 @@ class VerifyQuery:
     @classmethod
     def parse(cls, number_or_id: str, name: str) -> VerifyQuery | None:
         """None when the input cannot match anything (the caller answers exactly as for a miss)."""
-        value = re.sub(r"\s+", "", number_or_id or "").upper()
+        value = normalize_id_number(number_or_id)  # as stored: NFKC, no spaces or hyphens, upper-case T and X
         name = re.sub(r"\s+", "", name or "")
         if not name or len(name) > 32:
             return None

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
 def test_verify_a_certificate_and_see_the_result(page, screenshot, viewport):
     page.set_viewport_size(viewport)
-    holder = PersonFactory(name="林建明", id_number="350582198507153417")
+    holder = PersonFactory(name="林建明", id_number="350582198507153419")  # valid by GB 11643
     certificate = CertificateFactory(holder=holder)
     visited: list[str] = []
     page.on("request", lambda request: visited.append(request.url))

@@ -448,6 +448,21 @@ def test_training_importer_refuses_excel_numbers_and_normalises_typed_ones():
     assert all(is_valid_id_number(number) for number in stored)
 
 
+@pytest.mark.parametrize(
+    ("typed", "number", "id_number"),
+    [
+        ("ｔ３５０５８２ 1990 0101 1231", "T350582199001011231", ""),
+        ("t11010519491231002x", "T11010519491231002X", ""),
+        ("110105-19491231-002ｘ", "", "11010519491231002X"),
+    ],
+)
+def test_certificate_lookup_normalises_numbers_like_the_stored_ones(typed, number, id_number):
+    from training.selectors import VerifyQuery
+
+    query = VerifyQuery.parse(typed, "张三")
+    assert query is not None and (query.number, query.id_number) == (number, id_number)
+
+
 # Scanner -----------------------------------------------------------------------------------------------------------
 
 
@@ -488,6 +503,34 @@ def test_scanner_finds_every_typed_form_certificate_numbers_included(pair):
     number, typed = pair
     assert find_full_id_numbers(f"证书编号：T{typed}，") == [number]
     assert find_full_id_numbers(unicodedata.normalize("NFKC", typed)) == [number]
+
+
+# Demo data ---------------------------------------------------------------------------------------------------------
+
+
+@pytestmark_db
+def test_demo_rerun_on_an_old_demo_moves_its_people_to_correct_numbers_without_duplicates():
+    from safetyportal.demo.builder import build_demo
+    from safetyportal.demo.ids import legacy_demo_id_number
+
+    build_demo()
+    people = dict(Person.objects.values_list("pk", "id_number"))
+    assert people and all(is_valid_id_number(number) for number in people.values())
+    # Turn the database into what the demo wrote before issue 10 (the wrong check digit), plus one hand-made row
+    # whose number merely looks legacy: it is not one the demo generates, so it must be left alone.
+    stale = {pk: legacy_demo_id_number(number[:17]) for pk, number in people.items()}
+    stale = {pk: number for pk, number in stale.items() if number != people[pk]}
+    for pk, number in stale.items():
+        Person.objects.filter(pk=pk).update(id_number=number, id_check_failed=True)
+    hand_made = PersonFactory(
+        id_number=legacy_demo_id_number("11010519491231002"), jurisdiction=Person.objects.first().jurisdiction
+    )
+    assert hand_made.id_check_failed
+
+    build_demo()
+    assert Person.objects.count() == len(people) + 1
+    assert dict(Person.objects.exclude(pk=hand_made.pk).values_list("pk", "id_number")) == people
+    assert list(Person.objects.filter(id_check_failed=True)) == [hand_made]
 
 
 # Migration 0005 -----------------------------------------------------------------------------------------------------
