@@ -300,7 +300,7 @@ class RoleChangeKind(models.TextChoices):
     PERMISSIONS = "permissions", _("个人权限")
     GROUP_PERMISSIONS = "group_permissions", _("用户组权限")
     OFFICER_UNIT = "officer_unit", _("街道（镇）工作人员所属区划")
-    PASSWORD = "password", _("重置密码")
+    CREDENTIALS = "credentials", _("重置密码")
 
 
 class RoleChangeQuerySet(models.QuerySet):

@@ -62,7 +62,7 @@ class AuditedAdminPasswordChangeForm(AdminPasswordChangeForm):
     def save(self, commit: bool = True) -> Any:
         user = super().save(commit=commit)
         after = _("已设置新密码") if user.has_usable_password() else _("已停用密码登录")
-        audit.record(kind=RoleChangeKind.PASSWORD, target_id=user.pk, target_name=user.get_username(), after=after)
+        audit.record(kind=RoleChangeKind.CREDENTIALS, target_id=user.pk, target_name=user.get_username(), after=after)
         return user
 
 
@@ -106,6 +106,11 @@ class ProjectUserAdmin(UserAdmin):
         # and a form saving groups (remove + add) writes one row.
         with transaction.atomic(using=router.db_for_write(self.model)), audit.batch():
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        # The new password and its audit row commit together.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().user_change_password(request, id, form_url)
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
         if not request.user.is_superuser:

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                             ("permissions", "个人权限"),
                             ("group_permissions", "用户组权限"),
                             ("officer_unit", "街道（镇）工作人员所属区划"),
-                            ("password", "重置密码"),
+                            ("credentials", "重置密码"),
                         ],
                         db_index=True,
                         editable=False,

@@ -240,7 +240,7 @@ def test_an_administrator_cannot_set_the_password_of_a_superuser_or_a_custodian(
     form = {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     assert client.post(password_url(victim), form).status_code == 403
     assert role_state() == before
-    assert not RoleChange.objects.filter(kind=RoleChangeKind.PASSWORD).exists()
+    assert not RoleChange.objects.filter(kind=RoleChangeKind.CREDENTIALS).exists()
     # Nor can they change the account's name, e-mail or flags, or delete it.
     assert client.post(change_url(victim), user_form(victim, email="x@example.com")).status_code == 403
     delete = reverse("admin:auth_user_delete", args=[victim.pk])
@@ -284,7 +284,7 @@ def test_an_administrator_still_manages_ordinary_accounts(client, admin_user_off
     rows = list(RoleChange.objects.filter(actor_name=admin_user_office.username).order_by("pk"))
     assert [(row.kind, row.target_id, row.before, row.after) for row in rows] == [
         (RoleChangeKind.ACTIVE, staff_user.pk, "是", "否"),
-        (RoleChangeKind.PASSWORD, officer_a.pk, "", "已设置新密码"),
+        (RoleChangeKind.CREDENTIALS, officer_a.pk, "", "已设置新密码"),
         (RoleChangeKind.ACTIVE, staff_user.pk, "否", "是"),
     ]
 
