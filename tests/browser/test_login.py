@@ -101,6 +101,7 @@ def test_officer_logs_in_with_a_code_on_a_390px_phone(page, login, officer, scre
     _fits_the_phone(page)
 
 
+@pytest.mark.unverified_login  # the officer starts without an authenticator
 def test_officer_enrols_an_authenticator_on_a_390px_phone(page, officer, screenshot):
     page.set_viewport_size(PHONE)
     page.goto("/portal/login/")
