@@ -23,6 +23,12 @@ class PortalAdminSite(admin.AdminSite):
     def site_header(self) -> str:  # type: ignore[override]
         return settings.OFFICE_NAME
 
+    def register(self, model_or_iterable, admin_class=None, **options):  # type: ignore[no-untyped-def]
+        """Every admin registered here accepts only its declared filters (safetyportal.admin_base, T55)."""
+        from .admin_base import strict_admin_class
+
+        super().register(model_or_iterable, strict_admin_class(admin_class or admin.ModelAdmin), **options)
+
     def has_permission(self, request: HttpRequest) -> bool:
         return (
             super().has_permission(request)

@@ -27,6 +27,7 @@ from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from .admin_base import StrictQueryStringMixin
 from .scoping import in_scope
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -265,8 +266,8 @@ def describe_problems(resource: SafeModelResource, result: Any) -> list[ImportPr
     return problems
 
 
-class SafeImportExportAdmin(ImportExportModelAdmin):
-    """ModelAdmin base for every model with spreadsheet import or export."""
+class SafeImportExportAdmin(StrictQueryStringMixin, ImportExportModelAdmin):
+    """ModelAdmin base for every model with spreadsheet import or export (and, like every admin, strict filters)."""
 
     formats = SPREADSHEET_FORMATS
     import_formats = SPREADSHEET_FORMATS
