@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import statistics
 import sys
@@ -29,7 +30,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 _SCRUBBED = ("DATABASE_URL", "REDIS_URL", "TESTING", "MEDIA_ROOT", "STATIC_ROOT", "CELERY_FS_BROKER_DIR")
-PASSWORD = "Lu-Xiang7-Qiao-Bian3-Ming"  # noqa: S105 - a benchmark account in a throwaway database
+PASSWORD = secrets.token_urlsafe(18)  # a benchmark account in a throwaway database
 ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
 PBKDF2 = "django.contrib.auth.hashers.PBKDF2PasswordHasher"
 PBKDF2_1200K = "benchmarks.login.PBKDF2At1200k"
