@@ -188,7 +188,7 @@ def flows(client, unit_a, staff, no_broker, django_capture_on_commit_callbacks):
     officer = OfficerProfileFactory(jurisdiction=unit_a).user
     activity_return = ActivityReturnFactory(
         jurisdiction=unit_a,
-        place=planted_text(12)[:200],
+        place=planted_text(12)[:128],
         description=planted_text(13),
         return_reason=planted_text(14),
         status=ReturnStatus.RETURNED,
