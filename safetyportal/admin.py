@@ -60,11 +60,11 @@ class PersonAdmin(SafeImportExportAdmin):
     # "身份证号码校验未通过" (the field's verbose name): numbers failing GB 11643 (Person.save(), migration 0005).
     list_filter = ("id_check_failed", "gender", ("jurisdiction", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "=id_number")
+    search_help_text = _("按姓名搜索，或输入完整的18位身份证号精确查找（身份证号加密保存，不能按部分号码查找）。")
     list_select_related = ("enterprise", "jurisdiction")
     autocomplete_fields = ("enterprise", "jurisdiction")
     readonly_fields = ("id_check_failed",)
     list_per_page = 50
-    search_help_text = _("按姓名搜索，或输入完整的18位身份证号精确查找（身份证号加密保存，不能按部分号码查找）。")
 
     @admin.display(description=_("身份证号"))
     def masked_id(self, obj: Person) -> str:
