@@ -210,6 +210,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_PENDING_SECONDS = env_int("OTP_PENDING_SECONDS", 10 * 60, min=60, max=60 * 60, unit="秒")
 OTP_PENDING_MAX_FAILURES = 5
+# django-otp doubles the wait after each wrong code without a ceiling; capped (safetyportal/accounts/services.py).
+OTP_THROTTLE_MAX_SECONDS = 15 * 60
 OTP_RECOVERY_CODES = 10
 
 # Sessions: idle timeout (cookie age renewed on each request) and an absolute limit enforced by middleware.
@@ -458,6 +460,28 @@ config.check_relations(
             "MEDIA_ROOT",
             MEDIA_ROOT,
             "不能与 STATIC_ROOT 相同（上传的文件不得作为静态文件公开）",
+        ),
+        Relation(
+            not Path(MEDIA_ROOT).resolve().is_relative_to(Path(STATIC_ROOT).resolve())
+            and not Path(STATIC_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()),
+            "MEDIA_ROOT",
+            MEDIA_ROOT,
+            f"不能位于 STATIC_ROOT（{STATIC_ROOT}）之内，也不能包含它（上传的文件不得作为静态文件公开，"
+            "collectstatic 也不得覆盖上传的文件）",
+        ),
+        Relation(
+            not env_bool("BEHIND_TLS_PROXY", False) or TRUSTED_PROXY_COUNT > 0,
+            "TRUSTED_PROXY_COUNT",
+            TRUSTED_PROXY_COUNT,
+            "开启 BEHIND_TLS_PROXY 时必须至少为 1（代理的层数），否则所有访问者都显示为代理的地址，"
+            "登录锁定和频率限制会波及每一个人",
+        ),
+        Relation(
+            DEBUG or TESTING or bool(os.environ.get("SITE_URL", "").strip()),
+            "SITE_URL",
+            "",
+            "关闭 DEBUG 运行时必须设置为门户的公开地址（如 https://aqsc.example.gov.cn），"
+            "否则二维码、邮件和文书中的链接都指向 http://127.0.0.1:8000",
         ),
     ]
 )

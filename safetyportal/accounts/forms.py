@@ -34,3 +34,15 @@ class EnrolForm(forms.Form):
         error_messages={"required": _("请输入验证器显示的6位数字。")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class RegenerateCodesForm(forms.Form):
+    """New recovery codes are made only against a current code of the user's authenticator (services.py)."""
+
+    code = forms.CharField(
+        label=_("验证器当前显示的6位数字"),
+        max_length=32,
+        strip=True,
+        error_messages={"required": _("请输入验证器当前显示的6位数字。")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

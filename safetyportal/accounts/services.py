@@ -6,9 +6,13 @@ a code from the user's TOTP device or one of their recovery codes, together with
 never a signed-in session without a verified second factor (``VerifiedSessionMiddleware`` treats any other as
 anonymous, for sessions from before this change or whose device a superuser has reset).
 
-Wrong codes are throttled by django-otp per device (``OTP_TOTP_THROTTLE_FACTOR``: 1, 2, 4, 8 … seconds) and a
+Wrong codes are throttled by django-otp per device (``OTP_TOTP_THROTTLE_FACTOR``: 1, 2, 4, 8 … seconds, capped
+here at ``OTP_THROTTLE_MAX_SECONDS`` so that someone holding the password cannot lock the owner out for days) and a
 pending login ends after ``OTP_PENDING_MAX_FAILURES`` wrong codes, so that guessing goes back through the password
 step, where django-axes counts failures.
+
+Every code is checked with the device row locked (``select_for_update`` in a transaction): two requests carrying the
+same TOTP or recovery code at the same moment cannot both be accepted.
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp import login as otp_login
-from django_otp import verify_token as otp_verify_token
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -138,6 +141,43 @@ class CodeCheck:
     ended: bool = False  # too many wrong codes: the pending login is over, the password is asked again
 
 
+def _max_failure_count(device: Any) -> int:
+    """The largest failure count whose django-otp delay (factor × 2ⁿ⁻¹ seconds) stays within the cap."""
+    factor = device.get_throttle_factor()
+    count = 1
+    while factor > 0 and factor * 2**count <= settings.OTP_THROTTLE_MAX_SECONDS:
+        count += 1
+    return count
+
+
+def _cap_throttle(device: Any) -> None:
+    """Keep the device's failure count (and so its delay) within ``OTP_THROTTLE_MAX_SECONDS``: django-otp doubles
+    the delay without a ceiling (its ThrottlingMixin.verify_is_allowed), which would let anyone with the password
+    lock the owner out for days. Called with the device row locked."""
+    ceiling = _max_failure_count(device)
+    if device.throttling_failure_count > ceiling:
+        device.throttling_failure_count = ceiling
+        device.save(update_fields=["throttling_failure_count"])
+
+
+def verify_on_device(device: Any, code: str) -> tuple[Any | None, str | None]:
+    """Check ``code`` on ``device`` with its row locked until the check is written (a used TOTP step, a deleted
+    recovery code, the throttle). Returns (the device if it accepted the code, the throttle message if it is
+    waiting)."""
+    with transaction.atomic():
+        locked = type(device).objects.select_for_update().filter(pk=device.pk, confirmed=True).first()
+        if locked is None:
+            return None, None
+        _cap_throttle(locked)
+        throttled = _throttle_error(locked)
+        if throttled:
+            return None, throttled
+        if locked.verify_token(code):
+            return locked, None
+        _cap_throttle(locked)
+        return None, None
+
+
 def _throttle_error(device: Any) -> str | None:
     allowed, data = device.verify_is_allowed()
     if allowed:
@@ -159,12 +199,11 @@ def check_code(request: HttpRequest, user: Any, raw: str) -> CodeCheck:
     else:
         return CodeCheck(error=_("请输入验证器显示的6位数字，或一个8位恢复码。"))
     if device is not None:
-        throttled = _throttle_error(device)
-        if throttled:
-            return CodeCheck(error=throttled, ended=_count_failure(request))
-        verified = otp_verify_token(user, device.persistent_id, code)
+        verified, throttled = verify_on_device(device, code)
         if verified is not None:
             return CodeCheck(device=verified)
+        if throttled:
+            return CodeCheck(error=throttled, ended=_count_failure(request))
     return CodeCheck(error=wrong, ended=_count_failure(request))
 
 
@@ -221,6 +260,24 @@ def enrol(request: HttpRequest, user: Any, raw: str) -> tuple[TOTPDevice | None,
         candidate.save()
         codes = regenerate_recovery_codes(user)
     return candidate, codes, CodeCheck(device=candidate)
+
+
+def confirm_and_regenerate_recovery_codes(user: Any, raw: str) -> tuple[list[str], str]:
+    """New recovery codes from the security page, only against a current code of the user's authenticator: a
+    stolen session cookie alone must not mint codes that bypass the second factor for good. Returns (codes, "") or
+    ([], the message); a wrong code counts towards the device's throttle like one at login."""
+    code = normalise_code(raw)
+    if not TOTP_CODE.fullmatch(code):
+        return [], _("请输入验证器当前显示的6位数字。")
+    device = totp_device(user)
+    if device is None:
+        return [], _("您的账号没有身份验证器，不能生成恢复码。请联系安委办系统管理员重置两步验证。")
+    verified, throttled = verify_on_device(device, code)
+    if throttled:
+        return [], throttled
+    if verified is None:
+        return [], _("验证码不正确。请确认手机时间准确，输入验证器当前显示的6位数字。")
+    return regenerate_recovery_codes(user), ""
 
 
 def regenerate_recovery_codes(user: Any) -> list[str]:

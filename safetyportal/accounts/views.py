@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..scoping import is_office_staff
 from . import services
-from .forms import CodeForm, EnrolForm
+from .forms import CodeForm, EnrolForm, RegenerateCodesForm
 
 
 class TwoStepLoginMixin:
@@ -154,7 +154,12 @@ def security(request: HttpRequest) -> HttpResponse:
     """The signed-in user's second factor: their authenticator, how many recovery codes are left, new codes."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    return _security_page(request, RegenerateCodesForm())
+
+
+def _security_page(request: HttpRequest, form: RegenerateCodesForm) -> HttpResponse:
     context = {
+        "form": form,
         "device": services.totp_device(request.user),
         "codes_left": services.recovery_codes_left(request.user),
         "home_url": _home_of(request.user),
@@ -162,14 +167,22 @@ def security(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "accounts/security.html", context))
 
 
+@never_cache
+@sensitive_post_parameters("code")
 @require_POST
 def regenerate_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, against a current authenticator code (a session cookie alone is not enough)."""
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("accounts:security"))
-    codes = services.regenerate_recovery_codes(request.user)
-    services.remember_new_codes(request, codes, reverse("accounts:security"))
-    messages.success(request, _("已生成新的恢复码，以前的恢复码全部作废。"))
-    return HttpResponseRedirect(reverse("accounts:recovery_codes"))
+    form = RegenerateCodesForm(request.POST)
+    if form.is_valid():
+        codes, error = services.confirm_and_regenerate_recovery_codes(request.user, form.cleaned_data["code"])
+        if codes:
+            services.remember_new_codes(request, codes, reverse("accounts:security"))
+            messages.success(request, _("已生成新的恢复码，以前的恢复码全部作废。"))
+            return HttpResponseRedirect(reverse("accounts:recovery_codes"))
+        form.add_error("code", error)
+    return _security_page(request, form)
 
 
 class AdminPasswordStepView(TwoStepLoginMixin, LoginView):

@@ -82,6 +82,11 @@ BAD_VALUES: list[tuple[dict[str, str], str]] = [
     ({"REDIS_URL": "redis://127.0.0.1:six/0"}, "REDIS_URL"),
     ({"OTP_PENDING_SECONDS": "0"}, "OTP_PENDING_SECONDS"),
     ({"MEDIA_ROOT": "/tmp/portal-same", "STATIC_ROOT": "/tmp/portal-same"}, "MEDIA_ROOT"),
+    ({"MEDIA_ROOT": "/tmp/portal-static/media", "STATIC_ROOT": "/tmp/portal-static"}, "MEDIA_ROOT"),
+    ({"MEDIA_ROOT": "/tmp/portal-media", "STATIC_ROOT": "/tmp/portal-media/static"}, "MEDIA_ROOT"),
+    ({"MEDIA_ROOT": "/tmp/portal-a/../portal-b/up", "STATIC_ROOT": "/tmp/portal-b"}, "MEDIA_ROOT"),
+    ({"BEHIND_TLS_PROXY": "1"}, "TRUSTED_PROXY_COUNT"),
+    ({"BEHIND_TLS_PROXY": "on", "TRUSTED_PROXY_COUNT": "0"}, "TRUSTED_PROXY_COUNT"),
 ]
 PRODUCTION_CASES: list[tuple[dict[str, str | None], str]] = [
     ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
@@ -91,6 +96,8 @@ PRODUCTION_CASES: list[tuple[dict[str, str | None], str]] = [
     ({"SECRET_KEY": "a" * 60}, "SECRET_KEY"),
     ({"SECRET_KEY": None}, "SECRET_KEY"),
     ({"CELERY_TASK_TIME_LIMIT": "12"}, "CELERY_TASK_TIME_LIMIT"),
+    ({"SITE_URL": None}, "SITE_URL"),
+    ({"SITE_URL": " "}, "SITE_URL"),
 ]
 # Values an operator may legitimately choose, all at once: the portal must start with them.
 GOOD_VALUES = {
@@ -152,6 +159,7 @@ def prod_env(var_dir: Path, **overrides: str | None) -> dict[str, str]:
     env.setdefault("FIELD_HMAC_KEY", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     env["SECRET_KEY"] = random_secret_key()
     env["ALLOWED_HOSTS"] = PRODUCTION_HOST
+    env["SITE_URL"] = f"https://{PRODUCTION_HOST}"
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)

@@ -63,6 +63,7 @@ def production_env(var_dir: str, **overrides: str | None) -> dict[str, str]:
         FIELD_ENCRYPTION_KEY=new_key(),
         FIELD_HMAC_KEY=new_key(),
         ALLOWED_HOSTS=PRODUCTION_HOST,
+        SITE_URL=f"https://{PRODUCTION_HOST}",
         VAR_DIR=var_dir,
         PYTHONDONTWRITEBYTECODE="1",
     )

@@ -7,7 +7,9 @@ here is verified only by what the test itself does."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from base64 import b32decode
 from datetime import timedelta
 
@@ -17,11 +19,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import F
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -284,7 +289,7 @@ def test_regenerating_recovery_codes_invalidates_the_old_ones(client, officer_a)
     page = client.get("/accounts/security/")
     assert page.status_code == 200 and "剩余 10 个" in page.content.decode()
 
-    response = client.post("/accounts/security/recovery-codes/")
+    response = client.post("/accounts/security/recovery-codes/", {"code": next_code(device_for(officer_a))})
     assert response["Location"] == "/accounts/recovery-codes/"
     shown = client.get("/accounts/recovery-codes/")
     assert "no-store" in shown["Cache-Control"]
@@ -301,9 +306,117 @@ def test_regenerating_recovery_codes_invalidates_the_old_ones(client, officer_a)
 def test_regenerating_needs_a_signed_in_verified_session(client, officer_a) -> None:
     old = services.regenerate_recovery_codes(officer_a)
     client.force_login(officer_a)  # password only
-    response = client.post("/accounts/security/recovery-codes/")
+    response = client.post("/accounts/security/recovery-codes/", {"code": next_code(device_for(officer_a))})
     assert response.status_code == 302 and response["Location"].startswith("/portal/login/")
     assert set(StaticToken.objects.filter(device__user=officer_a).values_list("token", flat=True)) == set(old)
+
+
+def test_regenerating_needs_a_current_authenticator_code(client, officer_a) -> None:
+    """A stolen session cookie alone cannot mint recovery codes (they would bypass the second factor for good): the
+    POST must carry a current code of the user's authenticator; anything else is refused and changes nothing."""
+    device = device_for(officer_a)
+    old = services.regenerate_recovery_codes(officer_a)
+    client.force_login(officer_a)
+    verify_session(client, officer_a)
+    url = "/accounts/security/recovery-codes/"
+    refused = [
+        ({}, "请输入验证器当前显示的6位数字"),
+        ({"code": ""}, "请输入验证器当前显示的6位数字"),
+        ({"code": old[0]}, "请输入验证器当前显示的6位数字"),  # a recovery code does not make recovery codes
+        ({"code": "12345"}, "请输入验证器当前显示的6位数字"),
+        ({"code": wrong_code(device)}, "验证码不正确"),
+    ]
+    for data, message in refused:
+        TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+        response = client.post(url, data)
+        assert response.status_code == 200, data
+        assert message in response.content.decode(), data
+        assert "no-store" in response["Cache-Control"]
+        assert set(StaticToken.objects.filter(device__user=officer_a).values_list("token", flat=True)) == set(old)
+        assert services.NEW_CODES_KEY not in client.session
+    assert client.get("/accounts/recovery-codes/")["Location"] == "/accounts/security/"
+
+    # Straight after the wrong code the device's throttle applies here too.
+    response = client.post(url, {"code": next_code(device)})
+    assert re.search(r"请在 \d+ 秒后重试", response.content.decode())
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+
+    code = next_code(device)
+    typed = " ".join(chr(ord(c) + 0xFEE0) for c in code)  # full-width, as a Chinese input method types it
+    assert client.post(url, {"code": typed})["Location"] == "/accounts/recovery-codes/"
+    assert not set(StaticToken.objects.filter(device__user=officer_a).values_list("token", flat=True)) & set(old)
+    again = services.recovery_codes_left(officer_a)
+    assert client.post(url, {"code": code}).status_code == 200  # the same code is accepted once
+    assert services.recovery_codes_left(officer_a) == again
+
+
+# --- throttle ceiling and concurrent submits -----------------------------------------------------------------------
+
+
+def test_the_wait_after_wrong_codes_is_capped(officer_a) -> None:
+    """django-otp doubles the wait after each wrong code (2ⁿ⁻¹ s) without a ceiling: someone with the password could
+    fail codes over many pending logins and lock the owner out for days. The wait never exceeds
+    OTP_THROTTLE_MAX_SECONDS (15 minutes), for TOTP and recovery codes, and the right code works after it."""
+    cap = settings.OTP_THROTTLE_MAX_SECONDS
+    assert cap == 15 * 60
+    device = device_for(officer_a)
+    codes = services.regenerate_recovery_codes(officer_a)
+    recovery = StaticDevice.objects.get(user=officer_a)
+    for index, failures in enumerate((9, 10, 11, 12, 16, 30, 64, 1000)):
+        for model, pk, right in ((TOTPDevice, device.pk, None), (StaticDevice, recovery.pk, codes[index])):
+            client = Client()
+            _password_step(client, "/portal/login/", officer_a.username)
+            code = right or next_code(device)
+            model.objects.filter(pk=pk).update(
+                throttling_failure_count=failures, throttling_failure_timestamp=timezone.now()
+            )
+            html = client.post(VERIFY, {"code": code}).content.decode()
+            seconds = int(re.search(r"请在 (\d+) 秒后重试", html).group(1))
+            assert 0 < seconds <= cap, (model, failures, seconds)
+            assert model.objects.get(pk=pk).throttling_failure_count <= 10  # 2⁹ = 512 s ≤ 900 s < 2¹⁰
+            model.objects.filter(pk=pk).update(throttling_failure_timestamp=timezone.now() - timedelta(seconds=cap + 1))
+            assert client.post(VERIFY, {"code": code})["Location"] == "/portal/", (model, failures)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["totp", "recovery"])
+def test_the_same_code_submitted_twice_at_once_is_accepted_once(kind, officer_a, monkeypatch) -> None:
+    """Two requests with the same code at the same moment: the device row is locked while the code is checked and
+    marked used, so exactly one signs in. Both threads are held at verify_token() until the other arrives (or 1 s):
+    without the lock both read the unused code first and both are accepted."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks (select_for_update is a no-op); the race is shown on PostgreSQL")
+    device = device_for(officer_a)
+    if kind == "totp":
+        model, code = TOTPDevice, next_code(device)
+    else:
+        model, code = StaticDevice, services.regenerate_recovery_codes(officer_a)[0]
+    barrier = threading.Barrier(2)
+    original = model.verify_token
+
+    def verify_token_together(self, token):  # type: ignore[no-untyped-def]
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other request is waiting for the row lock
+            barrier.wait(timeout=1)
+        return original(self, token)
+
+    monkeypatch.setattr(model, "verify_token", verify_token_together)
+    accepted: list[bool] = []
+
+    def submit() -> None:
+        try:
+            request = RequestFactory().post(VERIFY)
+            request.session = SessionStore()
+            request.session[services.PENDING_KEY] = {"failures": 0}
+            accepted.append(services.check_code(request, officer_a, code).device is not None)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(accepted) == [False, True]
 
 
 # --- enrolment -----------------------------------------------------------------------------------------------------
