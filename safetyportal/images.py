@@ -1,9 +1,10 @@
 """The one way an uploaded photo enters the portal.
 
-Pillow opens only JPEG, PNG and WebP (``formats=``), refuses anything above the project's pixel cap before decoding
-(its decompression-bomb warning is promoted to an error), decodes the whole image (truncated files fail), applies
-the EXIF orientation, and re-encodes to a fresh JPEG: EXIF, GPS, XMP, ICC comments and any bytes appended to the
-original (polyglots) are gone. Only the re-encoded image and its thumbnail are stored, under random names below
+Pillow opens only JPEG, PNG and WebP (``formats=``; a multi-picture JPEG, which phones write, opens as "MPO", is treated
+as a JPEG throughout and only its first picture is kept), refuses anything above the project's pixel cap before decoding
+(its decompression-bomb warning is promoted to an error), decodes the whole image (truncated files fail), applies the
+EXIF orientation, and re-encodes to a fresh JPEG: EXIF, GPS, XMP, ICC comments and any bytes appended to the original
+(polyglots) are gone. Only the re-encoded image and its thumbnail are stored, under random names below
 ``MEDIA_ROOT/derived/`` — the only media folder the PDF renderer may read. Originals are never kept.
 
 Memory (SECURITY.md T67): a decoded pixel takes 4 bytes whatever the file's size, so
@@ -37,7 +38,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")  # passed to Image.open(formats=...): Pillow has no opener named "MPO"
+# Pillow's JPEG opener returns an MpoImageFile (format "MPO") for a multi-picture JPEG; it is a JPEG for every purpose
+# here (scaled decoding, caps, progressive detection), and only its first picture is decoded.
+JPEG_FORMATS = frozenset({"JPEG", "MPO"})
 MAX_UPLOAD_BYTES = getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_PIXELS = getattr(settings, "IMAGE_MAX_PIXELS", 50_000_000)
 # Formats decoded at full size get lower pixel caps, from a budget of about 100 MB for the decode: PNG takes 4 bytes a
@@ -109,15 +113,22 @@ def _read(upload: IO[bytes] | Any) -> bytes:
     return raw
 
 
+def _format(image: Image.Image) -> str:
+    """The file's format, a multi-picture JPEG ("MPO") counted as "JPEG"."""
+    return "JPEG" if image.format in JPEG_FORMATS else (image.format or "")
+
+
 def pixel_cap(image: Image.Image) -> int:
     """The most pixels this file may have: full-size decoders get a lower cap than libjpeg's scaled decoding."""
-    kind = image.format or ""
+    kind = _format(image)
     if kind == "JPEG" and (image.info.get("progressive") or image.info.get("progression")):
         kind = "JPEG-progressive"
     return FULL_DECODE_CAPS.get(kind, MAX_PIXELS)
 
 
 def _check_size(image: Image.Image) -> None:
+    if _format(image) not in ALLOWED_FORMATS:  # a plugin handing back another format is refused all the same
+        raise UnidentifiedImageError
     pixels = image.width * image.height
     if pixels > MAX_PIXELS:
         raise ValidationError(_("照片像素过大，已拒绝。"), code="too_many_pixels")
@@ -131,7 +142,7 @@ def _check_size(image: Image.Image) -> None:
 
 def _draft_size(image: Image.Image, target: tuple[int, int]) -> tuple[int, int]:
     """The size libjpeg decodes a baseline JPEG at for ``target`` (as ``JpegImageFile.draft`` chooses it)."""
-    if image.format != "JPEG" or pixel_cap(image) != MAX_PIXELS:
+    if _format(image) != "JPEG" or pixel_cap(image) != MAX_PIXELS:
         return image.size
     ratio = min(image.width // target[0], image.height // target[1])
     scale = next(s for s in (8, 4, 2, 1) if ratio >= s)
@@ -164,11 +175,11 @@ def process_image(upload: IO[bytes] | Any) -> ProcessedImage:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(raw), formats=ALLOWED_FORMATS) as image:
                 _check_size(image)
-                if getattr(image, "n_frames", 1) > 1 and image.format != "JPEG":
-                    image.seek(0)
+                if getattr(image, "n_frames", 1) > 1:
+                    image.seek(0)  # the first frame only (an MPO's main picture); before draft(), which it would undo
                 orientation = image.getexif().get(ORIENTATION_TAG, 1)
                 target = fit(image.size, MAX_EDGE)
-                if image.format == "JPEG":
+                if _format(image) == "JPEG":
                     image.draft(None, target)  # libjpeg decodes at the smallest 1/2^n scale still >= target
                 image.load()
                 picture = _downscale(image, target)

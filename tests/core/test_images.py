@@ -236,3 +236,52 @@ def test_a_form_over_the_pixel_cap_names_the_photo_and_decodes_none():
             field.clean([upload(data) for _ in range(5)])
     assert caught.value.code == "too_many_pixels_in_total" and "第5张" in caught.value.messages[0]
     assert not decode.called
+
+
+# Multi-picture JPEG (what phones write): Pillow opens it as "MPO"; it is a JPEG for decoding, caps and storage ------
+
+
+def mpo(size: tuple[int, int], **options) -> bytes:
+    """A two-picture MPO: the main picture at ``size`` with EXIF/GPS and a comment, plus a small second picture."""
+    exif = Image.Exif()
+    exif[0x010F] = "CanaryCam"
+    exif[GPS_IFD] = {1: "N", 2: (24.0, 48.0, 0.0), 3: "E", 4: (118.0, 35.0, 0.0)}
+    second = Image.new("RGB", (size[0] // 10, size[1] // 10), "blue")
+    data = encoded(
+        Image.new("RGB", size, (90, 140, 60)),
+        "MPO",
+        save_all=True,
+        append_images=[second],
+        exif=exif,
+        comment=b"canary-comment",
+        **options,
+    )
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "MPO" and image.n_frames == 2
+    return data
+
+
+def test_an_mpo_is_decoded_at_a_reduced_scale_and_stored_as_a_plain_jpeg():
+    from safetyportal import images
+
+    data = mpo((6000, 4000), quality=60)
+    assert images.decoded_pixels(upload(data)) == 3000 * 2000  # the form's pixel budget counts the reduced scale
+    seen = []
+    real = images._downscale
+    with mock.patch.object(
+        images, "_downscale", side_effect=lambda image, size: seen.append(image.size) or real(image, size)
+    ):
+        processed = process_image(upload(data))
+    assert seen == [(3000, 2000)]  # the first picture only, decoded by libjpeg at 1/2
+    assert (processed.width, processed.height) == (2560, 1707)
+    for stored in (processed.data, processed.thumbnail):
+        assert_clean(stored)
+        assert b"MPF" not in stored
+        with Image.open(io.BytesIO(stored)) as image:
+            assert not hasattr(image, "n_frames") and image.getpixel((5, 5))[2] < 100  # green, not the blue picture
+
+
+def test_a_progressive_mpo_has_the_progressive_jpeg_cap():
+    with pytest.raises(ValidationError) as caught:
+        process_image(upload(mpo((3800, 3800), progressive=True)))
+    assert caught.value.code == "too_many_pixels" and "JPEG" in caught.value.messages[0]
