@@ -1,5 +1,7 @@
 """Client address resolution shared by login throttling and rate limits."""
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -16,3 +18,22 @@ def client_ip(request: HttpRequest) -> str:
     if len(forwarded) < hops:
         return remote
     return forwarded[-hops]
+
+
+# One IPv6 client (a home line, a phone, a hosting server) is given a whole /64 and may use any address in it.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_network(address: str) -> str:
+    """The part of an address that stands for one client in rate limits: an IPv4 address itself, the /64 an IPv6
+    address is in (an IPv4-mapped IPv6 address counts as its IPv4 address). Anything that is not an address is
+    returned unchanged (it then counts on its own)."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, IPV6_CLIENT_PREFIX), strict=False))
+    return str(ip)

@@ -9,6 +9,10 @@ Each count is one atomic operation, so that concurrent requests cannot read the 
   database: one ``INSERT … ON CONFLICT (key) DO UPDATE SET count = count + 1 RETURNING`` for all windows, on SQLite
   and PostgreSQL alike. Rows of past windows are deleted at most once a minute per process.
 
+Who counts (``net.client_network``): an IPv4 address, or the /64 an IPv6 address is in, since one IPv6 client holds
+a whole /64. The key stores an HMAC-SHA-256 of it keyed with ``SECRET_KEY``, never the address or an unkeyed hash
+(2^32 IPv4 addresses are hashed in seconds).
+
 If Redis is unreachable the request is let through and the failure logged: public pages keep working when Redis is
 down (SECURITY.md T48). The database store has no such bypass: without the database the page fails anyway.
 """
@@ -16,17 +20,19 @@ down (SECURITY.md T48). The database store has no such bypass: without the datab
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .net import client_ip
+from .net import client_ip, client_network
 from .throttle_models import ThrottleCounter
 
 logger = logging.getLogger(__name__)
@@ -50,9 +56,15 @@ class Rate:
         return cls(int(count), _UNITS[unit])
 
 
+def _digest(ident: str) -> str:
+    """The counter's name for a client: keyed, so that neither the key nor the database row gives the address away."""
+    key = hashlib.sha256(b"safetyportal.throttle:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, ident.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def _key(group: str, ident: str, rate: Rate, now: float) -> str:
     window = int(now // rate.seconds)
-    digest = hashlib.sha256(ident.encode()).hexdigest()[:24]
+    digest = _digest(ident)
     return f"throttle:{group}:{rate.count}/{rate.seconds}:{window}:{digest}"
 
 
@@ -67,7 +79,7 @@ def uses_cache() -> bool:
 
 def hit(request: HttpRequest, group: str, rates: list[str], *, ident: str | None = None) -> bool:
     """Count one attempt; True when any window's limit is exceeded."""
-    who = ident or client_ip(request)
+    who = ident or client_network(client_ip(request))
     now = time.time()
     windows = {_key(group, who, rate, now): (rate, _expiry(rate, now)) for rate in map(Rate.parse, rates)}
     if uses_cache():
@@ -80,13 +92,26 @@ def _hit_cache(group: str, windows: dict[str, tuple[Rate, int]], now: float) -> 
     limited = False
     try:
         for key, (rate, expires) in windows.items():
-            cache.add(key, 0, timeout=int(expires - now) + 1)
-            if cache.incr(key) > rate.count:
+            if _add_one(key, timeout=int(expires - now) + 1) > rate.count:
                 limited = True
     except Exception:  # the cache is down: serve the public rather than fail closed
         logger.warning("throttle %s: cache unavailable, request let through", group, exc_info=True)
         return False
     return limited
+
+
+def _add_one(key: str, *, timeout: int) -> int:
+    """Add one to ``key`` (created at 1 if absent) and return the new count. The key may expire between ``add`` and
+    ``incr`` (then ``incr`` raises ValueError): it is created at 1, or, if another request created it meanwhile,
+    incremented again."""
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired since add(): this request opens the window
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)
 
 
 def _count_in_database(windows: dict[str, tuple[Rate, int]], now: float) -> dict[str, int]:

@@ -3,6 +3,8 @@ default (counted in the database) and on Redis (SECURITY.md T68); Redis down let
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import os
 import threading
 from collections import Counter
@@ -12,9 +14,13 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from safetyportal import throttle
-from safetyportal.throttle import hit, purge_expired, uses_cache
+from safetyportal.net import client_network
+from safetyportal.throttle import Rate, hit, purge_expired, uses_cache
 from safetyportal.throttle_models import ThrottleCounter
 
 REDIS_TEST_URL = os.environ.get("THROTTLE_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -147,3 +153,104 @@ def test_cache_outage_lets_the_public_through(redis_cache, caplog):
         assert hit(request_from("192.0.2.4"), "probe-3", ["1/m"]) is False
         assert hit(request_from("192.0.2.4"), "probe-3", ["1/m"]) is False
     assert "cache unavailable" in caplog.text
+
+
+# Who counts: one IPv4 address, or one IPv6 /64 (a client holds all of it); keys are keyed hashes --------------------
+
+NET_A = "2001:db8:aaaa:1::"  # /64 prefixes (documentation range)
+NET_B = "2001:db8:aaaa:2::"
+
+
+def in_net(prefix: str, interface_id: int) -> str:
+    return str(ipaddress.IPv6Address(int(ipaddress.IPv6Address(prefix)) | interface_id))
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**64 - 1), st.integers(0, 2**64 - 1), st.integers(0, 2**64 - 1))
+def test_every_address_of_one_ipv6_64_is_one_client_and_other_64s_are_not(first, second, other_prefix):
+    assert client_network(in_net(NET_A, first)) == client_network(in_net(NET_A, second))
+    other = str(ipaddress.IPv6Address(other_prefix << 64))
+    if other != NET_A:
+        assert client_network(in_net(other, first)) != client_network(in_net(NET_A, second))
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.ip_addresses(v=4), st.ip_addresses(v=4))
+def test_ipv4_clients_count_per_address_even_when_written_as_mapped_ipv6(first, second):
+    assert client_network(str(first)) == str(first) == client_network(f"::ffff:{first}")
+    assert (client_network(str(first)) == client_network(str(second))) == (first == second)
+
+
+@pytest.fixture(params=["database", "redis"])
+def store(request):
+    """Each test runs with the database counter (the embedded default) and with Redis."""
+    return request.getfixturevalue("file_cache" if request.param == "database" else "redis_cache")
+
+
+@pytest.mark.django_db
+def test_two_addresses_in_one_ipv6_64_share_a_counter(store):
+    assert not hit(request_from(in_net(NET_A, 1)), "probe-v6", ["2/m"])
+    assert not hit(request_from(in_net(NET_A, 0xFFFF_0000_1234_ABCD)), "probe-v6", ["2/m"])
+    assert hit(request_from(in_net(NET_A, 2**64 - 1)), "probe-v6", ["2/m"])  # a third address of the same /64
+
+
+@pytest.mark.django_db
+def test_addresses_in_different_ipv6_64s_do_not_share_a_counter(store):
+    assert not hit(request_from(in_net(NET_A, 1)), "probe-v6b", ["1/m"])
+    assert not hit(request_from(in_net(NET_B, 1)), "probe-v6b", ["1/m"])
+    assert hit(request_from(in_net(NET_A, 7)), "probe-v6b", ["1/m"])
+
+
+def stored_keys(store) -> list[str]:
+    if uses_cache():
+        return [key.decode() for key in store._cache.get_client(None).keys("*")]
+    return list(ThrottleCounter.objects.values_list("key", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["192.0.2.77", "2001:db8:aaaa:1::77"])
+def test_the_stored_key_gives_neither_the_address_nor_its_plain_hash(store, address):
+    hit(request_from(address), "probe-key", ["5/m", "50/d"])
+    keys = stored_keys(store)
+    assert len(keys) == 2
+    counted = client_network(address)
+    for text in {address, counted, str(ipaddress.ip_address(address).exploded)}:
+        plain = hashlib.sha256(text.encode()).hexdigest()
+        for key in keys:
+            assert text not in key and plain[:16] not in key
+
+
+@pytest.mark.django_db
+def test_the_key_is_keyed_with_the_secret_key(settings):
+    rate = Rate.parse("5/m")
+    before = throttle._key("probe", "192.0.2.1", rate, 0)
+    settings.SECRET_KEY = "another-secret-" + "x" * 40
+    assert throttle._key("probe", "192.0.2.1", rate, 0) != before
+
+
+@pytest.mark.django_db
+def test_a_key_expiring_between_add_and_incr_still_counts(redis_cache, caplog):
+    """The window's key exists at add() (so add() does not create it) and expires before incr(): the request counts
+    as the window's first instead of being let through as if Redis were down."""
+    request = request_from("192.0.2.90")
+    now = 1_800_000_000.0
+    key = throttle._key("probe-race", client_network("192.0.2.90"), Rate.parse("1/m"), now)
+    redis_cache.set(key, 0, timeout=60)
+    real_incr = type(redis_cache).incr
+    calls = []
+
+    def expire_first(cache, key, *args, **kwargs):
+        if not calls:
+            cache.delete(key)  # the key's TTL ran out just now
+        calls.append(key)
+        return real_incr(cache, key, *args, **kwargs)
+
+    with (
+        mock.patch("safetyportal.throttle.time.time", return_value=now),
+        mock.patch.object(type(redis_cache), "incr", autospec=True, side_effect=expire_first),
+    ):
+        assert hit(request, "probe-race", ["1/m"]) is False  # counted as 1
+        assert redis_cache.get(key) == 1
+        assert 0 < redis_cache._cache.get_client(None).ttl(redis_cache.make_key(key)) <= 66  # and it expires
+        assert hit(request, "probe-race", ["1/m"]) is True  # the second request of the window is over the limit
+    assert "cache unavailable" not in caplog.text
