@@ -3,6 +3,11 @@
 - ``encrypt()`` / ``decrypt()``: AES-256-GCM with a fresh 96-bit nonce per value. A ciphertext is written as
   ``<key id>$<base64url(nonce + ciphertext + tag)>``; the key id (8 hex characters derived from the key, never the
   key) tells which of the configured keys made it.
+- Every value is bound to its column: the associated data is ``"<app_label>.<model_name>.<field>"``
+  (``column_context()``), so a ciphertext copied into another column (a person's ID number into a certificate
+  number, or into another table) fails the tag check and reads as ``Undecryptable``. It is not bound to its row
+  (the primary key does not exist yet when a row is inserted): within one column, swapping two rows' ciphertexts
+  is not detected (their blind indexes would then disagree with them).
 - ``settings.FIELD_ENCRYPTION_KEY`` is a list of base64 keys of 32 bytes: the first encrypts, every one decrypts, so a
   new key is put first, ``manage.py rotate_field_keys`` re-encrypts the rows, and then the old key is removed.
 - ``blind_index()``: HMAC-SHA256 with the separate ``settings.FIELD_HMAC_KEY`` over the canonical form of the value,
@@ -173,14 +178,30 @@ def ciphertext_key_id(value: str) -> str:
     return value.partition(SEPARATOR)[0]
 
 
-def encrypt(plaintext: str) -> str:
+def column_context(app_label: str, model_name: str, field_name: str) -> str:
+    """The associated data that binds a ciphertext to its column: ``"safetyportal.person.id_number"``. The model name
+    is Django's lower-case ``model_name``, so historical models in migrations give the same context."""
+    return f"{app_label}.{model_name.lower()}.{field_name}"
+
+
+def _aad(context: str) -> bytes:
+    if not context:
+        raise ValueError("an encryption context (the column) is required")
+    return context.encode("utf-8")
+
+
+def encrypt(plaintext: str, *, context: str) -> str:
+    """Encrypt ``plaintext`` for the column named by ``context`` (``column_context()``)."""
     kid, cipher = _ciphers(_setting_keys()[0])[0]
     nonce = secrets.token_bytes(NONCE_BYTES)
-    return f"{kid}{SEPARATOR}{_b64encode(nonce + cipher.encrypt(nonce, plaintext.encode('utf-8'), None))}"
+    sealed = cipher.encrypt(nonce, plaintext.encode("utf-8"), _aad(context))
+    return f"{kid}{SEPARATOR}{_b64encode(nonce + sealed)}"
 
 
-def decrypt(ciphertext: str) -> str:
-    """The plaintext, or DecryptionError when no configured key made this value (or it was altered)."""
+def decrypt(ciphertext: str, *, context: str) -> str:
+    """The plaintext, or DecryptionError when no configured key made this value for this column (``context``), or
+    it was altered."""
+    aad = _aad(context)
     kid, sep, body = ciphertext.partition(SEPARATOR)
     if not sep:
         raise DecryptionError("not a ciphertext")
@@ -190,19 +211,23 @@ def decrypt(ciphertext: str) -> str:
         raise DecryptionError("malformed ciphertext") from None
     if len(data) < NONCE_BYTES + 16:
         raise DecryptionError("malformed ciphertext")
+    tried = False
     for candidate, cipher in _ciphers(_setting_keys()[0]):
         if candidate != kid:
             continue
+        tried = True
         try:
-            return cipher.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], None).decode("utf-8")
+            return cipher.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], aad).decode("utf-8")
         except InvalidTag:
             continue
+    if tried:
+        raise DecryptionError(f"key id {kid[:8]}: value altered, or made for another column than {context}")
     raise DecryptionError(f"no configured key for key id {kid[:8]}")
 
 
-def decrypt_or_marker(ciphertext: str) -> str:
+def decrypt_or_marker(ciphertext: str, *, context: str) -> str:
     try:
-        return decrypt(ciphertext)
+        return decrypt(ciphertext, context=context)
     except DecryptionError as error:
         _warn_once(ciphertext_key_id(ciphertext), str(error))
         return Undecryptable(ciphertext)

@@ -6,11 +6,12 @@ An encrypted value is a pair of columns declared side by side::
     id_number_hmac = BlindIndexField(source="id_number", unique=True)
 
 and the model derives from ``BlindIndexedModel``. In Python ``person.id_number`` is the plaintext; the database holds
-only the AES-GCM ciphertext and the keyed HMAC. Equality lookups on the encrypted field (``exact``, ``iexact``, ``in``,
-across relations too: ``holder__id_number__in=[...]``) are rewritten to the HMAC column, so they use its index;
-uniqueness lives on the HMAC column (``unique=True`` or a ``UniqueConstraint`` naming it) and its validation errors
-are reported on the encrypted field. Substring, range and pattern lookups are refused (they cannot work on
-ciphertext); ordering by the field orders by ciphertext, i.e. meaninglessly.
+only the AES-GCM ciphertext, bound to its column (``EncryptedIdNumberField.context``), and the keyed HMAC. Equality
+lookups on the encrypted field (``exact``, ``iexact``, ``in``, across relations too: ``holder__id_number__in=[...]``)
+are rewritten to the HMAC column, so they use its index; uniqueness lives on the HMAC column (``unique=True`` or a
+``UniqueConstraint`` naming it) and its validation errors are reported on the encrypted field. Substring, range and
+pattern lookups are refused (they cannot work on ciphertext); ordering by the field orders by ciphertext, i.e.
+meaninglessly.
 
 Not covered: ``QuerySet.update(id_number=...)`` and ``bulk_update([...], ["id_number"])`` do not recompute the HMAC
 (list the HMAC field too after calling ``refresh_blind_indexes()``); raw fixtures must carry the HMAC.
@@ -49,10 +50,16 @@ class EncryptedIdNumberField(models.CharField):
     def get_internal_type(self) -> str:
         return "TextField"  # the column holds ciphertext, longer than max_length
 
+    @property
+    def context(self) -> str:
+        """The column every ciphertext of this field is bound to (AES-GCM associated data): "app.model.field". The
+        model is the one that declares the field (a parent model's for inherited fields), as in migrations."""
+        return crypto.column_context(self.model._meta.app_label, self.model._meta.model_name, self.name)
+
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if not value:
             return value
-        return crypto.decrypt_or_marker(value)
+        return crypto.decrypt_or_marker(value, context=self.context)
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if not prepared:
@@ -64,7 +71,7 @@ class EncryptedIdNumberField(models.CharField):
         if value == crypto.UNDECRYPTABLE_TEXT:
             # The marker lost its ciphertext (copied as plain text): refuse rather than overwrite the real number.
             raise ValueError("refusing to store the undecryptable-value marker in place of a ciphertext")
-        return crypto.encrypt(value)
+        return crypto.encrypt(value, context=self.context)
 
     def get_lookup(self, lookup_name: str) -> type | None:
         return _LOOKUPS.get(lookup_name)
@@ -312,7 +319,7 @@ def rotate_keys(*, batch_size: int = 1_000, dry_run: bool = False) -> list[Rotat
                 if not ciphertext:
                     continue
                 try:
-                    plaintext = crypto.decrypt(ciphertext)
+                    plaintext = crypto.decrypt(ciphertext, context=field.context)
                 except crypto.DecryptionError:
                     result.undecryptable.append(pk)
                     continue

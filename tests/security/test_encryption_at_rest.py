@@ -39,6 +39,8 @@ T20_REGEX = re.compile(r"\d{17}[\dXx]")
 SEEDED_CERTIFICATES = 500
 
 pytestmark_db = pytest.mark.django_db
+PERSON_ID = "safetyportal.person.id_number"  # the associated data each column's ciphertexts are bound to
+CERTIFICATE_NUMBER = "training.certificate.number"
 
 
 def random_ids(count: int, seed: int) -> list[str]:
@@ -142,7 +144,9 @@ def test_columns_hold_ciphertext_and_a_keyed_hmac_only():
     assert index == crypto.blind_index(CANARY_ID_NUMBERS[0]) and len(index) == 43
     assert number_index == crypto.blind_index("T" + CANARY_ID_NUMBERS[0]) != index
     # Random nonces: the same number encrypted twice never gives the same ciphertext.
-    assert crypto.encrypt(CANARY_ID_NUMBERS[0]) != crypto.encrypt(CANARY_ID_NUMBERS[0])
+    assert crypto.encrypt(CANARY_ID_NUMBERS[0], context=PERSON_ID) != crypto.encrypt(
+        CANARY_ID_NUMBERS[0], context=PERSON_ID
+    )
     # In Python, the plaintext.
     person.refresh_from_db()
     assert person.id_number == CANARY_ID_NUMBERS[0]
@@ -338,6 +342,50 @@ def test_production_starts_with_both_keys():
     assert result.returncode == 0, result.stderr
 
 
+# Ciphertexts are bound to their column (AES-GCM associated data) --------------------------------------------------
+
+
+def _copy_raw(table: str, column: str, pk: int, value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, pk])  # noqa: S608 - fixed names
+
+
+@pytestmark_db
+def test_each_encrypted_column_has_its_own_context():
+    assert Person._meta.get_field("id_number").context == PERSON_ID
+    assert Certificate._meta.get_field("number").context == CERTIFICATE_NUMBER
+    from safetyportal.fields import encrypted_fields
+
+    contexts = [field.context for field in encrypted_fields()]
+    assert len(contexts) == len(set(contexts)) >= 2
+
+
+@pytestmark_db
+def test_a_ciphertext_copied_into_another_column_does_not_decrypt():
+    """A person's encrypted ID number written into a certificate's number column (and the reverse) reads as the
+    Undecryptable marker, not as the other column's plaintext; each row still round-trips in its own column."""
+    person = PersonFactory(id_number=CANARY_ID_NUMBERS[0])
+    other = PersonFactory(id_number=CANARY_ID_NUMBERS[1])
+    certificate = CertificateFactory(holder=other)
+    assert Person.objects.get(pk=person.pk).id_number == CANARY_ID_NUMBERS[0]  # the normal round trip
+    assert Certificate.objects.get(pk=certificate.pk).number == "T" + CANARY_ID_NUMBERS[1]
+    [person_raw, _other_raw] = _raw("safetyportal_person", "id_number")
+    [certificate_raw] = _raw("training_certificate", "number")
+    _copy_raw("training_certificate", "number", certificate.pk, person_raw)
+    _copy_raw("safetyportal_person", "id_number", other.pk, certificate_raw)
+    moved = Certificate.objects.get(pk=certificate.pk).number
+    assert isinstance(moved, crypto.Undecryptable) and str(moved) == crypto.UNDECRYPTABLE_TEXT
+    assert moved.ciphertext == person_raw and CANARY_ID_NUMBERS[0] not in moved
+    swapped = Person.objects.get(pk=other.pk).id_number
+    assert isinstance(swapped, crypto.Undecryptable) and swapped.ciphertext == certificate_raw
+    # The same value with the right column decrypts: only the binding refuses it.
+    assert crypto.decrypt(person_raw, context=PERSON_ID) == CANARY_ID_NUMBERS[0]
+    with pytest.raises(crypto.DecryptionError, match="another column"):
+        crypto.decrypt(person_raw, context=CERTIFICATE_NUMBER)
+    with pytest.raises(ValueError):
+        crypto.encrypt(CANARY_ID_NUMBERS[0], context="")
+
+
 # Rotation ----------------------------------------------------------------------------------------------------------
 
 
@@ -358,6 +406,12 @@ def test_rotation_old_keys_still_decrypt_and_the_command_reencrypts_under_the_fi
     assert [Person.objects.get(pk=p.pk).id_number for p in people] == [p.id_number for p in people]
     call_command("rotate_field_keys", stdout=(out := _Buffer()))
     assert "共 5 条，已重新加密 0 条" in out.text  # idempotent
+    # Re-encrypted under the new key for the same column: still bound to it.
+    [certificate_raw] = _raw("training_certificate", "number")
+    assert crypto.ciphertext_key_id(certificate_raw) == crypto.primary_key_id()
+    assert crypto.decrypt(certificate_raw, context=CERTIFICATE_NUMBER) == "T" + people[0].id_number
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(certificate_raw, context=PERSON_ID)
 
 
 @pytestmark_db
@@ -429,7 +483,12 @@ def test_migration_encrypts_existing_rows_and_reverses():
         )
         assert _raw("safetyportal_person", "id_number") == [number]
         MigrationExecutor(connection).migrate(AFTER)
-        assert [crypto.decrypt(v) for v in _raw("safetyportal_person", "id_number")] == [number]
+        assert [crypto.decrypt(v, context=PERSON_ID) for v in _raw("safetyportal_person", "id_number")] == [number]
+        # Bound to their columns by the migration exactly as by the field (same associated data).
+        [certificate_number] = _raw("training_certificate", "number")
+        assert crypto.decrypt(certificate_number, context=CERTIFICATE_NUMBER) == "T" + number
+        with pytest.raises(crypto.DecryptionError):
+            crypto.decrypt(certificate_number, context=PERSON_ID)
         assert plaintext_ids(" ".join(_raw("training_certificate", "number"))) == []
         assert Person.objects.get(id_number=number).name == "隗探针"
         assert Certificate.objects.get(number="T" + number).holder.id_number == number
