@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safetyportal.images import image_response
+from safetyportal.masking import mask_personal
 from safetyportal.scoping import officer_jurisdiction
 from safetyportal.views import officer_required
 
@@ -27,6 +28,20 @@ from .models import ActivityReturn
 from .resources import ActivityReturnResource
 
 PAGE_SIZE = 20
+
+
+class OfficerReturnExport(ActivityReturnResource):
+    """The officer's spreadsheet of returns: the free-text columns masked exactly as the portal pages show them (ID,
+    phone and card numbers, names after role words), so a file passed around a unit office carries no personal data
+    that the page did not show. The office's admin export (for re-import) stays unmasked."""
+
+    MASKED_FIELDS = ("title", "place", "description")
+
+    def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
+        value = super().export_field(field, instance, **kwargs)
+        if field.attribute in self.MASKED_FIELDS and isinstance(value, str) and value:
+            return mask_personal(value)
+        return value
 
 
 def _filters(request: HttpRequest) -> tuple[ReturnFilterForm, dict[str, Any]]:
@@ -59,7 +74,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
 def return_export(request: HttpRequest) -> HttpResponse:
     _form, values = _filters(request)
     returns = selectors.officer_returns(request.user, **values).select_related("member_unit")
-    data = ActivityReturnResource(user=request.user).export(queryset=returns).export("xlsx")
+    data = OfficerReturnExport(user=request.user).export(queryset=returns).export("xlsx")
     filename = f"returns-{timezone.localdate():%Y%m%d}.xlsx"
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -7,9 +7,10 @@ it came from, and each matched span is replaced in the original. So nothing matc
 and Chinese prose keeps its full-width punctuation (``，：（）``) wherever nothing was masked — masking the NFKC text
 and returning that would turn every ``，`` into ``,``.
 
-Numbers. A *run* is a sequence of digit groups joined by short runs of separators (spaces of every width, dots,
-hyphens and dashes of every kind, slashes, parentheses, middle dots, invisible characters), optionally led by
-``+``. Each run is cut, group by group, into the longest pieces that are one of:
+Numbers. A *run* is a sequence of digit groups joined by runs of up to six separators (spaces of every width, dots,
+hyphens and dashes of every kind, slashes, parentheses, middle dots, invisible characters, and — only where a group
+of four digits or more makes it one number — commas and the enumeration comma: ``139，1234，5678``), optionally led
+by ``+``. Each run is cut, group by group, into the longest pieces that are one of:
 
 - resident ID numbers by shape (province code and a real birth date; 18 characters ending in a digit or X, or the
   old 15 digits) → ``mask_id_number`` (first four, last two); a certificate's "T" prefix stays outside the match;
@@ -23,13 +24,17 @@ Dates (2024-06-16), times, amounts (罚款人民币20000元), document numbers (
 codes and hazard numbers (YH2026000123) match none of these and are left alone.
 
 Names. ``mask_names`` masks every name it is given (also written with spaces or dots between the characters) and
-any name that follows a role word (当事人、负责人、驾驶员、举报人 …, optionally with a colon or 是/为/系) or precedes
+any name that follows a role word (当事人、负责人、驾驶员、举报人 …, optionally with a colon or comma, 是/为/系/即/名为
+and an opening bracket or quote; every further name of a list joined by 、/和/与/及/， is masked too) or precedes
 先生/女士/同志/师傅/（男/（女: a common surname plus one or two characters. The second given-name character is taken
 unless it cannot belong to a name (punctuation, a function character such as 因/在/未/等, or the start of a word
 such as 现场/擅自/承认), so a name never leaks a character; at worst a character of the following word is masked
 with it. Automatic name detection cannot be complete, which is why publishing shows a preview first.
 
-``redact_identity`` removes a reporter's own name and number entirely (``***``), in every spelling."""
+Common surnames are also recognised in their traditional forms (張、陳、劉、歐陽 …), which NFKC does not fold.
+
+``redact_identity`` removes a reporter's own name and number entirely (``***``), in every spelling, and a fixed
+line's local number also where it is written without its area code."""
 
 from __future__ import annotations
 
@@ -53,7 +58,16 @@ _SEPARATORS = (
     r"/\\·\u2027\u30fb_~()"
 )
 _SEP = f"[{_SEPARATORS}]"
-_RUN = re.compile(rf"(?<![0-9])(?:\(?\+{_SEP}?)?\(?[0-9]+(?:{_SEP}{{1,3}}[0-9]+)*(?:{_SEP}?[Xx](?![A-Za-z]))?")
+# Commas and the enumeration comma (，、 after NFKC: "," and "、") may also stand between the digit groups of one number
+# ("139，1234，5678"), but such a piece is only masked when it forms a mobile, fixed line, ID or (Luhn-valid) card
+# number and has a group of four digits or more: never by the phone-word rule alone, never as a list of short numbers
+# (第1、2、3号) or an amount with thousands separators (20,000; 1,234,567).
+_SOFT_SEPARATORS = ",、"
+_NUMBER_SEP = f"[{_SEPARATORS}{_SOFT_SEPARATORS}]"
+_SEP_RUN = 6  # the longest run of separators between two digit groups ("139    1234")
+_RUN = re.compile(
+    rf"(?<![0-9])(?:\(?\+{_SEP}?)?\(?[0-9]+(?:{_NUMBER_SEP}{{1,{_SEP_RUN}}}[0-9]+)*(?:{_SEP}?[Xx](?![A-Za-z]))?"
+)
 _GROUP = re.compile(r"[0-9]+|[Xx]")
 _MAX_DIGITS = 22  # the longest number recognised: 0086 + a fixed line with extension
 
@@ -211,32 +225,71 @@ def _credit_codes(normal: str) -> list[tuple[int, int]]:
     return found
 
 
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if i % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _piece(parts: list[str], separators: list[str], plus: bool, context: int) -> str | None:
+    """The masked form of one candidate piece of a run (groups ``parts`` joined by ``separators``), or None."""
+    soft = any(char in _SOFT_SEPARATORS for separator in separators for char in separator)
+    if soft:
+        if max(len(part) for part in parts) < 4:
+            return None  # a list (1、2、3; 13、139、140、141) or an amount (20,000; 13,912,345,678), not one number
+        context = 0
+    masked = _classify(parts, plus, context)
+    if masked is None and parts[-1].endswith("X"):
+        masked = _classify([*parts[:-1], parts[-1][:-1]], plus, context)
+        if masked is not None:
+            masked += "X"  # not an ID: the X was a letter after the number
+    if masked is not None and soft and "*" in masked and _is_card_mask(parts, masked):
+        digits = "".join(parts)
+        if not _luhn_valid(digits):
+            return None  # room or item numbers listed with 、 ("1001、1002、1003、1004") are no card
+    return masked
+
+
+def _is_card_mask(parts: list[str], masked: str) -> bool:
+    digits = "".join(parts)
+    return digits.isdigit() and 16 <= len(digits) <= 19 and masked == mask_card(digits)
+
+
 def _number_spans(normal: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     protected = _credit_codes(normal)
     for run in _RUN.finditer(normal):
-        if any(start < run.end() and run.start() < end for start, end in protected):
-            continue
         groups = [(m.group(), run.start() + m.start(), run.start() + m.end()) for m in _GROUP.finditer(run.group())]
         if groups and groups[-1][0] in "Xx" and len(groups) > 1:
             # An ID's check character belongs to the last digit group.
             last_digits, start, _end = groups[-2]
             groups[-2:] = [(last_digits + "X", start, groups[-1][2])]
+        # A credit code inside a run (joined to a phone number by a comma) is skipped, the rest is still examined.
+        blocked = [any(start < g[2] and g[1] < end for start, end in protected) for g in groups]
+        # separators[k]: what stands between group k - 1 and group k
+        separators = [""] + [normal[groups[k - 1][2] : groups[k][1]] for k in range(1, len(groups))]
         plus = run.group().startswith("+")
         before = normal[max(0, run.start() - 12) : run.start()]
         context = 7 if _PHONE_WORDS.search(before) else 5 if _ACCOUNT_WORDS.search(before) else 0
         i = 0
+        previous = -2  # the last group of the previous masked piece
         while i < len(groups):
+            if blocked[i]:
+                i += 1
+                continue
+            limit = i
+            while limit + 1 < len(groups) and not blocked[limit + 1]:
+                limit += 1
+            # The phone-word rule reaches the first piece and each piece listed after it ("电话87654321、87654322").
+            in_context = i == 0 or (previous == i - 1 and any(c in _SOFT_SEPARATORS for c in separators[i]))
             found = None
-            total = sum(len(g[0]) for g in groups[i:])
-            for j in range(len(groups) - 1, i - 1, -1):
+            total = sum(len(g[0]) for g in groups[i : limit + 1])
+            for j in range(limit, i - 1, -1):
                 if total <= _MAX_DIGITS:
                     parts = [g[0] for g in groups[i : j + 1]]
-                    masked = _classify(parts, plus and i == 0, context if i == 0 else 0)
-                    if masked is None and parts[-1].endswith("X"):
-                        masked = _classify([*parts[:-1], parts[-1][:-1]], plus and i == 0, context if i == 0 else 0)
-                        if masked is not None:
-                            masked += "X"  # not an ID: the X was a letter after the number
+                    masked = _piece(parts, separators[i + 1 : j + 1], plus and i == 0, context if in_context else 0)
                     if masked is not None:
                         found = (j, masked)
                         break
@@ -252,6 +305,7 @@ def _number_spans(normal: str) -> list[tuple[int, int, str]]:
             if opened and normal[end : end + 1] == ")":
                 end += 1
             spans.append((start, end, masked))
+            previous = j
             i = j + 1
     return spans
 
@@ -272,15 +326,43 @@ _SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石"
     "廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤洪庄施柯纪颜傅翁骆欧连卓涂温甄卞岑隗"
     "尤葛童康殷易常乔赖文钟陆伍聂"
+    # Traditional forms (NFKC does not fold them): 張三 is written by people from Taiwan, Hong Kong and Macao.
+    "張陳劉黃趙吳週孫馬鄭謝葉蘇魏呂鍾譚陸賈韋龍顧龔嚴錢楊許馮鄧蕭羅湯鄒閻閆賴聶盧蔣韓萬莊顏駱溫紀費項鄔"
 )
-_DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒", "夏侯")
+_DOUBLE_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "司徒",
+    "夏侯",
+    "歐陽",
+    "司馬",
+    "諸葛",
+    "東方",
+    "尉遲",
+    "公孫",
+)
 _ROLES = (
     "主要负责人|实际负责人|负责人|法定代表人|法人代表|法人|实际控制人|总经理|副总经理|经理|厂长|矿长|车间主任|主任|班组长|班长|"
     "组长|队长|老板娘|老板|店主|业主|房东|户主|租户|承租人|出租人|经营者|员工|职工|工人|驾驶员|司机|举报人|投诉人|报案人|当事人|"
     "联系人|证人|目击者|安全员|安全管理人员|电工|焊工|作业人员|操作工|股东|监护人|承包人|包工头|施工员|死者|伤者|伤员|遇难者|"
-    "受伤人员|责任人|村民|居民|市民|群众|网友|患者|我叫|名叫|姓名"
+    "受伤人员|责任人|村民|居民|市民|群众|网友|患者|我叫|名叫|姓名|"
+    "當事人|負責人|舉報人|投訴人|駕駛員|聯繫人|責任人|員工|職工"  # traditional forms
 )
-_ROLE = re.compile(rf"(?:{_ROLES})\s*(?:[:]\s*)?(?:是|为|系|叫)?\s*")
+# After the role word: a colon or comma, a linking word (是/为/即/名为…) and an opening bracket or quote, each optional:
+# 当事人：张三, 当事人，张三，, 当事人即张三, 当事人名为张三, 当事人(张三), 当事人“张三”, 当事人【张三】.
+_ROLE = re.compile(
+    rf"(?:{_ROLES})\s*(?:[:,]\s*)?(?:名为|名叫|叫做|即为|即|是|为|系|叫)?\s*(?:[(\[“‘\"'「『【〔《<]\s*)?"
+)
+# What joins the names of a list after a role word: 当事人张三、李四和王五.
+_NAME_JOINER = re.compile(r"\s*(?:、|和|与|及|,)\s*")
 _NAME_AFTER = re.compile(r"(?=先生|女士|同志|师傅|老师|\((?:男|女))")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Characters that end a name when they come after the surname and one given-name character.
@@ -375,8 +457,13 @@ def _name_spans(normal: str, names: Iterable[str], replace: Callable[[str], str]
     for role in _ROLE.finditer(normal):
         start = role.end()
         end = _name_after(normal, start)
-        if end > start:
+        while end > start:
             spans.append((start, end, mask_name(normal[start:end])))
+            joiner = _NAME_JOINER.match(normal, end)
+            if joiner is None:
+                break
+            start = joiner.end()
+            end = _name_after(normal, start)
     for suffix in _NAME_AFTER.finditer(normal):
         start = _name_before(normal, suffix.start())
         if start < suffix.start():
@@ -421,6 +508,14 @@ def _phone_core(phone: str) -> str:
     return digits
 
 
+def _local_number(digits: str) -> str:
+    """A fixed line's local number (7–8 digits) without its area code and extension; "" for anything else."""
+    if not _LANDLINE.match(digits):
+        return ""
+    area = 3 if digits[1] in "12" else 4
+    return digits[area : area + 8] if _LANDLINE.fullmatch(digits[: area + 8]) else digits[area : area + 7]
+
+
 def redact_identity(text: str, *, name: str = "", phone: str = "") -> str:
     """Remove a reporter's own name and phone from a text (as written by them or copied by staff), entirely and in
     every spelling: full-width, with any separators between the digits or characters, with +86/0086/86."""
@@ -434,11 +529,15 @@ def redact_identity(text: str, *, name: str = "", phone: str = "") -> str:
         spans += [(m.start(), m.end(), REDACTED) for m in pattern.finditer(normal)]
     digits = _phone_core(phone or "")
     if len(digits) >= 7:
-        gap = f"{_SEP}{{0,3}}"
+        gap = f"{_NUMBER_SEP}{{0,{_SEP_RUN}}}"
         prefix = rf"\(?(?:(?:\+{_SEP}?|00)?86{gap}\(?)?"
         # A fixed line is also written without its 0 after +86.
         body = (rf"0?{gap}" if digits.startswith("0") else digits[0] + gap) + gap.join(digits[1:])
         spans += [(m.start(), m.end(), REDACTED) for m in re.finditer(prefix + body, normal)]
+        local = _local_number(digits)
+        if local:  # the fixed line written without its area code
+            pattern = rf"(?<![0-9]){gap.join(local)}(?![0-9])"
+            spans += [(m.start(), m.end(), REDACTED) for m in re.finditer(pattern, normal)]
     return _apply(text, origin, _merge(spans))
 
 

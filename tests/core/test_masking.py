@@ -29,8 +29,31 @@ from safetyportal.validators import PROVINCE_CODES
 
 EXAMPLES = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-SEPARATORS = ["", " ", "\u3000", ".", "-", "－", "—", "–", "‑", "/", " - ", "\u200b", "．", "·", "  "]
-STRIP = re.compile(r"[\s.\-\u2010-\u2015\u2212\uff0d/·\u200b]")
+# Commas and the enumeration comma join the groups of one number only in a group of four digits or more (so that
+# "第1、2、3号" and "20,000元" stay): with them the generators use the usual grouping (3-4-4, 6-8-4, 4-4).
+SOFT_SEPARATORS = ["，", "、", ",", ", ", " ，", "､", "﹐"]
+SEPARATORS = [
+    "",
+    " ",
+    "\u3000",
+    ".",
+    "-",
+    "－",
+    "—",
+    "–",
+    "‑",
+    "/",
+    " - ",
+    "\u200b",
+    "．",
+    "·",
+    "  ",
+    "    ",
+    "\u3000\u3000\u3000",
+    " \u3000-\u3000 ",
+    *SOFT_SEPARATORS,
+]
+STRIP = re.compile(r"[\s.\-\u2010-\u2015\u2212\uff0d/·\u200b,、]")
 # Prose without digits, surnames or phone words: what a citizen writes around a number.
 PROSE = st.text(
     alphabet="楼道里堆满杂物电动车在充电请尽快处理谢谢，。；：、！（）“”的了是有很多严重危险隐患", max_size=12
@@ -55,7 +78,7 @@ def full_width(draw, text: str) -> str:  # type: ignore[no-untyped-def]
 def grouped(draw, digits: str, natural: list[int] | None = None) -> str:  # type: ignore[no-untyped-def]
     """The digits cut into groups (the usual grouping or random cuts) joined by one kind of separator."""
     separator = draw(st.sampled_from(SEPARATORS))
-    if natural and draw(st.booleans()):
+    if natural and (draw(st.booleans()) or separator.strip(" \u3000") in SOFT_SEPARATORS):
         cuts = natural
     else:
         cuts = sorted(draw(st.sets(st.integers(1, len(digits) - 1), max_size=4)))
@@ -81,13 +104,18 @@ AREA_CODES = ["010", "020", "021", "0591", "0592", "0595", "0755", "0371"]
 def landlines(draw) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
     area = draw(st.sampled_from(AREA_CODES))
     local = draw(st.sampled_from("23456789")) + draw(st.text("0123456789", min_size=6, max_size=7))
-    style = draw(st.sampled_from(["sep", "paren", "fullparen", "plain"]))
+    style = draw(st.sampled_from(["sep", "paren", "fullparen", "plain", "soft"]))
     if style == "paren":
         text = f"({area})" + draw(st.sampled_from(["", " "])) + grouped(draw, local, [4])
     elif style == "fullparen":
         text = f"（{area}）" + grouped(draw, local, [4])
     elif style == "sep":
         text = area + draw(st.sampled_from(SEPARATORS[1:])) + grouped(draw, local, [4])
+        if any(char in text for char in "，、,､﹐"):
+            text = area + draw(st.sampled_from(SEPARATORS[1:])) + local[:4] + "-" + local[4:]
+    elif style == "soft":  # 0591，8765，4321
+        separator = draw(st.sampled_from(SOFT_SEPARATORS))
+        text = area + separator + local[:4] + separator + local[4:]
     else:
         text = area + local
     if draw(st.booleans()):
@@ -132,7 +160,7 @@ def bank_cards(draw) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
     start = draw(st.sampled_from(["62", "4", "5", "60"]))
     body = start + draw(st.text("0123456789", min_size=length - 1 - len(start), max_size=length - 1 - len(start)))
     number = body + luhn(body)
-    separator = draw(st.sampled_from(["", " ", "\u3000", "-", " - ", "－"]))
+    separator = draw(st.sampled_from(["", " ", "\u3000", "-", " - ", "－", "    ", "，", "、"]))
     groups = [number[i : i + 4] for i in range(0, len(number), 4)]
     return full_width(draw, separator.join(groups)), number, 8
 
@@ -182,6 +210,8 @@ def test_prose_around_a_masked_number_keeps_its_full_width_punctuation(planted, 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭陆汪"
 )
+# Traditional forms of common surnames (NFKC leaves them as they are).
+TRADITIONAL_SURNAMES = "張陳劉黃趙吳孫馬鄭謝葉蘇魏呂鍾譚陸賈韋龍顧龔嚴錢楊許馮鄧羅"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国红玉兰志福荣辉鹏飞海燕晓琳"
 ROLES = [
     "当事人",
@@ -209,23 +239,49 @@ AFTER = st.one_of(
 
 @st.composite
 def person_names(draw) -> str:  # type: ignore[no-untyped-def]
-    return draw(st.sampled_from(SURNAMES)) + draw(st.text(alphabet=GIVEN, min_size=1, max_size=2))
+    surname = draw(st.sampled_from(SURNAMES + TRADITIONAL_SURNAMES))
+    return surname + draw(st.text(alphabet=GIVEN, min_size=1, max_size=2))
+
+
+# What may stand between a role word and the name: 当事人：张三, 当事人，张三，, 当事人即张三, 当事人名为张三 …
+LINKS = ["", "：", ":", " ", "是", "为", "，", ",", "即", "名为", "名叫", "叫", "系"]
+# … and around it: 当事人(张三), 当事人“张三”, 当事人【张三】.
+BRACKETS = [("", ""), ("", ""), ("(", ")"), ("（", "）"), ("“", "”"), ("【", "】"), ("「", "」"), ("《", "》")]
 
 
 @EXAMPLES
 @given(
     role=st.sampled_from(ROLES),
-    colon=st.sampled_from(["", "：", ":", " ", "是", "为"]),
+    colon=st.sampled_from(LINKS),
+    bracket=st.sampled_from(BRACKETS),
     name=person_names(),
     after=AFTER,
     before=PROSE,
     gap=st.sampled_from(["", "", " ", "\u3000", "·"]),
 )
-def test_a_name_after_a_role_word_is_masked_whatever_follows(role, colon, name, after, before, gap):
-    text = f"{before}{role}{colon}{gap.join(name)}{after}"
+def test_a_name_after_a_role_word_is_masked_whatever_follows(role, colon, bracket, name, after, before, gap):
+    text = f"{before}{role}{colon}{bracket[0]}{gap.join(name)}{bracket[1]}{after}"
     masked = mask_public_text(text).text
     assert name not in stripped(masked), (text, masked)
     assert f"{name[0]}某" in masked, (text, masked)
+
+
+@EXAMPLES
+@given(
+    role=st.sampled_from(ROLES),
+    colon=st.sampled_from(LINKS),
+    names=st.lists(person_names(), min_size=2, max_size=4),
+    joiners=st.lists(st.sampled_from(["、", "和", "与", "及", "，", ",", " 、 "]), min_size=3, max_size=3),
+    after=AFTER,
+    before=PROSE,
+)
+def test_every_name_of_a_list_after_a_role_word_is_masked(role, colon, names, joiners, after, before):
+    listed = names[0] + "".join(joiner + name for joiner, name in zip(joiners, names[1:], strict=False))
+    text = f"{before}{role}{colon}{listed}{after}"
+    masked = mask_public_text(text).text
+    flat = stripped(masked)
+    for name in names:
+        assert name not in flat, (text, masked)
 
 
 @EXAMPLES
@@ -258,6 +314,58 @@ def test_redact_identity_removes_the_reporters_number_in_every_spelling(planted,
     removed = redact_identity(text, phone=stored)
     assert digits not in stripped(removed), (text, removed)
     assert REDACTED in removed
+
+
+@EXAMPLES
+@given(
+    area=st.sampled_from(AREA_CODES),
+    local=st.from_regex(r"[2-9][0-9]{6,7}", fullmatch=True),
+    data=st.data(),
+    before=PROSE,
+    after=PROSE,
+)
+def test_redact_identity_removes_the_reporters_local_number_without_its_area_code(area, local, data, before, after):
+    stored = data.draw(st.sampled_from([f"{area}-{local}", f"（{area}）{local}", f"{area}{local}", f"{area} {local}"]))
+    separator = data.draw(st.sampled_from(SEPARATORS))
+    typed = full_width(data.draw, separator.join([local[:4], local[4:]]))
+    text = f"{before}座机（{area}）{local[:4]}-{local[4:]}，{typed}{after}"
+    removed = redact_identity(text, phone=stored)
+    assert local not in stripped(removed), (text, removed)
+    assert removed.count(REDACTED) >= 2
+
+
+def test_the_reviews_examples():
+    # Chinese commas, the enumeration comma and long space runs between digit groups.
+    for typed in ("139，1234，5678", "139、1234、5678", "139    1234 5678", "139，　1234，　5678", "139､1234､5678"):
+        assert "13912345678" not in stripped(mask_personal(f"电话{typed}。")), typed
+        assert "13912345678" not in stripped(mask_personal(typed)), typed
+        assert redact_identity(f"我的电话{typed}。", phone="13912345678") == f"我的电话{REDACTED}。", typed
+    assert mask_personal("身份证350582，19900101，1231") == "身份证3505************31"
+    assert mask_personal("座机0591，8765，4321") == mask_personal("座机0591-8765-4321")
+    assert "87654322" not in mask_personal("电话87654321、87654322")  # a list after a phone word
+    # Names in brackets, quotes, after a comma or a linking word, in traditional characters, in lists.
+    for text in (
+        "当事人(张三)",
+        "当事人（张三）",
+        "当事人“张三”",
+        "当事人【张三】",
+        "当事人，张三，",
+        "当事人即张三",
+        "当事人名为张三",
+        "当事人張三",
+    ):
+        masked = mask_personal(text)
+        assert "三" not in masked and ("张某" in masked or "張某" in masked), (text, masked)
+    assert mask_personal("当事人张三、李四、王五称") == "当事人张某、李某、王某称"
+    assert mask_personal("工人张三、李四") == "工人张某、李某"
+    assert mask_personal("当事人张三和李四与王五及赵六在现场") == "当事人张某和李某与王某及赵某在现场"
+    assert mask_personal("负责人歐陽明承认") == "负责人歐某承认"
+    # The reporter's local number without the area code, and a credit code next to a phone number.
+    removed = redact_identity("座机 (0591) 8765-4321, 87654321", phone="0591-87654321")
+    assert "8765" not in removed and removed.count(REDACTED) == 2
+    code = credit_code("91350582123456789")
+    masked = mask_personal(f"统一社会信用代码{code}，13912345678")
+    assert code in masked and "13912345678" not in masked
 
 
 def test_the_issues_examples():
@@ -313,6 +421,16 @@ KEPT = [
     "当事人王某某在现场",
     "08:30至17:30",
     "第1、2、3号仓库",
+    "1、2、3",
+    "检查了1、2、3、4、5、6、7、8、9、10、11号楼",
+    "第13、139、140、141号",
+    "第1001、1002、1003、1004号房间",
+    "罚款人民币20，000元",
+    "罚款人民币13,912,345,678元",
+    "举报电话12350，火警119，急救120",
+    "举报电话12350、110、119",
+    "2024、2025、2026年度",
+    "2024年6月16日、6月17日",
 ]
 
 
@@ -349,6 +467,19 @@ def test_credit_codes_document_numbers_and_amounts_are_never_masked(register, or
         f"统一社会信用代码{credit_code(register + '350582' + org)}，晋应急罚〔{year}〕{serial}号，"
         f"罚款人民币{fine}元，罚款人民币{fine:,}元。"
     )
+    assert mask_public_text(text).text == text
+
+
+@EXAMPLES
+@given(
+    numbers=st.lists(st.integers(1, 999), min_size=2, max_size=12),
+    joiner=st.sampled_from(["、", "，", ",", "､", " 、"]),
+    amount=st.integers(1000, 10**13),
+    comma=st.sampled_from([",", "，"]),
+    before=PROSE,
+)
+def test_lists_of_short_numbers_and_amounts_with_commas_are_never_masked(numbers, joiner, amount, comma, before):
+    text = f"{before}第{joiner.join(map(str, numbers))}号，罚款人民币{format(amount, ',').replace(',', comma)}元"
     assert mask_public_text(text).text == text
 
 
