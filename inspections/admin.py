@@ -25,6 +25,7 @@ from import_export import fields as ie_fields
 from import_export.admin import ExportMixin
 
 from safetyportal.accounts.services import is_verified
+from safetyportal.admin_base import ReadOnlyAdminMixin
 from safetyportal.documents.admin import DocumentStatusMedia, status_widget
 from safetyportal.documents.selectors import documents_for
 from safetyportal.images import PhotoField, image_response
@@ -552,22 +553,13 @@ class PublicReportAdmin(ActionPageMixin, admin.ModelAdmin):
 
 
 @admin.register(IdentityAccessLog)
-class IdentityAccessLogAdmin(admin.ModelAdmin):
+class IdentityAccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Append-only: nobody adds, changes or deletes a row here."""
 
     list_display = ("viewed_at", "user", "report", "reason")
     list_filter = ("user",)
     list_select_related = ("user", "report__hazard")
     date_hierarchy = "viewed_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(RecordHistory)

@@ -7,11 +7,9 @@ append-only: a saved row is never updated or deleted, not even through a queryse
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -24,7 +22,14 @@ from safetyportal.models import (
     Jurisdiction,
     MemberUnit,
 )
-from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
+from safetyportal.records import (  # noqa: F401  (AppendOnlyQuerySetMixin re-exported for older imports)
+    AppendOnlyModel,
+    AppendOnlyQuerySet,
+    AppendOnlyQuerySetMixin,
+    LegalRecordMixin,
+    LegalRecordQuerySet,
+    ScopedAppendOnlyQuerySet,
+)
 from safetyportal.scoping import ScopedQuerySet
 
 # Choices -----------------------------------------------------------------------------------------------------------
@@ -101,39 +106,7 @@ class EventKind(models.TextChoices):
 # Append-only audit rows --------------------------------------------------------------------------------------------
 
 
-class AppendOnlyQuerySetMixin:
-    """Rows of an audit trail: created, never changed or removed, not even in bulk."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionDenied(_("审计记录不能修改。"))
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise PermissionDenied(_("审计记录不能修改。"))
-
-    def delete(self) -> Any:
-        raise PermissionDenied(_("审计记录不能删除。"))
-
-
-class AppendOnlyQuerySet(AppendOnlyQuerySetMixin, models.QuerySet):
-    pass
-
-
-class ScopedAppendOnlyQuerySet(AppendOnlyQuerySetMixin, ScopedQuerySet):
-    pass
-
-
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionDenied(_("审计记录不能修改。"))
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise PermissionDenied(_("审计记录不能删除。"))
+# The append-only kit (AppendOnlyModel and its querysets) lives in safetyportal.records.
 
 
 class RecordHistory(AppendOnlyModel):

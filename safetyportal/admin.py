@@ -5,15 +5,32 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise, Jurisdiction, MemberUnit, OfficerProfile, Person
+from .models import Enterprise, Jurisdiction, MemberUnit, OfficerProfile, Person, officer_account_problem
 from .resources import EnterpriseResource, JurisdictionResource, MemberUnitResource, PersonResource
 from .roles import is_administrator, may_manage_account
 from .spreadsheets import SafeImportExportAdmin
 from .validators import IdNumberFormField
 
 
+class AdministratorsManageMixin:
+    """Adding, changing, deleting and importing are for administrators (安委办管理员 or superusers) only, whatever
+    model permissions an account holds: ordinary staff look (roles.STAFF_VIEW_ONLY_MODELS)."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return super().has_add_permission(request, *args) and is_administrator(request.user)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and is_administrator(request.user)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and is_administrator(request.user)  # type: ignore[misc]
+
+
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(SafeImportExportAdmin):
+class JurisdictionAdmin(AdministratorsManageMixin, SafeImportExportAdmin):
+    """The organisation tree decides what every officer reads (their unit's path is a prefix): administrators manage
+    it; a change of a unit's code or parent moves its whole subtree and is written to the audit log (权限变更记录)."""
+
     resource_classes = [JurisdictionResource]
     list_display = ("code", "name", "level", "kind", "parent")
     list_filter = ("level", "kind")
@@ -21,6 +38,9 @@ class JurisdictionAdmin(SafeImportExportAdmin):
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
     list_per_page = 50
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return super().has_import_permission(request) and is_administrator(request.user)
 
 
 @admin.register(MemberUnit)
@@ -83,15 +103,19 @@ class OfficerProfileForm(forms.ModelForm):
 
     def clean_user(self):  # type: ignore[no-untyped-def]
         user = self.cleaned_data.get("user")
-        if user is not None and user.is_superuser:
-            raise forms.ValidationError(_("超级管理员账号不能设为街道（镇）工作人员。"))
+        # The model's rule (OfficerProfile.clean refuses too), asked first so it is the message shown.
+        problem = (
+            None if user is None else officer_account_problem(is_staff=user.is_staff, is_superuser=user.is_superuser)
+        )
+        if problem is not None:
+            raise forms.ValidationError(problem)
         if user is not None and self.actor is not None and not may_manage_account(self.actor, user):
             raise forms.ValidationError(_("您不能把该账号设为街道（镇）工作人员。"))
         return user
 
 
 @admin.register(OfficerProfile)
-class OfficerProfileAdmin(admin.ModelAdmin):
+class OfficerProfileAdmin(AdministratorsManageMixin, admin.ModelAdmin):
     """Officer accounts and their jurisdiction decide what an officer reads: administrators manage them (ordinary
     staff only look, see roles.STAFF_VIEW_ONLY_MODELS); every change of unit is in the audit log (权限变更记录)."""
 
@@ -100,15 +124,6 @@ class OfficerProfileAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "jurisdiction__name")
     list_select_related = ("user", "jurisdiction")
     autocomplete_fields = ("user", "jurisdiction")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and is_administrator(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: OfficerProfile | None = None) -> bool:
-        return super().has_change_permission(request, obj) and is_administrator(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: OfficerProfile | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and is_administrator(request.user)
 
     def get_form(self, request: HttpRequest, obj: OfficerProfile | None = None, **kwargs: Any) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, **kwargs)

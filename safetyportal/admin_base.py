@@ -190,3 +190,17 @@ def strict_admin_class(admin_class: type[admin.ModelAdmin]) -> type[admin.ModelA
         (StrictQueryStringMixin, admin_class),
         {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
     )
+
+
+class ReadOnlyAdminMixin:
+    """An admin for an append-only audit trail: everyone with the view permission looks, nobody adds, changes or
+    deletes a row here (superusers included; the model refuses too, see ``safetyportal.records.AppendOnlyModel``)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

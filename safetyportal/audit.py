@@ -11,7 +11,8 @@ may name one with ``acting_as(user)``; otherwise the actor is "系统".
 The guard: when the actor is an account that is not a superuser (checked in the database, not on the in-memory user),
 changing anyone's superuser status, groups or direct permissions raises ``PermissionDenied``, whatever path led
 there (admin form, crafted POST, bulk action, custom view). Restricted permissions (``roles.RESTRICTED_CODENAMES``)
-can never be put in a group, not even by a superuser.
+can never be put in a group, not even by a superuser. Adding or deleting a jurisdiction, or changing its code or
+parent, is refused unless the actor is the system or an administrator (a superuser or an active 安委办管理员).
 
 Many-to-many writes are recorded one row per target and kind: outside a ``batch()`` each ``add``/``remove``/``clear``
 is its own row (``user.groups.set()`` from the shell may write two, its remove and its add); the admin wraps a whole
@@ -29,12 +30,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from .models import Jurisdiction, OfficerProfile, RoleChange, RoleChangeKind
-from .roles import RESTRICTED_CODENAMES
+from .roles import ADMIN_GROUP, RESTRICTED_CODENAMES
 
 SYSTEM = "系统"
 NONE = "（无）"
@@ -102,6 +104,26 @@ def ensure_superuser_actor() -> None:
         return
     if not get_user_model()._base_manager.filter(pk=actor.pk, is_superuser=True, is_active=True).exists():
         raise PermissionDenied(only_superusers_message())
+
+
+def only_administrators_tree_message() -> str:
+    return _("只有管理员可以新增、删除行政区划或修改其区划代码、上级区划。")
+
+
+def ensure_administrator_actor() -> None:
+    """Refuse a change of the organisation tree unless the actor is the system or an active administrator (superuser
+    or member of 安委办管理员, as stored)."""
+    actor = current_actor()
+    if actor is None:
+        return
+    allowed = (
+        get_user_model()
+        ._base_manager.filter(pk=actor.pk, is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=ADMIN_GROUP))
+        .exists()
+    )
+    if not allowed:
+        raise PermissionDenied(only_administrators_tree_message())
 
 
 # Writing rows ---------------------------------------------------------------------------------------------------
@@ -380,6 +402,59 @@ def _officer_post_delete(sender: Any, instance: OfficerProfile, **kwargs: Any) -
     )
 
 
+def _tree_text(values: dict[str, Any]) -> str:
+    return _("区划代码：%(code)s；上级区划：%(parent)s") % {
+        "code": values["code"],
+        "parent": _unit_text(values["parent_id"]),
+    }
+
+
+def _tree_target(name: str) -> str:
+    return _("行政区划：%(name)s") % {"name": name}
+
+
+def _jurisdiction_pre_save(sender: Any, instance: Jurisdiction, raw: bool, **kwargs: Any) -> None:
+    instance.__dict__.pop("_tree_before", None)
+    if raw:
+        return
+    before = None
+    if not instance._state.adding and instance.pk is not None:
+        before = sender._base_manager.filter(pk=instance.pk).values("code", "parent_id").first()
+    if before is None or (before["code"], before["parent_id"]) != (instance.code, instance.parent_id):
+        ensure_administrator_actor()
+    if before is not None:
+        instance.__dict__["_tree_before"] = before
+
+
+def _jurisdiction_post_save(sender: Any, instance: Jurisdiction, raw: bool, **kwargs: Any) -> None:
+    before = instance.__dict__.pop("_tree_before", None)
+    if raw or before is None:
+        return
+    now = {"code": instance.code, "parent_id": instance.parent_id}
+    if (before["code"], before["parent_id"]) != (now["code"], now["parent_id"]):
+        record(
+            kind=RoleChangeKind.JURISDICTION,
+            target_id=None,
+            target_name=_tree_target(instance.name),
+            before=_tree_text(before),
+            after=_tree_text(now),
+        )
+
+
+def _jurisdiction_pre_delete(sender: Any, instance: Jurisdiction, **kwargs: Any) -> None:
+    ensure_administrator_actor()
+
+
+def _jurisdiction_post_delete(sender: Any, instance: Jurisdiction, **kwargs: Any) -> None:
+    record(
+        kind=RoleChangeKind.JURISDICTION,
+        target_id=None,
+        target_name=_tree_target(instance.name),
+        before=_tree_text({"code": instance.code, "parent_id": instance.parent_id}),
+        after=_("区划已删除"),
+    )
+
+
 def connect() -> None:
     """Connect the handlers (called once from ``SafetyPortalConfig.ready``)."""
     User = get_user_model()
@@ -409,3 +484,7 @@ def connect() -> None:
     pre_save.connect(_officer_pre_save, sender=OfficerProfile, dispatch_uid=f"{uid}.officer_pre_save")
     post_save.connect(_officer_post_save, sender=OfficerProfile, dispatch_uid=f"{uid}.officer_post_save")
     post_delete.connect(_officer_post_delete, sender=OfficerProfile, dispatch_uid=f"{uid}.officer_post_delete")
+    pre_save.connect(_jurisdiction_pre_save, sender=Jurisdiction, dispatch_uid=f"{uid}.jurisdiction_pre_save")
+    post_save.connect(_jurisdiction_post_save, sender=Jurisdiction, dispatch_uid=f"{uid}.jurisdiction_post_save")
+    pre_delete.connect(_jurisdiction_pre_delete, sender=Jurisdiction, dispatch_uid=f"{uid}.jurisdiction_pre_delete")
+    post_delete.connect(_jurisdiction_post_delete, sender=Jurisdiction, dispatch_uid=f"{uid}.jurisdiction_post_delete")

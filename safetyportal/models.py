@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from .crypto import Undecryptable
 from .fields import BlindIndexedModel, BlindIndexField, BlindIndexQuerySetMixin, EncryptedIdNumberField
+from .records import AppendOnlyModel, AppendOnlyQuerySet
 from .scoping import ScopedQuerySet
 from .validators import (
     is_valid_id_number,
@@ -72,15 +75,69 @@ class Jurisdiction(TimeStamped):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        prefix = self.parent.path if self.parent_id else ""
-        self.path = f"{prefix}{self.code}/"
-        super().save(*args, **kwargs)
+        """Keep the tree's paths true: this unit's path from its parent's stored path and, when the code or the
+        parent changed, every descendant's path in the same transaction (an officer's scope is a path prefix, so a
+        stale descendant path would put rows in the wrong scope). A unit under itself or one of its descendants and a
+        code already used are refused with ``ValidationError``, whatever path led here (admin, import, shell)."""
+        manager = type(self)._base_manager
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            old_path = None
+            if not self._state.adding and self.pk is not None:
+                old_path = manager.using(using).select_for_update().filter(pk=self.pk).values_list("path", flat=True)
+                old_path = old_path.first()
+            self.code = (self.code or "").strip()
+            parent_path = ""
+            if self.parent_id is not None:
+                parent_path = manager.using(using).filter(pk=self.parent_id).values_list("path", flat=True).first()
+                parent_path = parent_path or ""
+            errors = self.tree_errors(old_path=old_path, parent_path=parent_path, using=using)
+            if errors:
+                raise ValidationError(errors)
+            self.path = f"{parent_path}{self.code}/"
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                manager.using(using).filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1), output_field=models.CharField())
+                )
+
+    def tree_errors(
+        self, *, old_path: str | None, parent_path: str, using: str | None = None, collisions: bool = True
+    ) -> dict[str, list]:
+        """What is wrong with this unit's place in the tree: its code (blank, with "/", or, with ``collisions``, used
+        by another unit) and its parent (itself or one of its own descendants)."""
+        errors: dict[str, list] = {}
+        code = (self.code or "").strip()
+        if not code or "/" in code:
+            errors["code"] = [_("区划代码不能为空，也不能包含“/”。")]
+        elif collisions:
+            manager = type(self)._base_manager.db_manager(using)
+            other = manager.filter(code=code).exclude(pk=self.pk).values_list("name", flat=True).first()
+            if other is not None:
+                errors["code"] = [_("区划代码“%(code)s”已被“%(name)s”使用。") % {"code": code, "name": other}]
+        if self.parent_id is not None and (
+            self.parent_id == self.pk or (old_path is not None and parent_path.startswith(old_path))
+        ):
+            errors["parent"] = [_("不能把区划移到它自己或它的下级区划之下。")]
+        return errors
 
     def clean(self) -> None:
         expected = _PARENT_LEVEL.get(self.level)
         actual = self.parent.level if self.parent_id else None
+        errors: dict[str, list] = {}
         if expected != actual:
-            raise ValidationError({"parent": _("上级区划的层级与本级不匹配。")})
+            errors["parent"] = [_("上级区划的层级与本级不匹配。")]
+        manager = type(self)._base_manager
+        old_path = None if self._state.adding else manager.filter(pk=self.pk).values_list("path", flat=True).first()
+        parent_path = ""
+        if self.parent_id is not None:
+            parent_path = manager.filter(pk=self.parent_id).values_list("path", flat=True).first() or ""
+        # A used code is reported by the form's own uniqueness check (validate_unique).
+        tree = self.tree_errors(old_path=old_path, parent_path=parent_path, collisions=False)
+        for name, messages in tree.items():
+            errors[name] = [*messages, *errors.get(name, [])]
+        if errors:
+            raise ValidationError(errors)
 
 
 class MemberUnit(TimeStamped):
@@ -256,8 +313,20 @@ class OfficerProfile(TimeStamped):
         return f"{self.user.get_full_name() or self.user.get_username()}（{self.jurisdiction}）"
 
     def clean(self) -> None:
-        if self.user_id and self.user.is_staff:
-            raise ValidationError(_("街道（镇）工作人员账号不能同时是后台账号。"))
+        if self.user_id:
+            problem = officer_account_problem(is_staff=self.user.is_staff, is_superuser=self.user.is_superuser)
+            if problem is not None:
+                raise ValidationError({"user": problem})
+
+
+def officer_account_problem(*, is_staff: bool, is_superuser: bool) -> str | None:
+    """Why an account with these flags cannot be (or stay) an officer, or None. The one place of the rule "an officer
+    is not a back-office account": ``OfficerProfile.clean`` (the officer admin) and the user admin both ask here."""
+    if is_superuser:
+        return str(_("超级管理员账号不能设为街道（镇）工作人员。"))
+    if is_staff:
+        return str(_("街道（镇）工作人员账号不能同时是后台账号。"))
+    return None
 
 
 # The documents engine's models belong to this app (see safetyportal/documents/).
@@ -286,7 +355,6 @@ __all__ = [
 
 # Role and permission audit (权限变更记录) ----------------------------------------------------------------------------
 
-from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 
@@ -301,24 +369,13 @@ class RoleChangeKind(models.TextChoices):
     GROUP_PERMISSIONS = "group_permissions", _("用户组权限")
     OFFICER_UNIT = "officer_unit", _("街道（镇）工作人员所属区划")
     CREDENTIALS = "credentials", _("重置密码")
+    JURISDICTION = "jurisdiction", _("行政区划（组织架构）")
 
 
-class RoleChangeQuerySet(models.QuerySet):
-    """Audit rows are created, never changed or removed, not even in bulk."""
-
-    def update(self, **kwargs: object) -> int:
-        raise PermissionDenied(_("权限变更记录不能修改。"))
-
-    def bulk_update(self, *args: object, **kwargs: object) -> int:
-        raise PermissionDenied(_("权限变更记录不能修改。"))
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionDenied(_("权限变更记录不能删除。"))
-
-
-class RoleChange(models.Model):
+class RoleChange(AppendOnlyModel):
     """One change of an account's role or reach: superuser, staff or active status, groups, direct permissions, a
-    group's permissions, an officer's unit. Written by ``safetyportal.audit`` (signals and the admin), append-only.
+    group's permissions, an officer's unit, a unit's code or parent in the organisation tree. Written by
+    ``safetyportal.audit`` (signals and the admin), append-only.
 
     The names of the actor and the target are kept as text, so the row still says who and whom after an account is
     deleted (the foreign keys then become empty)."""
@@ -348,7 +405,9 @@ class RoleChange(models.Model):
     before = models.TextField(_("变更前"), blank=True, editable=False)
     after = models.TextField(_("变更后"), blank=True, editable=False)
 
-    objects = RoleChangeQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    change_refused = _("权限变更记录不能修改。")
+    delete_refused = _("权限变更记录不能删除。")
 
     class Meta:
         verbose_name = _("权限变更记录")
@@ -358,12 +417,3 @@ class RoleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} → {self.target_name}：{self.get_kind_display()}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise PermissionDenied(_("权限变更记录不能修改。"))
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise PermissionDenied(_("权限变更记录不能删除。"))

@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
 from .models import Enterprise, Jurisdiction, MemberUnit, Person
+from .roles import is_administrator
 from .spreadsheets import CodeWidget, SafeModelResource
 from .validators import EXCEL_NUMBER_MESSAGE, is_spreadsheet_number, normalize_id_number
 
@@ -24,7 +26,25 @@ class IdNumberWidget(widgets.CharWidget):
 
 
 class JurisdictionResource(SafeModelResource):
+    """The organisation tree: only administrators import it (a stray ``add``/``change`` permission on an ordinary
+    staff account does not help); the model keeps the subtree's paths and refuses cycles."""
+
     parent = fields.Field(column_name=_("上级区划代码"), attribute="parent", widget=CodeWidget(Jurisdiction, "code"))
+
+    def import_data(self, dataset: Any, **kwargs: Any) -> Any:
+        from .audit import acting_as  # audit imports the models; imported here to keep the import graph simple
+
+        user = kwargs.get("user") or self.user
+        if user is None:
+            return super().import_data(dataset, **kwargs)
+        with acting_as(user):  # the importing user is the actor of the audit rows (and of its guard)
+            return super().import_data(dataset, **kwargs)
+
+    def validate_instance(self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True):
+        errors = dict(import_validation_errors or {})
+        if self.user is not None and not is_administrator(self.user):
+            errors[NON_FIELD_ERRORS] = [_("只有管理员可以导入或修改行政区划。")]
+        super().validate_instance(instance, errors, validate_unique)
 
     class Meta:
         model = Jurisdiction

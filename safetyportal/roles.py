@@ -37,8 +37,9 @@ UNDELETABLE_MODELS: set[str] = {
 ADMIN_ONLY_CODENAMES = frozenset({"revoke_certificate"})
 
 # Models ordinary staff may look at but not add, change or delete: officer accounts and their jurisdiction decide
-# what an officer reads, so only administrators manage them.
-STAFF_VIEW_ONLY_MODELS = frozenset({"officerprofile"})
+# what an officer reads, and so does the organisation tree itself (an officer sees every unit whose path starts with
+# their unit's), so only administrators manage them.
+STAFF_VIEW_ONLY_MODELS = frozenset({"officerprofile", "jurisdiction"})
 
 # Models ordinary staff do not see at all: the role and permission audit log.
 ADMIN_ONLY_MODELS = frozenset({"rolechange"})

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import audit
-from .models import RoleChange, RoleChangeKind
+from .admin_base import ReadOnlyAdminMixin
+from .models import RoleChange, RoleChangeKind, officer_account_problem
 from .roles import RESTRICTED_CODENAMES, may_manage_account, set_accounts_active
 
 User = get_user_model()
@@ -50,8 +51,14 @@ class ProjectUserChangeForm(UserChangeForm):
                 raise ValidationError(audit.only_superusers_message())
             if self.instance.pk is not None and not may_manage_account(self.actor, self.instance):
                 raise ValidationError(_("您不能修改该账号。"))
-        if cleaned.get("is_staff") and hasattr(self.instance, "officer_profile"):
-            self.add_error("is_staff", _("街道（镇）工作人员账号不能同时是后台账号。"))
+        if hasattr(self.instance, "officer_profile"):  # the rule lives with the model (OfficerProfile)
+            flags = {
+                name: bool(cleaned.get(name, getattr(self.instance, name))) for name in ("is_staff", "is_superuser")
+            }
+            problem = officer_account_problem(**flags)
+            if problem is not None:
+                on = next((name for name in ("is_superuser", "is_staff") if flags[name] and name in self.fields), None)
+                self.add_error(on, problem)
         return cleaned
 
 
@@ -171,7 +178,7 @@ class ProjectGroupAdmin(GroupAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-class RoleChangeAdmin(admin.ModelAdmin):
+class RoleChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """权限变更记录: read-only for everyone, superusers included (no add, change or delete; the model refuses too)."""
 
     list_display = ("at", "actor_name", "target_name", "kind", "before", "after")
@@ -181,15 +188,6 @@ class RoleChangeAdmin(admin.ModelAdmin):
     list_per_page = 50
     fields = ("at", "actor_name", "target_name", "kind", "before", "after")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 for _model in (User, Group):

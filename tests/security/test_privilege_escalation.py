@@ -15,7 +15,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -680,3 +680,241 @@ def test_every_jurisdiction_change_of_an_officer_is_one_row(officer_a):
     profile.save()  # no move: no row
     assert moves >= 5
     assert RoleChange.objects.filter(kind=RoleChangeKind.OFFICER_UNIT).count() == start + moves
+
+
+# T63: the organisation tree an officer's scope follows ------------------------------------------------------------
+
+
+def tree_state() -> dict[int, tuple[str, int | None, str]]:
+    return {
+        pk: (code, parent, path)
+        for pk, code, parent, path in Jurisdiction.objects.values_list("pk", "code", "parent_id", "path")
+    }
+
+
+def jurisdiction_form(unit: Jurisdiction, **changes: Any) -> dict[str, Any]:
+    data = {
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "kind": unit.kind,
+        "parent": unit.parent_id or "",
+    }
+    data.update(changes)
+    return {key: ("" if value is None else value) for key, value in data.items()}
+
+
+def tree_rows(unit: Jurisdiction, **changes: Any) -> Any:
+    import tablib
+
+    row = {"区划代码": unit.code, "名称": unit.name, "层级": unit.level, "类型": unit.kind, "上级区划代码": ""}
+    if unit.parent_id:
+        row["上级区划代码"] = unit.parent.code
+    row.update(changes)
+    return tablib.Dataset(list(row.values()), headers=list(row))
+
+
+@pytest.fixture
+def tree(unit_a, unit_b) -> dict[str, Any]:
+    """The county root, the officer's township (unit_a) with a village, another township (unit_b) with a village and
+    an enterprise in each township."""
+    from tests.core.factories import EnterpriseFactory
+
+    return {
+        "root": unit_a.parent,
+        "village_a": CommunityFactory(parent=unit_a),
+        "village_b": CommunityFactory(parent=unit_b),
+        "firm_a": EnterpriseFactory(jurisdiction=unit_a),
+        "firm_b": EnterpriseFactory(jurisdiction=unit_b),
+    }
+
+
+def test_staff_group_may_only_look_at_jurisdictions():
+    codenames = set(Group.objects.get(name=STAFF_GROUP).permissions.values_list("codename", flat=True))
+    assert "view_jurisdiction" in codenames
+    assert not {"add_jurisdiction", "change_jurisdiction", "delete_jurisdiction"} & codenames
+    admin_codenames = set(Group.objects.get(name=ADMIN_GROUP).permissions.values_list("codename", flat=True))
+    assert {"add_jurisdiction", "change_jurisdiction", "delete_jurisdiction"} <= admin_codenames
+
+
+@pytest.mark.parametrize("stray_permission", [False, True])
+def test_staff_cannot_widen_an_officers_scope_through_the_tree(
+    client, staff_user, officer_a, unit_a, unit_b, tree, stray_permission
+):
+    """The review's attack: rename the root's code, then give the officer's township the root's old code and no
+    parent, so its path becomes the root's. Every door is shut: change, add, delete, import, the ORM."""
+    from safetyportal.resources import JurisdictionResource
+
+    if stray_permission:  # a permission granted by mistake does not make staff an administrator
+        staff_user.user_permissions.add(
+            *Permission.objects.filter(codename__in=["add_jurisdiction", "change_jurisdiction", "delete_jurisdiction"])
+        )
+    root = tree["root"]
+    client.force_login(staff_user)
+    before = tree_state()
+    rows_before = RoleChange.objects.count()
+    scope_before = set(Jurisdiction.objects.for_user(officer_a).values_list("pk", flat=True))
+
+    assert client.get(reverse("admin:safetyportal_jurisdiction_changelist")).status_code == 200  # they may look
+    change_root = reverse("admin:safetyportal_jurisdiction_change", args=[root.pk])
+    change_a = reverse("admin:safetyportal_jurisdiction_change", args=[unit_a.pk])
+    assert client.post(change_root, jurisdiction_form(root, code="350599")).status_code == 403
+    steal = jurisdiction_form(unit_a, code=root.code, parent=None, level="county")
+    assert client.post(change_a, steal).status_code == 403
+    add = reverse("admin:safetyportal_jurisdiction_add")
+    assert client.get(add).status_code == 403
+    assert (
+        client.post(add, {"code": "350599", "name": "新县", "level": "county", "kind": "", "parent": ""}).status_code
+        == 403
+    )
+    delete = reverse("admin:safetyportal_jurisdiction_delete", args=[tree["village_b"].pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:safetyportal_jurisdiction_import")).status_code == 403
+
+    result = JurisdictionResource().import_data(tree_rows(unit_a, 上级区划代码="", 层级="county"), user=staff_user)
+    assert result.has_validation_errors()
+    assert "只有管理员可以导入或修改行政区划。" in str(result.invalid_rows[0].error_dict)
+
+    with audit.acting_as(staff_user):  # the ORM under their own name
+        root.code = "350599"
+        with pytest.raises(PermissionDenied), transaction.atomic():
+            root.save()
+        with pytest.raises(PermissionDenied), transaction.atomic():
+            Jurisdiction.objects.create(code="350598", name="新县", level="county")
+
+    assert tree_state() == before
+    assert set(Jurisdiction.objects.for_user(officer_a).values_list("pk", flat=True)) == scope_before
+    assert RoleChange.objects.count() == rows_before
+
+
+def test_an_administrator_moving_units_recomputes_the_subtree_and_the_officer_scope_follows(
+    client, admin_user_office, officer_a, unit_a, unit_b, tree
+):
+    from safetyportal.models import Enterprise
+
+    root, village_a, village_b = tree["root"], tree["village_a"], tree["village_b"]
+    old_root_code = root.code
+    client.force_login(admin_user_office)
+    change_root = reverse("admin:safetyportal_jurisdiction_change", args=[root.pk])
+    response = client.post(change_root, jurisdiction_form(root, code="350599"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    # Every descendant moved with the root, in the same save.
+    for unit in (unit_a, unit_b, village_a, village_b):
+        unit.refresh_from_db()
+        assert unit.path.startswith("350599/"), unit.path
+    assert village_a.path == f"350599/{unit_a.code}/{village_a.code}/"
+
+    # The township takes the root's old code and leaves the tree: it becomes a root of its own subtree only.
+    change_a = reverse("admin:safetyportal_jurisdiction_change", args=[unit_a.pk])
+    response = client.post(change_a, jurisdiction_form(unit_a, code=old_root_code, parent=None, level="county"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    village_a.refresh_from_db()
+    assert village_a.path == f"{old_root_code}/{village_a.code}/"
+    officer = User.objects.get(pk=officer_a.pk)  # as the next request loads them
+    assert set(Jurisdiction.objects.for_user(officer)) == {unit_a, village_a}
+    assert set(Enterprise.objects.for_user(officer)) == {tree["firm_a"]}
+
+    rows = list(RoleChange.objects.filter(kind=RoleChangeKind.JURISDICTION).order_by("pk"))
+    assert [(row.actor_id, row.target_id) for row in rows] == [(admin_user_office.pk, None)] * 2
+    assert (rows[0].target_name, rows[0].before, rows[0].after) == (
+        f"行政区划：{root.name}",
+        f"区划代码：{old_root_code}；上级区划：（无）",
+        "区划代码：350599；上级区划：（无）",
+    )
+    assert rows[1].before == f"区划代码：{unit_a.code}；上级区划：{root.name}（350599）"
+    assert rows[1].after == f"区划代码：{old_root_code}；上级区划：（无）"
+
+
+def test_an_administrator_importing_the_tree_moves_the_subtree_and_is_logged(admin_user_office, unit_a, tree):
+    from safetyportal.resources import JurisdictionResource
+
+    result = JurisdictionResource().import_data(
+        tree_rows(unit_a, 上级区划代码="", 层级="county"), user=admin_user_office
+    )
+    assert not result.has_errors() and not result.has_validation_errors()
+    tree["village_a"].refresh_from_db()
+    assert tree["village_a"].path == f"{unit_a.code}/{tree['village_a'].code}/"
+    assert RoleChange.objects.filter(kind=RoleChangeKind.JURISDICTION, actor_id=admin_user_office.pk).count() == 1
+
+
+def test_a_unit_cannot_be_put_under_itself_or_its_descendant(client, admin_user_office, unit_a, tree):
+    village_a = tree["village_a"]
+    before = tree_state()
+    client.force_login(admin_user_office)
+    change_a = reverse("admin:safetyportal_jurisdiction_change", args=[unit_a.pk])
+    for parent in (unit_a, village_a):
+        response = client.post(change_a, jurisdiction_form(unit_a, parent=parent.pk))
+        assert response.status_code == 200
+        assert "不能把区划移到它自己或它的下级区划之下。" in response.content.decode()
+    for parent in (unit_a, village_a):  # below the admin too
+        unit = Jurisdiction.objects.get(pk=unit_a.pk)
+        unit.parent = parent
+        with pytest.raises(ValidationError, match="不能把区划移到它自己或它的下级区划之下。"), transaction.atomic():
+            unit.save()
+    assert tree_state() == before
+    assert not RoleChange.objects.filter(kind=RoleChangeKind.JURISDICTION).exists()
+
+
+@pytest.mark.parametrize("code", ["taken", "", "  ", "3505/82"])
+def test_a_code_in_use_blank_or_with_a_slash_is_refused(unit_a, unit_b, code):
+    before = tree_state()
+    unit = Jurisdiction.objects.get(pk=unit_b.pk)
+    unit.code = unit_a.code if code == "taken" else code
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        unit.save()
+    assert "区划代码" in str(refused.value.message_dict["code"])
+    assert tree_state() == before
+
+
+# The officer-account rule lives with the model --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "flags", [{"is_staff": True}, {"is_superuser": True}, {"is_staff": True, "is_superuser": True}]
+)
+def test_an_officer_profile_is_never_attached_to_a_back_office_account(unit_a, flags):
+    account = UserFactory(**flags)
+    with pytest.raises(ValidationError) as refused:
+        OfficerProfile(user=account, jurisdiction=unit_a).full_clean()
+    assert "user" in refused.value.message_dict
+
+
+def test_the_profile_admin_refuses_a_staff_account(client, admin_user_office, staff_user, unit_a):
+    client.force_login(admin_user_office)
+    response = client.post(
+        reverse("admin:safetyportal_officerprofile_add"),
+        {"user": staff_user.pk, "jurisdiction": unit_a.pk, "title": "", "phone": ""},
+    )
+    assert response.status_code == 200
+    assert "街道（镇）工作人员账号不能同时是后台账号。" in response.content.decode()
+    assert not OfficerProfile.objects.filter(user=staff_user).exists()
+
+
+def test_a_superuser_cannot_make_an_officer_a_superuser(client, superuser, officer_a):
+    client.force_login(superuser)
+    response = client.post(change_url(officer_a), user_form(officer_a, is_superuser="on"))
+    assert response.status_code == 200
+    assert "超级管理员账号不能设为街道（镇）工作人员。" in response.content.decode()
+    officer_a.refresh_from_db()
+    assert not officer_a.is_superuser
+
+
+# One append-only kit, one read-only admin -------------------------------------------------------------------------
+
+
+def test_audit_trails_share_the_append_only_kit_and_the_read_only_admin():
+    from inspections.admin import IdentityAccessLogAdmin
+    from inspections.models import HazardEvent, RecordHistory
+    from safetyportal.admin_base import ReadOnlyAdminMixin
+    from safetyportal.records import AppendOnlyModel, AppendOnlyQuerySetMixin
+    from safetyportal.user_admin import RoleChangeAdmin
+
+    for model in (RoleChange, IdentityAccessLog, RecordHistory, HazardEvent):
+        assert issubclass(model, AppendOnlyModel)
+        assert isinstance(model.objects.all(), AppendOnlyQuerySetMixin)
+    for admin_class in (RoleChangeAdmin, IdentityAccessLogAdmin):
+        assert issubclass(admin_class, ReadOnlyAdminMixin)
+    with pytest.raises(PermissionDenied, match="权限变更记录不能修改。"):
+        RoleChange.objects.update(after="x")
+    with pytest.raises(PermissionDenied, match="审计记录不能删除。"):
+        IdentityAccessLog.objects.all().delete()
