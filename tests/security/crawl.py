@@ -29,6 +29,7 @@ CHECKSUM_EXCLUDED_MODELS = {
     "axes.accesslog": "django-axes logs logins and logouts",
     "axes.accessfailurelog": "django-axes logs failed logins",
     "axes.accessattemptexpiration": "django-axes expiry of attempts (when AXES_USE_ATTEMPT_EXPIRATION is on)",
+    "safetyportal.throttlecounter": "rate-limit windows counted for throttled GETs (Redis keys on a Redis set-up)",
 }
 CHECKSUM_EXCLUDED_FIELDS = {
     "auth.user": {"last_login": "updated by login itself, which happens before the first checksum"},
