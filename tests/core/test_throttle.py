@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import os
+import secrets
 import threading
 from collections import Counter
 from unittest import mock
@@ -224,7 +225,7 @@ def test_the_stored_key_gives_neither_the_address_nor_its_plain_hash(store, addr
 def test_the_key_is_keyed_with_the_secret_key(settings):
     rate = Rate.parse("5/m")
     before = throttle._key("probe", "192.0.2.1", rate, 0)
-    settings.SECRET_KEY = "another-secret-" + "x" * 40
+    settings.SECRET_KEY = secrets.token_urlsafe(48)
     assert throttle._key("probe", "192.0.2.1", rate, 0) != before
 
 
