@@ -52,9 +52,13 @@ FULL_DECODE_CAPS = {
     "JPEG-progressive": min(MAX_PIXELS, getattr(settings, "IMAGE_MAX_PROGRESSIVE_JPEG_PIXELS", 14_000_000)),
     "WEBP": min(MAX_PIXELS, getattr(settings, "IMAGE_MAX_WEBP_PIXELS", 6_000_000)),
 }
-# All the photos of one form together, counted in pixels decoded (a baseline JPEG at its reduced scale): four maximal
-# JPEGs (12.5 million each) pass, a fifth is refused before anything is decoded; two maximal PNGs pass, not three.
-MAX_PIXELS_PER_REQUEST = getattr(settings, "IMAGE_MAX_PIXELS_PER_REQUEST", 60_000_000)
+# All the photos of one form together, counted in pixels decoded (a baseline JPEG at its reduced scale) weighted by
+# what a pixel costs that decoder (measured in benchmarks/images.py: a progressive JPEG or a PNG pixel about twice a
+# baseline JPEG's, a WebP pixel three times). The budget lets nine ordinary phone photos through (4032x3024 baseline
+# or progressive JPEG: 12.2 million pixels, weight 1 or 2; nine maximal 50-million-pixel JPEGs decode 12.5 million
+# each) while bounding the time of one form; four maximal PNGs pass, not five.
+MAX_PIXELS_PER_REQUEST = getattr(settings, "IMAGE_MAX_PIXELS_PER_REQUEST", 230_000_000)
+DECODE_WEIGHTS = {"JPEG": 1, "JPEG-progressive": 2, "PNG": 2, "WEBP": 3}
 MAX_EDGE = 2560
 THUMB_EDGE = 400
 JPEG_QUALITY = 85
@@ -118,12 +122,16 @@ def _format(image: Image.Image) -> str:
     return "JPEG" if image.format in JPEG_FORMATS else (image.format or "")
 
 
-def pixel_cap(image: Image.Image) -> int:
-    """The most pixels this file may have: full-size decoders get a lower cap than libjpeg's scaled decoding."""
+def _decoder(image: Image.Image) -> str:
     kind = _format(image)
     if kind == "JPEG" and (image.info.get("progressive") or image.info.get("progression")):
         kind = "JPEG-progressive"
-    return FULL_DECODE_CAPS.get(kind, MAX_PIXELS)
+    return kind
+
+
+def pixel_cap(image: Image.Image) -> int:
+    """The most pixels this file may have: full-size decoders get a lower cap than libjpeg's scaled decoding."""
+    return FULL_DECODE_CAPS.get(_decoder(image), MAX_PIXELS)
 
 
 def _check_size(image: Image.Image) -> None:
@@ -150,15 +158,16 @@ def _draft_size(image: Image.Image, target: tuple[int, int]) -> tuple[int, int]:
 
 
 def decoded_pixels(upload: IO[bytes] | Any) -> int:
-    """How many pixels process_image() will decode for this upload, from the file's header (nothing decoded);
-    0 when it will refuse the file anyway (process_image() then gives the reason)."""
+    """How many pixels process_image() will decode for this upload, weighted by the decoder's cost
+    (DECODE_WEIGHTS), from the file's header (nothing decoded); 0 when it will refuse the file anyway
+    (process_image() then gives the reason)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(_read(upload)), formats=ALLOWED_FORMATS) as image:
                 _check_size(image)
                 width, height = _draft_size(image, fit(image.size, MAX_EDGE))
-                return width * height
+                return width * height * DECODE_WEIGHTS.get(_decoder(image), 3)
     except (ValidationError, UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         return 0
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -285,3 +285,19 @@ def test_a_progressive_mpo_has_the_progressive_jpeg_cap():
     with pytest.raises(ValidationError) as caught:
         process_image(upload(mpo((3800, 3800), progressive=True)))
     assert caught.value.code == "too_many_pixels" and "JPEG" in caught.value.messages[0]
+
+
+def test_nine_ordinary_phone_photos_fit_one_forms_budget_and_five_maximal_pngs_do_not():
+    """The per-form budget is a time bound, not a usability limit: an officer's nine 12-megapixel phone photos
+    (baseline or progressive, as WeChat re-encodes them) pass the header check; five maximal PNGs do not."""
+    phone = Image.new("RGB", (4032, 3024), "white")
+    baseline, progressive = io.BytesIO(), io.BytesIO()
+    phone.save(baseline, "JPEG", quality=60)
+    phone.save(progressive, "JPEG", quality=60, progressive=True)
+    for data in (baseline.getvalue(), progressive.getvalue()):
+        PhotoField._check_total_pixels([upload(data) for _ in range(9)])
+    png = io.BytesIO()
+    Image.new("RGB", (4898, 4898), "white").save(png, "PNG")
+    with pytest.raises(ValidationError) as caught:
+        PhotoField._check_total_pixels([upload(png.getvalue()) for _ in range(5)])
+    assert "第5张" in caught.value.messages[0]
