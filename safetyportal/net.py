@@ -37,3 +37,22 @@ def client_network(address: str) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network((ip, IPV6_CLIENT_PREFIX), strict=False))
     return str(ip)
+
+
+def lockout_address(request: HttpRequest) -> str:
+    """The address django-axes counts login failures under (AXES_CLIENT_IP_CALLABLE): the client's address, an IPv6
+    client as the first address of its /64, so rotating addresses inside one's own /64 does not reset the lockout.
+    Always a valid address (axes stores it in an address column)."""
+    address = client_ip(request)
+    network = client_network(address)
+    if "/" in network:
+        return network.split("/", 1)[0]
+    return network if _is_address(network) else "0.0.0.0"  # noqa: S104 - an address value, not a bind
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

@@ -231,7 +231,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, min=1,
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "safetyportal.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "safetyportal.net.lockout_address"  # IPv6 counted per /64, like the rate limits
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Number of reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, min=0, max=10, unit="层代理")
