@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-runtime}"
 
-runtime_debs=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext)
+runtime_debs=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext)
 dev_debs=(chromium poppler-utils)
 wanted=("${runtime_debs[@]}")
 [ "$mode" = dev ] && wanted+=("${dev_debs[@]}")
