@@ -28,6 +28,7 @@ from safetyportal.accounts.services import is_verified
 from safetyportal.admin_base import ReadOnlyAdminMixin
 from safetyportal.documents.admin import DocumentStatusMedia, status_widget
 from safetyportal.documents.selectors import documents_for
+from safetyportal.history_admin import HistoryPanelMixin
 from safetyportal.images import PhotoField, image_response
 from safetyportal.spreadsheets import SPREADSHEET_FORMATS, SafeModelResource
 
@@ -44,7 +45,6 @@ from .models import (
     OrderStatus,
     PenaltyCase,
     PublicReport,
-    RecordHistory,
     RecordStatus,
     RectificationOrder,
 )
@@ -77,7 +77,7 @@ class ActionPageMixin:
         )
 
 
-class AuditedAdmin(ActionPageMixin, admin.ModelAdmin):
+class AuditedAdmin(HistoryPanelMixin, ActionPageMixin, admin.ModelAdmin):
     """Saves through ``services.save_record`` (one history row per add or change, many-to-many included);
     deleting is refused: legal records are voided."""
 
@@ -130,32 +130,6 @@ class AuditedAdmin(ActionPageMixin, admin.ModelAdmin):
         return [
             path("<path:object_id>/void/", self.admin_site.admin_view(self.void_view), name="{}_{}_void".format(*info))
         ]
-
-    @admin.display(description=gettext_lazy("操作记录"))
-    def history_panel(self, obj: Any) -> str:
-        if obj is None or obj.pk is None:
-            return "—"
-        rows = RecordHistory.objects.filter(
-            content_type__app_label=obj._meta.app_label, content_type__model=obj._meta.model_name, object_id=obj.pk
-        ).select_related("actor")[:30]
-        if not rows:
-            return "—"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{} {} {}：{}</li>",
-                (
-                    (
-                        timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"),
-                        row.actor or _("系统"),
-                        row.action,
-                        "、".join(row.changes) or row.note or "—",
-                    )
-                    for row in rows
-                ),
-            ),
-        )
 
 
 # Hazards -----------------------------------------------------------------------------------------------------------
@@ -562,13 +536,7 @@ class IdentityAccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "viewed_at"
 
 
-@admin.register(RecordHistory)
-class RecordHistoryAdmin(IdentityAccessLogAdmin):
-    list_display = ("at", "actor", "content_type", "object_repr", "action", "note")
-    list_filter = ("action", "content_type")
-    list_select_related = ("actor", "content_type")
-    search_fields = ("object_repr",)
-    date_hierarchy = "at"
+# 操作记录 (RecordHistory) is listed by safetyportal.history_admin, with every other app's legal records.
 
 
 # Inspections and penalties ---------------------------------------------------------------------------------------

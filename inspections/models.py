@@ -1,20 +1,21 @@
 """Hazards (隐患), public reports and their confidential reporter identities, inspections, penalty cases,
 rectification orders and the public exposure cases (曝光台).
 
-Writes go through ``services.py``. Audit trails (``HazardEvent``, ``RecordHistory``, ``IdentityAccessLog``) are
-append-only: a saved row is never updated or deleted, not even through a queryset."""
+Writes go through ``services.py``. Audit trails (``HazardEvent``, ``IdentityAccessLog`` and the shared
+``safetyportal.history.RecordHistory``) are append-only: a saved row is never updated or deleted, not even through a
+queryset."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safetyportal.history import RecordHistory  # noqa: F401  (re-exported for older imports)
 from safetyportal.models import (
     Enterprise,
     GeneratedDocument,
@@ -22,13 +23,16 @@ from safetyportal.models import (
     Jurisdiction,
     MemberUnit,
 )
-from safetyportal.records import (  # noqa: F401  (AppendOnlyQuerySetMixin re-exported for older imports)
+from safetyportal.records import (  # noqa: F401  (the kit re-exported for older imports)
     AppendOnlyModel,
     AppendOnlyQuerySet,
     AppendOnlyQuerySetMixin,
     LegalRecordMixin,
     LegalRecordQuerySet,
+    RecordStatus,
     ScopedAppendOnlyQuerySet,
+    ScopedLegalQuerySet,
+    VoidableRecord,
 )
 from safetyportal.scoping import ScopedQuerySet
 
@@ -106,39 +110,8 @@ class EventKind(models.TextChoices):
 # Append-only audit rows --------------------------------------------------------------------------------------------
 
 
-# The append-only kit (AppendOnlyModel and its querysets) lives in safetyportal.records.
-
-
-class RecordHistory(AppendOnlyModel):
-    """Who changed which legal record, when, and how (field → [before, after]); written by the services only."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField(_("记录ID"), db_index=True)
-    object_repr = models.CharField(_("记录"), max_length=200)
-    action = models.CharField(_("操作"), max_length=32)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
-    note = models.TextField(_("说明"), blank=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("操作记录")
-        verbose_name_plural = _("操作记录")
-        ordering = ["-at", "-pk"]
-        default_permissions = ("view",)
-        indexes = [models.Index(fields=["content_type", "object_id"], name="history_object")]
-
-    def __str__(self) -> str:
-        return f"{self.object_repr} {self.action}"
+# The append-only kit (AppendOnlyModel and its querysets) lives in safetyportal.records, the history of legal records
+# (RecordHistory) in safetyportal.history: both are re-exported here for older imports.
 
 
 # Hazards -----------------------------------------------------------------------------------------------------------
@@ -427,46 +400,7 @@ class InspectionKind(models.TextChoices):
     DOUBLE_RANDOM = "double_random", _("双随机检查")
 
 
-class RecordStatus(models.TextChoices):
-    ACTIVE = "active", _("有效")
-    VOIDED = "voided", _("已作废")
-
-
-class VoidableRecord(LegalRecordMixin, models.Model):
-    """A legal record: never deleted, voided with who, when and why (through the services)."""
-
-    record_status = models.CharField(
-        _("记录状态"), max_length=8, choices=RecordStatus.choices, default=RecordStatus.ACTIVE, editable=False
-    )
-    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True, editable=False)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("作废人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    void_reason = models.CharField(_("作废理由"), max_length=255, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("登记时间"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class ScopedLegalQuerySet(LegalRecordQuerySet, ScopedQuerySet):
-    pass
+# RecordStatus, VoidableRecord and ScopedLegalQuerySet: the legal-record kit in safetyportal.records (imported above).
 
 
 class Inspection(VoidableRecord):

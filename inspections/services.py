@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -27,6 +26,8 @@ from safetyportal.documents.services import request_document
 from safetyportal.images import ProcessedImage, store_image
 from safetyportal.models import Enterprise, Jurisdiction, JurisdictionLevel, MemberUnit, OfficerProfile
 from safetyportal.scoping import in_scope, is_office_staff, is_officer
+from safetyportal.services import diff, record_history, snapshot
+from safetyportal.services import void_record as void_legal_record
 
 from . import public_cache
 from .masking import mask_public_text, redact_identity
@@ -51,7 +52,6 @@ from .models import (
     PenaltyCase,
     PhotoStage,
     PublicReport,
-    RecordHistory,
     RecordStatus,
     RectificationOrder,
     ReporterIdentity,
@@ -93,40 +93,7 @@ CATEGORY_SUPERVISORS = {
 # Audit -------------------------------------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, models.Model):
-        return str(value)
-    return str(value)
-
-
-def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The audited values of a row: every concrete, editable field except timestamps kept by Django."""
-    values = {}
-    for field in instance._meta.concrete_fields:
-        if getattr(field, "auto_now", False) or field.primary_key:
-            continue
-        values[field.name] = _plain(getattr(instance, field.attname))
-    return values
-
-
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
-
-
-def record_history(
-    obj: models.Model, *, action: str, by: Any, changes: dict[str, Any] | None = None, note: str = ""
-) -> RecordHistory:
-    return RecordHistory.objects.create(
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk,
-        object_repr=str(obj)[:200],
-        action=action,
-        actor=by if getattr(by, "pk", None) else None,
-        changes=changes or {},
-        note=note,
-    )
+# snapshot(), diff() and record_history() are the legal-record kit's (safetyportal.services, imported above).
 
 
 def save_record(*, instance: models.Model, by: Any, m2m: dict[str, Iterable[Any]] | None = None) -> models.Model:
@@ -185,21 +152,8 @@ def _penalty_hazard(case: ExposureCase) -> int | None:
 
 
 def void_record(*, record: Inspection | PenaltyCase | RectificationOrder, by: Any, reason: str) -> Any:
-    """Legal records are voided, never deleted: who, when and why."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("请填写作废理由。"))
-    with transaction.atomic():
-        record = type(record).objects.select_for_update().get(pk=record.pk)
-        if record.record_status == RecordStatus.VOIDED:
-            raise ValidationError(_("该记录已作废。"))
-        record.record_status = RecordStatus.VOIDED
-        record.voided_at = timezone.now()
-        record.voided_by = by
-        record.void_reason = reason[:255]
-        record.save(update_fields=["record_status", "voided_at", "voided_by", "void_reason", "updated_at"])
-        record_history(record, action="void", by=by, changes={"record_status": ["active", "voided"]}, note=reason)
-    return record
+    """Legal records are voided, never deleted: who, when and why (the kit's service, with its history row)."""
+    return void_legal_record(record=record, by=by, reason=reason)
 
 
 # Hazards -----------------------------------------------------------------------------------------------------------

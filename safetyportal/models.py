@@ -337,6 +337,9 @@ from .documents.models import (  # noqa: E402
     IssuingAuthority,
 )
 
+# The history of every app's legal records (see safetyportal/history.py).
+from .history import HistoryAction, RecordHistory  # noqa: E402, F401
+
 # The rate limiter's counter table (see safetyportal/throttle.py).
 from .throttle_models import ThrottleCounter  # noqa: E402, F401
 

@@ -1,4 +1,5 @@
-"""Placeholder: its owner fills in the operations (see docs/ in the commit that fills it)."""
+"""RecordHistory now belongs to safetyportal (see ``safetyportal.0012_record_history``, which renamed the table and
+moved its content type): here it only leaves inspections' state. No SQL."""
 
 from django.db import migrations
 
@@ -9,4 +10,9 @@ class Migration(migrations.Migration):
         ("safetyportal", "0012_record_history"),
     ]
 
-    operations: list = []
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[],
+            state_operations=[migrations.DeleteModel(name="RecordHistory")],
+        ),
+    ]

@@ -163,7 +163,7 @@ def test_no_admin_screen_or_export_shows_a_reporter_to_office_staff(world, staff
             "/admin/inspections/publicreport/?p=2",
             "/admin/inspections/publicreport/?p=3",
             "/admin/inspections/publicreport/?p=4",
-            "/admin/inspections/recordhistory/",
+            "/admin/safetyportal/recordhistory/",
             "/admin/inspections/exposurecase/",
         ]
         urls += [f"/admin/inspections/hazard/{r.hazard.pk}/change/" for r in reports[::7]]

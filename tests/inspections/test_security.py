@@ -185,7 +185,7 @@ def test_user_text_is_escaped_on_every_surface(client, unit_a, officer_a, django
             f"/admin/inspections/exposurecase/{case.pk}/publish/",
             "/admin/inspections/publicreport/",
             f"/admin/inspections/publicreport/{report.pk}/change/",
-            "/admin/inspections/recordhistory/",
+            "/admin/safetyportal/recordhistory/",
         )
     ]
     for response in pages:

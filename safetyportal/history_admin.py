@@ -1,0 +1,139 @@
+"""操作记录: one read-only list of the history of every app's legal records, and the panel each record's change page
+shows (``HistoryPanelMixin``). Rows are written by the services only (``safetyportal.services.record_history``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .admin_base import ReadOnlyAdminMixin
+from .history import HistoryAction, RecordHistory
+
+PANEL_ROWS = 30
+
+
+def action_label(code: str) -> str:
+    """The Chinese name of an action code (the code itself for one the list does not know)."""
+    try:
+        return str(HistoryAction(code).label)
+    except ValueError:
+        return code
+
+
+def _field_label(model: type[models.Model] | None, name: str) -> str:
+    if model is None:
+        return name
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def changed_fields(row: RecordHistory) -> str:
+    """The fields a row changed, by their Chinese names (or its note, for a row without changes)."""
+    model = row.content_type.model_class()
+    return "、".join(_field_label(model, name) for name in row.changes) or row.note or "—"
+
+
+def history_for(obj: models.Model) -> QuerySet[RecordHistory]:
+    """The history of one record, newest first (one query; uses the (content_type, object_id) index)."""
+    return RecordHistory.objects.filter(
+        content_type__app_label=obj._meta.app_label, content_type__model=obj._meta.model_name, object_id=obj.pk
+    ).select_related("actor", "content_type")
+
+
+class HistoryPanelMixin:
+    """``history_panel``: the last changes of a record on its change page (add it to ``readonly_fields``)."""
+
+    @admin.display(description=gettext_lazy("操作记录"))
+    def history_panel(self, obj: Any) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = list(history_for(obj)[:PANEL_ROWS])
+        if not rows:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} {} {}：{}</li>",
+                (
+                    (
+                        timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"),
+                        row.actor or _("系统"),
+                        action_label(row.action),
+                        changed_fields(row),
+                    )
+                    for row in rows
+                ),
+            ),
+        )
+
+
+class RecordHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Append-only: nobody adds, changes or deletes a row here; each row links to its record's own page."""
+
+    list_display = ("at", "actor", "content_type", "record_link", "action", "changed", "note")
+    list_filter = ("action", ("content_type", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("actor", "content_type")
+    search_fields = ("object_repr",)
+    date_hierarchy = "at"
+    list_per_page = 50
+    fields = ("at", "actor", "content_type", "record_link", "action", "changes_table", "note")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RecordHistory]:
+        return super().get_queryset(request).select_related("actor", "content_type")
+
+    @admin.display(description=gettext_lazy("记录"), ordering="object_repr")
+    def record_link(self, row: RecordHistory) -> str:
+        opts = row.content_type.model_class()
+        if opts is None:
+            return row.object_repr
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{opts._meta.app_label}_{opts._meta.model_name}_change", args=[row.object_id]
+            )
+        except NoReverseMatch:
+            return row.object_repr
+        return format_html("<a href='{}'>{}</a>", url, row.object_repr)
+
+    @admin.display(description=gettext_lazy("变更字段"))
+    def changed(self, row: RecordHistory) -> str:
+        return "、".join(_field_label(row.content_type.model_class(), name) for name in row.changes) or "—"
+
+    @admin.display(description=gettext_lazy("变更内容"))
+    def changes_table(self, row: RecordHistory) -> str:
+        if not row.changes:
+            return "—"
+        model = row.content_type.model_class()
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("字段"),
+            _("修改前"),
+            _("修改后"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((_field_label(model, name), *_before_after(values)) for name, values in row.changes.items()),
+            ),
+        )
+
+
+def _before_after(values: Any) -> tuple[str, str]:
+    if isinstance(values, list | tuple) and len(values) == 2:
+        return ("—" if values[0] in (None, "") else str(values[0]), "—" if values[1] in (None, "") else str(values[1]))
+    return ("—", str(values))
+
+
+admin.site.register(RecordHistory, RecordHistoryAdmin)
