@@ -406,6 +406,15 @@ class PublicationBatch(TimeStamped):
     issued_on = models.DateField(_("发证（复审）日期"))
     is_published = models.BooleanField(_("已公示"), default=False, db_index=True)
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    # The 公示期 and where objections go (异议受理): printed in the heading and at the end of the list.
+    publicity_from = models.DateField(_("公示期（起）"), null=True, blank=True)
+    publicity_to = models.DateField(_("公示期（止）"), null=True, blank=True)
+    objection_unit = models.CharField(
+        _("异议受理单位"), max_length=64, blank=True, help_text=_("留空则为本办（安委办）")
+    )
+    objection_phone = models.CharField(_("异议受理电话"), max_length=32, blank=True)
+    objection_address = models.CharField(_("通信地址"), max_length=128, blank=True)
+    objection_email = models.EmailField(_("电子邮箱"), max_length=64, blank=True)
     document = models.ForeignKey(
         "safetyportal.GeneratedDocument",
         verbose_name=_("PDF文件"),
@@ -422,9 +431,33 @@ class PublicationBatch(TimeStamped):
         verbose_name = _("公示名单")
         verbose_name_plural = _("公示名单")
         ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publicity_to__isnull=True)
+                | Q(publicity_from__isnull=True)
+                | Q(publicity_to__gte=models.F("publicity_from")),
+                name="publicity_period_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def objection_receiver(self) -> str:
+        """Who receives objections: the unit named on the list, or the office."""
+        return self.objection_unit or settings.OFFICE_NAME
+
+    def publication_problems(self) -> list[str]:
+        """What a 公示 cannot go out without: its period and somewhere to send an objection in writing."""
+        problems = []
+        if self.publicity_from is None or self.publicity_to is None:
+            problems.append(str(_("请填写公示期（起止日期）。")))
+        elif self.publicity_to < self.publicity_from:
+            problems.append(str(_("公示期的截止日期不能早于起始日期。")))
+        if not (self.objection_phone or self.objection_address or self.objection_email):
+            problems.append(str(_("请填写异议受理的联系电话、通信地址或电子邮箱（至少一项）。")))
+        return problems
 
 
 class PublicationEntry(models.Model):
