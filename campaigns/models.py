@@ -10,8 +10,9 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from safetyportal.models import GeneratedDocument, IssuingAuthority, Jurisdiction, MemberUnit
-from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
+from safetyportal.documents.issuing import IssuedRecord
+from safetyportal.models import GeneratedDocument, Jurisdiction, MemberUnit
+from safetyportal.records import AppendOnlyModel, AppendOnlyQuerySet
 from safetyportal.scoping import ScopedQuerySet
 
 MAX_PHOTOS = 9  # photos per activity return
@@ -100,10 +101,12 @@ class Urgency(models.TextChoices):
     EXTRA_URGENT = "特急", _("特急")
 
 
-class Notice(LegalRecordMixin, models.Model):
+class Notice(IssuedRecord):
     """A notice (通知) issued as a numbered official document. Locked once issued; a correction is a new notice
     that supersedes it."""
 
+    DOCUMENT_KIND = "notice"
+    STATUS_CHOICES = NoticeStatus
     CONTENT_FIELDS = (
         "authority_id",
         "title",
@@ -114,8 +117,8 @@ class Notice(LegalRecordMixin, models.Model):
         "contact_note",
         "copy_to",
     )
+    locked_message = _("已印发的通知不能修改，如需更正请创建更正通知。")
 
-    authority = models.ForeignKey(IssuingAuthority, verbose_name=_("发文机关"), on_delete=models.PROTECT)
     title = models.CharField(_("标题"), max_length=200)
     urgency = models.CharField(_("紧急程度"), max_length=4, choices=Urgency.choices, blank=True, default="")
     recipient_jurisdictions = models.ManyToManyField(
@@ -137,32 +140,6 @@ class Notice(LegalRecordMixin, models.Model):
     contact_note = models.CharField(_("附注（联系人及电话）"), max_length=128, blank=True)
     copy_to = models.CharField(_("抄送机关"), max_length=255, blank=True)
 
-    status = models.CharField(
-        _("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT, db_index=True
-    )
-    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True, editable=False)
-    serial = models.PositiveIntegerField(_("序号"), null=True, blank=True, editable=False)
-    number = models.CharField(_("发文字号"), max_length=64, blank=True, editable=False, db_index=True)
-    issued_on = models.DateField(_("成文日期"), null=True, blank=True, editable=False)
-    issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True, editable=False)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("印发人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    document = models.ForeignKey(
-        GeneratedDocument,
-        verbose_name=_("正式文件"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
     supersedes = models.ForeignKey(
         "self",
         verbose_name=_("更正的原通知"),
@@ -183,50 +160,27 @@ class Notice(LegalRecordMixin, models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = LegalRecordQuerySet.as_manager()
-
-    class Meta:
+    class Meta(IssuedRecord.Meta):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at"]
         permissions = [("issue_notice", _("可以印发通知"))]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["authority", "year", "serial"],
-                condition=models.Q(serial__isnull=False),
-                name="unique_notice_number",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        loaded = getattr(self, "_loaded", None)
-        if loaded and loaded["status"] != NoticeStatus.DRAFT:
-            changed = [name for name in self.CONTENT_FIELDS if getattr(self, name) != loaded[name]]
-            if changed:
-                raise ValidationError(_("已印发的通知不能修改，如需更正请创建更正通知。"))
-        super().save(*args, **kwargs)
-        self._loaded = self._snapshot()
+    def addressees(self) -> list[str]:
+        if self.recipients_text.strip():
+            return [self.recipients_text.strip()]
+        if self.pk is None:
+            return []
+        return [j.name for j in self.recipient_jurisdictions.all()] + [u.name for u in self.recipient_units.all()]
 
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Notice:
-        instance = super().from_db(db, field_names, values)
-        instance._loaded = instance._snapshot()
-        return instance
-
-    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        super().refresh_from_db(*args, **kwargs)
-        self._loaded = self._snapshot()
-
-    def _snapshot(self) -> dict[str, Any]:
-        """The status and content as loaded, to refuse edits of an issued notice."""
-        return {name: getattr(self, name, None) for name in ("status", *self.CONTENT_FIELDS)}
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status == NoticeStatus.DRAFT
+    def after_issue(self, by: Any) -> None:
+        if self.supersedes_id:
+            Notice.objects.filter(pk=self.supersedes_id, status=NoticeStatus.ISSUED).update(
+                status=NoticeStatus.SUPERSEDED
+            )
 
 
 # --- Campaign key days and tasks ------------------------------------------------------------------------------------
@@ -555,8 +509,14 @@ class ReturnEventKind(models.TextChoices):
     IMPORTED = "imported", _("导入")
 
 
-class ReturnEvent(models.Model):
-    """The history of a return: who moved it, when, and why."""
+class ReturnEvent(AppendOnlyModel):
+    """The history of a return: who moved it, when, and why. Append-only: written by the services (and the import
+    and the demo) as new rows, never changed or deleted, not even in bulk.
+
+    One exception, on purpose: a draft that was never submitted is not a record of anything, and its officer may
+    delete it (``services.delete_return``); Django's deletion collector then removes its events with it
+    (``on_delete=CASCADE`` works through the base manager, not through ``AppendOnlyQuerySet``). Once a return has
+    been submitted it can no longer be deleted, so its events stay."""
 
     activity_return = models.ForeignKey(
         ActivityReturn, verbose_name=_("活动报送"), on_delete=models.CASCADE, related_name="events"
@@ -567,6 +527,10 @@ class ReturnEvent(models.Model):
     )
     reason = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+    change_refused = _("报送记录不能修改。")
+    delete_refused = _("报送记录不能删除。")
 
     class Meta:
         verbose_name = _("报送记录")
@@ -647,56 +611,34 @@ class SummaryStatus(models.TextChoices):
     ISSUED = "issued", _("已印发")
 
 
-class FileStatus(models.TextChoices):
-    NONE = "", _("未生成")
-    QUEUED = "queued", _("生成中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
-
-
-class CampaignSummary(models.Model):
+class CampaignSummary(IssuedRecord):
     """The campaign summary (活动总结): a narrative skeleton drafted from the accepted returns, edited by staff and
-    issued as a numbered document. The worker renders the PDF (documents engine) and the xlsx statistics."""
+    issued as a numbered document, a legal record like the notices. At issue its figures are frozen in
+    ``snapshot``; the worker renders the PDF and the statistics workbook (``workbook``) through the documents
+    engine."""
+
+    DOCUMENT_KIND = "campaign_summary"
+    STATUS_CHOICES = SummaryStatus
+    CONTENT_FIELDS = ("campaign_id", "authority_id", "title", "narrative")
+    COMPANIONS = (("workbook", "campaign_summary_workbook"),)
+    locked_message = _("已印发的活动总结不能修改。")
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="summaries")
-    authority = models.ForeignKey(IssuingAuthority, verbose_name=_("发文机关"), on_delete=models.PROTECT)
     title = models.CharField(_("标题"), max_length=200, blank=True, help_text=_("留空则按活动名称生成"))
     narrative = models.TextField(
         _("正文"),
         blank=True,
         help_text=_("每段一行。以“一、”开头的行为一级标题。统计表、图表和照片由系统附在正文之后。"),
     )
-    status = models.CharField(
-        _("状态"), max_length=16, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT, db_index=True
-    )
-    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True, editable=False)
-    serial = models.PositiveIntegerField(_("序号"), null=True, blank=True, editable=False)
-    number = models.CharField(_("发文字号"), max_length=64, blank=True, editable=False)
-    issued_on = models.DateField(_("成文日期"), null=True, blank=True, editable=False)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("印发人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    document = models.ForeignKey(
+    workbook = models.ForeignKey(
         GeneratedDocument,
-        verbose_name=_("正式文件"),
+        verbose_name=_("统计表Excel"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
     )
-    xlsx_file = models.CharField(_("Excel文件"), max_length=200, blank=True, editable=False)
-    xlsx_status = models.CharField(
-        _("Excel状态"), max_length=8, choices=FileStatus.choices, blank=True, default="", editable=False
-    )
-    xlsx_error = models.TextField(_("Excel错误"), blank=True, editable=False)
-    xlsx_generated_at = models.DateTimeField(_("Excel生成时间"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("起草人"),
@@ -709,22 +651,20 @@ class CampaignSummary(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    class Meta:
+    class Meta(IssuedRecord.Meta):
         verbose_name = _("活动总结")
         verbose_name_plural = _("活动总结")
         ordering = ["-created_at"]
         permissions = [("issue_campaignsummary", _("可以印发活动总结"))]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["authority", "year", "serial"],
-                condition=models.Q(serial__isnull=False),
-                name="unique_summary_number",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status == SummaryStatus.DRAFT
+    def check_issuable(self, issued_on: dt.date) -> None:
+        if not self.narrative.strip():
+            raise ValidationError(_("请先填写总结正文。"))
+
+    def build_snapshot(self) -> dict[str, Any]:
+        from .figures import summary_snapshot
+
+        return summary_snapshot(self.campaign)
