@@ -7,6 +7,7 @@ embedded filesystem broker, so that a new user needs neither PostgreSQL nor Redi
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from kombu import Queue
 
 from safetyportal import config
 from safetyportal.config import Relation, env_bool, env_int, env_list, env_str
@@ -94,6 +96,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: request metrics (django-prometheus) and the request id every log line carries (safetyportal/logs.py).
+    "safetyportal.metrics.PrometheusBeforeMiddleware",
+    "safetyportal.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside every middleware that can answer by itself (the forwarded-host guard's 400, WhiteNoise), so that those
     # responses carry the policy too.
@@ -113,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safetyportal.middleware.PrivateCacheMiddleware",
     "axes.middleware.AxesMiddleware",
+    "safetyportal.metrics.PrometheusAfterMiddleware",  # last: latency by view
 ]
 
 ROOT_URLCONF = "safetyportal.urls"
@@ -376,10 +382,34 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
     why="生成一份文书时子进程的内存峰值约 263 MB（benchmarks/README.md），更小的值会使子进程每个任务后都重启",
 )
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Queues by kind (docs/scaling.md): workers on separate hosts can take one kind each (celery worker -Q documents), so
+# a big import never delays a notice. A worker started without -Q (manage.py runportal, the tests) consumes them all.
+# "celery" holds everything else (maintenance: sweeper, statuses, heartbeats).
+PORTAL_QUEUES = ("celery", "documents", "imports", "messages")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in PORTAL_QUEUES]
+CELERY_TASK_ROUTES = {
+    "documents.render": {"queue": "documents"},
+    "campaigns.build_summary_xlsx": {"queue": "documents"},
+    "training.validate_import": {"queue": "imports"},
+    "training.run_import": {"queue": "imports"},
+    "campaigns.send_reminders": {"queue": "messages"},
+    "inspections.flag_overdue_hazards": {"queue": "messages"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic jobs here (see safetyportal/celery.py for the health check).
 CELERY_BEAT_SCHEDULE: dict = {
-    "portal-heartbeat": {"task": "safetyportal.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    # One heartbeat per queue each minute, recorded by whichever worker takes it (/readyz, safetyportal/probes.py);
+    # one left unconsumed expires instead of piling up.
+    **{
+        f"portal-heartbeat-{queue}": {
+            "task": "safetyportal.tasks.heartbeat",
+            "schedule": timedelta(minutes=1),
+            "args": [queue],
+            "options": {"queue": queue, "expires": 60},
+        }
+        for queue in PORTAL_QUEUES
+    },
     "documents-sweep": {"task": "documents.sweep", "schedule": timedelta(seconds=60)},
     # Hazards past their rectification deadline are flagged once and their units notified (inspections app).
     "inspections-flag-overdue": {"task": "inspections.flag_overdue_hazards", "schedule": timedelta(hours=1)},
@@ -406,11 +436,21 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 
+# Logs (safetyportal/logs.py): one JSON object per line in production, readable text with DEBUG; every line of a
+# request or task carries its request id / task id, the user's id (never a name) and the view; messages masked.
+LOG_FORMAT = config.env_choice("LOG_FORMAT", "TEXT" if DEBUG else "JSON", ("JSON", "TEXT")).lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "safetyportal.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "safetyportal.logs.JsonFormatter"},
+        "text": {
+            "()": "safetyportal.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": config.env_choice("LOG_LEVEL", "INFO", config.LOG_LEVELS)},
     "loggers": {
         "axes": {"level": "WARNING"},
@@ -420,6 +460,40 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR"},
     },
 }
+# Errors to Sentry (or a compatible service) when a DSN is set; sentry-sdk is imported only then.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from safetyportal.logs import init_sentry
+
+    try:
+        init_sentry(
+            SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"), release=env_str("SENTRY_RELEASE", "")
+        )
+    except Exception as error:  # sentry_sdk.utils.BadDsn and friends
+        raise config.fail("SENTRY_DSN", SENTRY_DSN, f"无法使用（{type(error).__name__}）", secret=True) from None
+
+# Monitoring (docs/monitoring.md). /metrics answers only these client networks (anyone else gets 404); the client
+# address is the one the rate limits use (TRUSTED_PROXY_COUNT).
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise config.fail(
+            "METRICS_ALLOWED_NETWORKS", _network, "每一项都应是网段或地址，例如 127.0.0.0/8,10.20.0.0/24（用逗号分隔）"
+        ) from None
+# /readyz: a queue without a worker heartbeat for this long, or a document queued for longer than this (default: the
+# stale period after which the sweeper publishes it again, plus one sweep), makes the portal "not ready".
+HEALTH_HEARTBEAT_MAX_AGE_MINUTES = env_int("HEALTH_HEARTBEAT_MAX_AGE_MINUTES", 5, min=2, max=24 * 60, unit="分钟")
+HEALTH_PENDING_MAX_AGE_SECONDS = env_int(
+    "HEALTH_PENDING_MAX_AGE_SECONDS",
+    DOCUMENT_STALE_QUEUED_SECONDS + 60,
+    min=60,
+    max=7 * 24 * 60 * 60,
+    unit="秒",
+)
+# Socket timeout of each probe's Redis connection and command (no retries).
+HEALTH_PROBE_TIMEOUT_SECONDS = 1.0
 
 # Rules between settings (safetyportal/config.py): a combination that cannot work stops every process at start-up.
 config.check_relations(

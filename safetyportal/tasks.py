@@ -15,8 +15,13 @@ def ping(token: str) -> dict[str, str | int]:
     return {"token": token, "pid": os.getpid(), "host": socket.gethostname(), "at": timezone.now().isoformat()}
 
 
-@shared_task(name="safetyportal.tasks.heartbeat")
-def heartbeat() -> str:
+@shared_task(name="safetyportal.tasks.heartbeat", ignore_result=True)
+def heartbeat(queue: str = "") -> str:
+    """Sent to every queue by beat each minute; records that a worker of that queue is alive (/readyz)."""
+    if queue:
+        from .probes import record_heartbeat
+
+        record_heartbeat(queue)
     return timezone.now().isoformat()
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, metrics, views
 from .documents import views as document_views
 
 portal_patterns = (
@@ -16,6 +16,10 @@ portal_patterns = (
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # Monitoring (docs/monitoring.md): liveness, readiness, Prometheus metrics (monitoring networks only).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("portal/", include(portal_patterns)),
     path("accounts/", include("safetyportal.accounts.urls")),
