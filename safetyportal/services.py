@@ -12,8 +12,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .fields import BlindIndexField, EncryptedIdNumberField
 from .history import RecordHistory
 from .records import Voidable
+from .validators import mask_id_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -29,12 +31,18 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The audited values of a row: every concrete field except the primary key and timestamps kept by Django."""
+    """The audited values of a row: every concrete field except the primary key and timestamps kept by Django.
+
+    An ID number encrypted at rest is kept masked and its lookup index not at all: the history is read by every
+    member of staff and must not become a plaintext copy of what the column protects."""
     values = {}
     for field in instance._meta.concrete_fields:
-        if getattr(field, "auto_now", False) or field.primary_key:
+        if getattr(field, "auto_now", False) or field.primary_key or isinstance(field, BlindIndexField):
             continue
-        values[field.name] = _plain(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        if isinstance(field, EncryptedIdNumberField) and value:
+            value = mask_id_number(str(value))
+        values[field.name] = _plain(value)
     return values
 
 

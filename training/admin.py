@@ -21,10 +21,18 @@ from django.utils.translation import gettext_lazy
 
 from safetyportal.charts import bar_chart
 from safetyportal.documents.admin import DocumentStatusMedia, status_widget
+from safetyportal.history_admin import HistoryPanelMixin
 from safetyportal.spreadsheets import SafeImportExportAdmin
 
 from . import exports, selectors, services
-from .forms import BatchAdminForm, ImportUploadForm, InstitutionAdminForm, VoidForm
+from .forms import (
+    PUBLICITY_FORM_FIELDS,
+    BatchAdminForm,
+    BatchPublicityForm,
+    ImportUploadForm,
+    InstitutionAdminForm,
+    VoidForm,
+)
 from .importing import template_workbook
 from .models import (
     REVIEW_NOTICE_DAYS,
@@ -179,7 +187,7 @@ class ReviewForm(forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(SafeImportExportAdmin):
+class CertificateAdmin(HistoryPanelMixin, SafeImportExportAdmin):
     resource_classes = [CertificateResource]
     list_display = (
         "masked_number",
@@ -220,6 +228,7 @@ class CertificateAdmin(SafeImportExportAdmin):
         "voided_at",
         "voided_by",
         "void_reason",
+        "history_panel",
     )
 
     def has_import_permission(self, request: HttpRequest) -> bool:
@@ -247,7 +256,7 @@ class CertificateAdmin(SafeImportExportAdmin):
 
     def save_model(self, request: HttpRequest, obj: Certificate, form: Any, change: bool) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            services.change_certificate(certificate=obj, by=request.user)
             return
         issued = services.issue_certificate(
             person=form.cleaned_data["holder"],
@@ -454,17 +463,31 @@ class PublicationBatchAdmin(admin.ModelAdmin):
         if obj is None:
             kwargs["form"] = BatchAdminForm
             kwargs["fields"] = None
+        elif not obj.is_published:
+            kwargs["form"] = BatchPublicityForm  # the 公示期 and objection contact are checked before publication
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return ("code", "title", "kind", "issued_on", "date_from", "date_to")
-        return ("code", "title", "kind", "issued_on", "is_published", "published_at", "document_panel", "public_link")
+            return ("code", "title", "kind", "issued_on", "date_from", "date_to", *PUBLICITY_FORM_FIELDS)
+        return (
+            "code",
+            "title",
+            "kind",
+            "issued_on",
+            *PUBLICITY_FORM_FIELDS,
+            "is_published",
+            "published_at",
+            "document_panel",
+            "public_link",
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ()
-        return ("code", "kind", "issued_on", "is_published", "published_at", "document_panel", "public_link")
+        fixed = ("code", "kind", "issued_on", "is_published", "published_at", "document_panel", "public_link")
+        # Once published, the PDF carries the period and the contact: they change only after withdrawing the list.
+        return (*fixed, "title", *PUBLICITY_FORM_FIELDS) if obj.is_published else fixed
 
     @admin.display(description=gettext_lazy("PDF文件"))
     def document_panel(self, obj: PublicationBatch) -> str:
@@ -489,6 +512,7 @@ class PublicationBatchAdmin(admin.ModelAdmin):
             issued_on=data["issued_on"],
             date_from=data["date_from"],
             date_to=data["date_to"],
+            **{name: data.get(name) for name in PUBLICITY_FORM_FIELDS},
         )
         obj.__dict__.update({k: v for k, v in batch.__dict__.items() if k != "_state"})
         obj._state.adding = False

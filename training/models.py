@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from safetyportal.crypto import Undecryptable
 from safetyportal.fields import BlindIndexedModel, BlindIndexField, BlindIndexQuerySetMixin, EncryptedIdNumberField
 from safetyportal.models import Enterprise, Jurisdiction, Person, TimeStamped
-from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
+from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet, Voidable
 from safetyportal.scoping import ScopedQuerySet
 from safetyportal.validators import mask_id_number, validate_credit_code
 
@@ -261,7 +261,10 @@ class CertificateQuerySet(BlindIndexQuerySetMixin, LegalRecordQuerySet, ScopedQu
         return self.exclude(status__in=ENDED_STATUSES)
 
 
-class Certificate(BlindIndexedModel, LegalRecordMixin, TimeStamped):
+class Certificate(BlindIndexedModel, Voidable, TimeStamped):
+    """A special-operation certificate (特种作业操作证): a legal record, cancelled (注销) or revoked (吊销) through the
+    kit's ``void_record`` (who, when, why, and a history row), never deleted."""
+
     # Encrypted at rest like the ID it contains; looked up through the keyed HMAC (safetyportal/fields.py).
     number = EncryptedIdNumberField(
         _("证号"), max_length=19, help_text=_("“T”加持证人身份证号"), blind_index="number_hmac"
@@ -312,6 +315,10 @@ class Certificate(BlindIndexedModel, LegalRecordMixin, TimeStamped):
 
     objects = CertificateQuerySet.as_manager()
     scope_path = "holder__jurisdiction"
+    void_status_field = "status"
+    void_actions = {CertificateStatus.CANCELLED: "cancel", CertificateStatus.REVOKED: "revoke"}
+    void_reason_required = _("请填写注销或吊销的原因。")
+    already_voided = _("证书已注销或吊销。")
 
     class Meta:
         verbose_name = _("特种作业操作证")
@@ -347,10 +354,6 @@ class Certificate(BlindIndexedModel, LegalRecordMixin, TimeStamped):
         if isinstance(self.number, Undecryptable):
             return str(self.number)  # "〔无法解密〕": restored without the keys
         return mask_id_number(self.number)
-
-    @property
-    def is_voided(self) -> bool:
-        return self.status in VOIDED_STATUSES
 
 
 class ReviewResult(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from safetyportal.documents.services import request_document
 from safetyportal.models import Enterprise, Person
+from safetyportal.services import diff, record_history, snapshot, void_record
 
 from .models import (
     ENDED_STATUSES,
@@ -233,23 +234,31 @@ def apply_session_results(*, session: TrainingSession, by: Any | None = None) ->
 
 
 def void_certificate(*, certificate: Certificate, by: Any, reason: str, status: str) -> Certificate:
-    """Cancel (注销) or revoke (吊销) a certificate: the row stays, with who, when and why."""
+    """Cancel (注销) or revoke (吊销) a certificate: the row stays, with who, when and why, and a history row (the
+    legal-record kit's ``void_record``)."""
     if status not in VOIDED_STATUSES:
         raise ValidationError(_("只能注销或吊销证书。"))
     if not by.has_perm("training.revoke_certificate"):
         raise PermissionDenied
-    if not (reason or "").strip():
-        raise ValidationError(_("请填写注销或吊销的原因。"))
+    return void_record(record=certificate, by=by, reason=reason, status=status)
+
+
+# What the office may change on an issued certificate (in the admin); everything else is fixed at issue or review.
+CERTIFICATE_CHANGEABLE = ("extended_review", "employer")
+
+
+def change_certificate(*, certificate: Certificate, by: Any) -> Certificate:
+    """Save the changeable fields of ``certificate`` (an edited instance), with a history row of what changed."""
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if certificate.status in VOIDED_STATUSES:
-            raise ValidationError(_("证书已注销或吊销。"))
-        certificate.status = status
-        certificate.voided_at = timezone.now()
-        certificate.voided_by = by
-        certificate.void_reason = reason.strip()
-        certificate.save(update_fields=["status", "voided_at", "voided_by", "void_reason", "updated_at"])
-    return certificate
+        current = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        before = snapshot(current)
+        for name in CERTIFICATE_CHANGEABLE:
+            setattr(current, name, getattr(certificate, name))
+        changes = diff(before, snapshot(current))
+        if changes:
+            current.save(update_fields=[*CERTIFICATE_CHANGEABLE, "updated_at"])
+            record_history(current, action="change", by=by, changes=changes)
+    return current
 
 
 def refresh_certificate_statuses(*, today: dt.date | None = None) -> dict[str, int]:
@@ -304,13 +313,24 @@ def report_suspected_fake(
 
 
 def create_batch(
-    *, code: str, title: str, kind: str, issued_on: dt.date, date_from: dt.date, date_to: dt.date
+    *,
+    code: str,
+    title: str,
+    kind: str,
+    issued_on: dt.date,
+    date_from: dt.date,
+    date_to: dt.date,
+    **publicity: Any,
 ) -> PublicationBatch:
-    """A list of the people newly certified (first issued) or re-examined (passed) in a period."""
+    """A list of the people newly certified (first issued) or re-examined (passed) in a period. ``publicity``: the
+    公示期 and objection contact fields of PublicationBatch (publicity_from/to, objection_unit/phone/address/email)."""
     if date_to < date_from:
         raise ValidationError(_("截止日期不能早于起始日期。"))
+    unknown = set(publicity) - set(PUBLICITY_FIELDS)
+    if unknown:
+        raise TypeError(f"create_batch: unknown fields {sorted(unknown)}")
     with transaction.atomic():
-        batch = PublicationBatch(code=code, title=title, kind=kind, issued_on=issued_on)
+        batch = PublicationBatch(code=code, title=title, kind=kind, issued_on=issued_on, **publicity)
         batch.full_clean()
         batch.save()
         if kind == BatchKind.NEW:
@@ -329,12 +349,25 @@ def create_batch(
     return batch
 
 
+PUBLICITY_FIELDS = (
+    "publicity_from",
+    "publicity_to",
+    "objection_unit",
+    "objection_phone",
+    "objection_address",
+    "objection_email",
+)
+
+
 def publish_batch(*, batch: PublicationBatch, by: Any | None = None) -> PublicationBatch:
     """Publish a list on the public site and have the worker render its PDF."""
     with transaction.atomic():
         batch = PublicationBatch.objects.select_for_update().get(pk=batch.pk)
         if not batch.entries.exists():
             raise ValidationError(_("名单为空，不能公示。"))
+        problems = batch.publication_problems()  # a 公示 states its period and where objections go
+        if problems:
+            raise ValidationError(problems)
         batch.is_published = True
         batch.published_at = batch.published_at or timezone.now()
         batch.document = request_document(
