@@ -242,6 +242,10 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
     for key in ("message", "logentry", "exception", "breadcrumbs"):
         if key in event:
             event[key] = _mask_strings(event[key])
+    crumbs = event.get("breadcrumbs")
+    for crumb in (crumbs.get("values", []) if isinstance(crumbs, dict) else crumbs) or []:
+        if isinstance(crumb, dict):
+            crumb.pop("data", None)
     for entry in (event.get("exception") or {}).get("values", []) or []:
         for frame in (entry.get("stacktrace") or {}).get("frames", []) or []:
             frame.pop("vars", None)
@@ -261,7 +265,7 @@ def init_sentry(dsn: str, *, environment: str, release: str = "", **options: Any
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
-    from sentry_sdk.integrations.logging import LoggingIntegration
+    from sentry_sdk.integrations.logging import LoggingIntegration, ignore_logger
 
     sentry_sdk.init(
         dsn=dsn,
@@ -281,3 +285,5 @@ def init_sentry(dsn: str, *, environment: str, release: str = "", **options: Any
         ],
         **options,
     )
+    # Requests naming a host we do not serve are scanners, not errors (answered 400 and logged as usual).
+    ignore_logger("django.security.DisallowedHost")
