@@ -6,17 +6,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safetyportal.documents.admin import DocumentStatusMedia, status_widget
-from safetyportal.documents.selectors import documents_for
+from safetyportal.documents.admin import DocumentStatusMedia
+from safetyportal.documents.issuing_admin import IssuingAdminMixin
 from safetyportal.images import image_response
 from safetyportal.spreadsheets import SafeImportExportAdmin
 
@@ -28,7 +27,6 @@ from .models import (
     Campaign,
     CampaignSummary,
     CampaignTask,
-    FileStatus,
     KeyDay,
     Notice,
     Reminder,
@@ -55,15 +53,15 @@ RECORD_FIELDS = ("status", "number", "issued_on", "issued_by", "issued_at", "sup
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(IssuingAdminMixin, admin.ModelAdmin):
     list_display = ("title", "number", "authority", "status", "issued_on", "created_at")
     list_filter = ("status", "authority", "issued_on")
     search_fields = ("title", "number", "body")
     list_select_related = ("authority",)
     autocomplete_fields = ("recipient_jurisdictions", "recipient_units")
     date_hierarchy = "created_at"
-    change_form_template = "admin/campaigns/notice/change_form.html"
     list_per_page = 50
+    issued_buttons = (("_correct", gettext_lazy("创建更正通知")),)
     Media = DocumentStatusMedia
 
     def get_fieldsets(self, request: HttpRequest, obj: Notice | None = None) -> Any:
@@ -87,69 +85,24 @@ class NoticeAdmin(admin.ModelAdmin):
         url = reverse("admin:campaigns_notice_change", args=[obj.supersedes_id])
         return format_html('<a href="{}">{}</a>', url, obj.supersedes)
 
-    @admin.display(description=gettext_lazy("生成的文件"))
-    def documents_panel(self, obj: Notice) -> str:
-        documents = documents_for(obj)
-        if not documents:
-            return _("尚未生成文件。")
-        return format_html(
-            "<ul class='doc-list'>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{}：{}</li>",
-                ((_("预览稿") if d.is_preview else d.number or _("正式文件"), status_widget(d)) for d in documents),
-            ),
-        )
-
     def save_model(self, request: HttpRequest, obj: Notice, form: Any, change: bool) -> None:
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def response_change(self, request: HttpRequest, obj: Notice) -> HttpResponse:
-        here = HttpResponseRedirect(request.path)
+    def response_record_button(self, request: HttpRequest, obj: Notice) -> HttpResponse | None:
+        if "_correct" not in request.POST:
+            return None
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         try:
-            if "_preview" in request.POST:
-                services.preview_notice(notice=obj, by=request.user)
-                self.message_user(request, _("已提交预览，生成完成后可在下方下载。"))
-                return here
-            if "_issue" in request.POST:
-                notice = services.issue_notice(notice=obj, by=request.user)
-                self.message_user(
-                    request, _("通知已印发，发文字号：%(number)s。正式文件生成中。") % {"number": notice.number}
-                )
-                return here
-            if "_correct" in request.POST:
-                correction = services.draft_correction(notice=obj, by=request.user)
-                self.message_user(request, _("已创建更正通知草稿，印发后将替代原通知。"))
-                return HttpResponseRedirect(reverse("admin:campaigns_notice_change", args=[correction.pk]))
-        except PermissionDenied:
-            self.message_user(request, _("您没有印发通知的权限。"), messages.ERROR)
-            return here
+            correction = services.draft_correction(notice=obj, by=request.user)
         except ValidationError as error:
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
-            return here
-        if not obj.is_editable:  # a plain save posted to an issued notice: nothing was saved, say so
-            self.message_user(request, _("已印发的通知不能修改，如需更正请创建更正通知。"), messages.ERROR)
-            return here
-        return super().response_change(request, obj)
-
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
-        notice = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "notice_is_draft": notice is not None and notice.is_editable,
-            "can_issue": request.user.has_perm("campaigns.issue_notice"),
-        }
-        # Buttons on an issued (read-only) notice post without form fields: handle them before the form.
-        if request.method == "POST" and notice is not None and not notice.is_editable:
-            if not self.has_change_permission(request, notice) or (
-                "_correct" in request.POST and not self.has_add_permission(request)
-            ):
-                raise PermissionDenied
-            return self.response_change(request, notice)
-        return super().change_view(request, object_id, form_url, extra_context)
+            return HttpResponseRedirect(request.path)
+        self.message_user(request, _("已创建更正通知草稿，印发后将替代原通知。"))
+        return HttpResponseRedirect(reverse("admin:campaigns_notice_change", args=[correction.pk]))
 
 
 class KeyDayInline(admin.TabularInline):
@@ -420,17 +373,20 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
 
-SUMMARY_RECORD_FIELDS = ("status", "number", "issued_on", "issued_by", "current_figures", "files_panel")
+SUMMARY_RECORD_FIELDS = ("status", "number", "issued_on", "issued_by", "current_figures", "documents_panel")
 
 
 @admin.register(CampaignSummary)
-class CampaignSummaryAdmin(admin.ModelAdmin):
+class CampaignSummaryAdmin(IssuingAdminMixin, admin.ModelAdmin):
     list_display = ("title", "campaign", "number", "status", "issued_on", "created_at")
     list_filter = ("status", "campaign")
     search_fields = ("title", "number", "narrative")
     list_select_related = ("campaign", "authority")
     autocomplete_fields = ("campaign",)
-    change_form_template = "admin/campaigns/campaignsummary/change_form.html"
+    draft_buttons = (("_redraft", gettext_lazy("按最新数据重新生成草稿")),)
+    preview_label = gettext_lazy("保存并生成预览（PDF和Excel）")
+    repreview_label = gettext_lazy("重新生成预览（PDF和Excel）")
+    preview_submitted = gettext_lazy("已提交生成预览PDF和统计表Excel，完成后可在下方下载。")
     Media = DocumentStatusMedia
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -451,7 +407,7 @@ class CampaignSummaryAdmin(admin.ModelAdmin):
         return ("campaign", *SUMMARY_RECORD_FIELDS)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is not None and obj.is_editable and super().has_delete_permission(request, obj)
+        return False  # summaries are legal records, drafts included
 
     def save_model(self, request: HttpRequest, obj: CampaignSummary, form: Any, change: bool) -> None:
         if not change:
@@ -480,89 +436,14 @@ class CampaignSummaryAdmin(admin.ModelAdmin):
             totals["media_reports"], totals["exposures"], figures.exposure_cases,
         )  # fmt: skip
 
-    @admin.display(description=gettext_lazy("生成的文件"))
-    def files_panel(self, obj: CampaignSummary) -> str:
-        documents = documents_for(obj)
-        pdfs = format_html_join(
-            "", "<li>{}：{}</li>",
-            ((_("预览稿") if d.is_preview else d.number or _("正式文件"), status_widget(d)) for d in documents),
-        )  # fmt: skip
-        if obj.xlsx_status == FileStatus.DONE:
-            xlsx = format_html(
-                '<li>{}：<a href="{}">{}</a>（{}）</li>',
-                _("统计表Excel"),
-                reverse("admin:campaigns_campaignsummary_xlsx", args=[obj.pk]),
-                _("下载Excel"),
-                obj.xlsx_generated_at.astimezone().strftime("%Y-%m-%d %H:%M") if obj.xlsx_generated_at else "",
-            )
-        elif obj.xlsx_status:
-            xlsx = format_html("<li>{}：{} {}</li>", _("统计表Excel"), obj.get_xlsx_status_display(), obj.xlsx_error)
-        else:
-            xlsx = ""
-        if not documents and not xlsx:
-            return _("尚未生成文件。")
-        return format_html("<ul class='doc-list'>{}{}</ul>", pdfs, xlsx)
-
-    def get_urls(self) -> list:
-        extra = [
-            path("<path:object_id>/xlsx/", self.admin_site.admin_view(self.xlsx_view),
-                 name="campaigns_campaignsummary_xlsx"),
-        ]  # fmt: skip
-        return extra + super().get_urls()
-
-    def xlsx_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        summary = self.get_object(request, object_id)
-        if summary is None or not self.has_view_permission(request, summary):
-            raise Http404
-        if summary.xlsx_status != FileStatus.DONE or not summary.xlsx_file.startswith(f"{services.SUMMARY_FOLDER}/"):
-            raise Http404
-        if not default_storage.exists(summary.xlsx_file):
-            raise Http404
-        name = f"{summary.number or summary.title}.xlsx".replace("/", "-")
-        response = FileResponse(
-            default_storage.open(summary.xlsx_file, "rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
-        summary = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "summary_is_draft": summary is not None and summary.is_editable,
-            "can_issue": request.user.has_perm("campaigns.issue_campaignsummary"),
-        }
-        if request.method == "POST" and summary is not None and not summary.is_editable:
-            if not self.has_change_permission(request, summary):
-                raise PermissionDenied
-            return self.response_change(request, summary)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def response_change(self, request: HttpRequest, obj: CampaignSummary) -> HttpResponse:
-        here = HttpResponseRedirect(request.path)
+    def response_record_button(self, request: HttpRequest, obj: CampaignSummary) -> HttpResponse | None:
+        if "_redraft" not in request.POST or not obj.is_editable:
+            return None
         try:
-            if "_redraft" in request.POST:
-                services.redraft_narrative(summary=obj)
-                self.message_user(request, _("已根据最新的已审核报送重新生成总结草稿。"))
-                return here
-            if "_preview" in request.POST:
-                services.preview_summary(summary=obj, by=request.user)
-                self.message_user(request, _("已提交生成预览PDF和统计表Excel，完成后可在下方下载。"))
-                return here
-            if "_issue" in request.POST:
-                summary = services.issue_summary(summary=obj, by=request.user)
-                self.message_user(
-                    request, _("活动总结已印发，发文字号：%(number)s。正式文件生成中。") % {"number": summary.number}
-                )
-                return here
-        except PermissionDenied:
-            self.message_user(request, _("您没有印发活动总结的权限。"), messages.ERROR)
-            return here
+            services.redraft_narrative(summary=obj)
         except ValidationError as error:
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
-            return here
-        if not obj.is_editable:
-            self.message_user(request, _("已印发的活动总结不能修改。"), messages.ERROR)
-            return here
-        return super().response_change(request, obj)
+        else:
+            self.message_user(request, _("已根据最新的已审核报送重新生成总结草稿。"))
+        return HttpResponseRedirect(request.path)

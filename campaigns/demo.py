@@ -14,7 +14,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from safetyportal.demo.registry import register_demo_loader
+from safetyportal.documents import services as document_services
 from safetyportal.documents.models import IssuingAuthority
+from safetyportal.documents.numbering import next_number, set_next_serial
 from safetyportal.images import StoredImage, process_image, store_image
 from safetyportal.models import Jurisdiction, MemberUnit
 
@@ -60,6 +62,7 @@ DEMO_NOTICES = [
         "contact_note": "联系人：市安委办综合科，联系电话：0595-85612345",
         "copy_to": "市委办、市政府办",
         "issue_on": dt.date(2024, 5, 28),
+        "serial": 63,  # 晋安办〔2024〕63号, as 灵源街道's notice quotes it (shared/seeds/003)
     },
     {
         "code": "晋安办",
@@ -93,7 +96,11 @@ def load_demo_notices() -> dict[str, int]:
                 },
             )
             if row["issue_on"] and notice.status == NoticeStatus.DRAFT and staff is not None:
-                services.issue_notice(notice=notice, by=staff, issued_on=row["issue_on"])
+                year = row["issue_on"].year
+                if row.get("serial") and next_number(authority=authority, year=year)[0] < row["serial"]:
+                    # The office numbered its papers by hand before: the register continues where its book stands.
+                    set_next_serial(authority=authority, year=year, next_serial=row["serial"], by=staff)
+                document_services.issue(notice, by=staff, issued_on=row["issue_on"])
     return {"通知": Notice.objects.count(), "已印发通知": Notice.objects.exclude(status="draft").count()}
 
 

@@ -39,11 +39,7 @@ def paragraphs(body: str) -> list[Paragraph]:
 
 
 def recipients_line(notice: Notice) -> str:
-    if notice.recipients_text.strip():
-        text = notice.recipients_text.strip()
-    else:
-        names = [j.name for j in notice.recipient_jurisdictions.all()] + [u.name for u in notice.recipient_units.all()]
-        text = "、".join(names)
+    text = "、".join(notice.addressees())
     return text.rstrip("：:") + "：" if text else ""
 
 
@@ -114,3 +110,13 @@ def build_campaign_summary(document: GeneratedDocument) -> RenderSpec:
             "print_date_text": chinese_date(issued_on) + "印发",
         },
     )
+
+
+@register_builder("campaign_summary_workbook", "活动总结统计表", output="xlsx")
+def build_summary_workbook(document: GeneratedDocument) -> bytes:
+    """The summary's statistics workbook (xlsx), a second output of the engine next to the PDF."""
+    from .selectors import completeness_board, summary_figures
+    from .summaries import summary_workbook
+
+    summary = CampaignSummary.objects.select_related("campaign").get(pk=document.source_id)
+    return summary_workbook(summary_figures(summary.campaign, photo_limit=0), completeness_board(summary.campaign))

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
@@ -24,9 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safetyportal.documents.models import GeneratedDocument, IssuingAuthority
-from safetyportal.documents.numbering import allocate_number
-from safetyportal.documents.services import request_document
+from safetyportal.documents.models import IssuingAuthority
 from safetyportal.images import ProcessedImage, StoredImage, store_image
 from safetyportal.models import Jurisdiction, MemberUnit, OfficerProfile
 from safetyportal.scoping import is_office_staff, is_officer, officer_jurisdiction
@@ -40,7 +35,6 @@ from .models import (
     CampaignStatus,
     CampaignSummary,
     CampaignTask,
-    FileStatus,
     Notice,
     NoticeStatus,
     Period,
@@ -51,60 +45,12 @@ from .models import (
     ReturnEventKind,
     ReturnPhoto,
     ReturnStatus,
-    SummaryStatus,
 )
-from .selectors import completeness_board, summary_figures
+from .selectors import summary_figures
 
 logger = logging.getLogger(__name__)
 
-NOTICE_KIND = "notice"
-
-
-def preview_notice(*, notice: Notice, by: Any) -> GeneratedDocument:
-    """A draft PDF, unnumbered and watermarked, produced by the worker."""
-    return request_document(
-        kind=NOTICE_KIND,
-        title=notice.title,
-        source=notice,
-        requested_by=by,
-        is_preview=True,
-        authority=notice.authority,
-    )
-
-
-def issue_notice(*, notice: Notice, by: Any, issued_on: date | None = None) -> Notice:
-    """Allocate the document number, lock the notice and have the worker render the official PDF.
-
-    The number is allocated in this transaction: if anything fails, neither the number nor the issue persists."""
-    if not by.has_perm("campaigns.issue_notice"):
-        raise PermissionDenied
-    with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice.pk)
-        if notice.status != NoticeStatus.DRAFT:
-            raise ValidationError(_("该通知已印发，不能重复印发。"))
-        notice.full_clean()
-        issued_on = issued_on or timezone.localdate()
-        serial, number = allocate_number(authority=notice.authority, year=issued_on.year)
-        notice.year, notice.serial, notice.number = issued_on.year, serial, number
-        notice.issued_on = issued_on
-        notice.issued_at = timezone.now()
-        notice.issued_by = by
-        notice.status = NoticeStatus.ISSUED
-        notice.document = request_document(
-            kind=NOTICE_KIND,
-            title=notice.title,
-            source=notice,
-            requested_by=by,
-            authority=notice.authority,
-            number=number,
-            issued_on=issued_on,
-        )
-        notice.save()
-        if notice.supersedes_id:
-            Notice.objects.filter(pk=notice.supersedes_id, status=NoticeStatus.ISSUED).update(
-                status=NoticeStatus.SUPERSEDED
-            )
-    return notice
+# Notices are previewed and issued by safetyportal.documents.services.preview()/issue() (IssuedRecord).
 
 
 def draft_correction(*, notice: Notice, by: Any) -> Notice:
@@ -547,9 +493,6 @@ def mark_reminders_read(*, officer: Any) -> int:
 
 # --- Campaign summary ------------------------------------------------------------------------------------------------
 
-SUMMARY_KIND = "campaign_summary"
-SUMMARY_FOLDER = "summaries"
-
 
 def default_summary_title(campaign: Campaign) -> str:
     name = campaign.name if "“" in campaign.name else f"“{campaign.name}”"
@@ -581,94 +524,4 @@ def redraft_narrative(*, summary: CampaignSummary) -> CampaignSummary:
             raise ValidationError(_("已印发的活动总结不能修改。"))
         current.narrative = draft_narrative(summary_figures(current.campaign))
         current.save(update_fields=["narrative", "updated_at"])
-    return current
-
-
-def _queue_xlsx(summary: CampaignSummary) -> None:
-    from .tasks import build_summary_xlsx
-
-    CampaignSummary.objects.filter(pk=summary.pk).update(xlsx_status=FileStatus.QUEUED, xlsx_error="")
-
-    def publish() -> None:
-        try:
-            build_summary_xlsx.apply_async(args=[summary.pk], retry=False)
-        except Exception:  # broker down: the row says queued; "生成" can be pressed again
-            logger.warning("summary %s: broker unavailable for the xlsx", summary.pk, exc_info=True)
-
-    transaction.on_commit(publish)
-
-
-def preview_summary(*, summary: CampaignSummary, by: Any) -> GeneratedDocument:
-    """A watermarked, unnumbered PDF and the xlsx statistics, both produced by the worker."""
-    with transaction.atomic():
-        document = request_document(
-            kind=SUMMARY_KIND,
-            title=summary.title,
-            source=summary,
-            requested_by=by,
-            is_preview=True,
-            authority=summary.authority,
-        )
-        _queue_xlsx(summary)
-    return document
-
-
-def issue_summary(*, summary: CampaignSummary, by: Any, issued_on: dt.date | None = None) -> CampaignSummary:
-    """Allocate the document number in this transaction, lock the summary and have the worker render the official
-    PDF and the xlsx."""
-    if not by.has_perm("campaigns.issue_campaignsummary"):
-        raise PermissionDenied
-    with transaction.atomic():
-        current = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
-        if current.status != SummaryStatus.DRAFT:
-            raise ValidationError(_("该活动总结已印发，不能重复印发。"))
-        if not current.narrative.strip():
-            raise ValidationError(_("请先填写总结正文。"))
-        current.full_clean()
-        issued_on = issued_on or timezone.localdate()
-        serial, number = allocate_number(authority=current.authority, year=issued_on.year)
-        current.year, current.serial, current.number = issued_on.year, serial, number
-        current.issued_on = issued_on
-        current.issued_by = by
-        current.status = SummaryStatus.ISSUED
-        current.document = request_document(
-            kind=SUMMARY_KIND,
-            title=current.title,
-            source=current,
-            requested_by=by,
-            authority=current.authority,
-            number=number,
-            issued_on=issued_on,
-        )
-        current.save()
-        _queue_xlsx(current)
-    return current
-
-
-def build_summary_xlsx(*, summary_id: int) -> CampaignSummary | None:
-    """Worker: write the summary's statistics workbook under a random name and record it on the summary."""
-    from .summaries import summary_workbook
-
-    summary = CampaignSummary.objects.select_related("campaign").filter(pk=summary_id).first()
-    if summary is None:
-        return None
-    try:
-        data = summary_workbook(summary_figures(summary.campaign, photo_limit=0), completeness_board(summary.campaign))
-    except Exception as error:
-        logger.exception("summary %s: xlsx failed", summary_id)
-        CampaignSummary.objects.filter(pk=summary_id).update(
-            xlsx_status=FileStatus.FAILED, xlsx_error=f"{type(error).__name__}: {error}"[:2000]
-        )
-        return CampaignSummary.objects.get(pk=summary_id)
-    name = default_storage.save(f"{SUMMARY_FOLDER}/{uuid.uuid4().hex}.xlsx", ContentFile(data))
-    with transaction.atomic():
-        current = CampaignSummary.objects.select_for_update().get(pk=summary_id)
-        old = current.xlsx_file
-        current.xlsx_file = name
-        current.xlsx_status = FileStatus.DONE
-        current.xlsx_error = ""
-        current.xlsx_generated_at = timezone.now()
-        current.save(update_fields=["xlsx_file", "xlsx_status", "xlsx_error", "xlsx_generated_at", "updated_at"])
-        if old and old != name:
-            transaction.on_commit(lambda: _delete_files([old]))
     return current

@@ -26,8 +26,8 @@ from import_export.admin import ExportMixin
 
 from safetyportal.accounts.services import is_verified
 from safetyportal.admin_base import ReadOnlyAdminMixin
-from safetyportal.documents.admin import DocumentStatusMedia, status_widget
-from safetyportal.documents.selectors import documents_for
+from safetyportal.documents.admin import DocumentStatusMedia
+from safetyportal.documents.issuing_admin import IssuingAdminMixin
 from safetyportal.history_admin import HistoryPanelMixin
 from safetyportal.images import PhotoField, image_response
 from safetyportal.spreadsheets import SPREADSHEET_FORMATS, SafeModelResource
@@ -42,7 +42,6 @@ from .models import (
     HazardPhoto,
     IdentityAccessLog,
     Inspection,
-    OrderStatus,
     PenaltyCase,
     PublicReport,
     RecordStatus,
@@ -654,7 +653,7 @@ class PenaltyCaseAdmin(AuditedAdmin):
 
 
 @admin.register(RectificationOrder)
-class RectificationOrderAdmin(AuditedAdmin):
+class RectificationOrderAdmin(IssuingAdminMixin, AuditedAdmin):
     m2m_fields = ("hazards",)
     list_display = ("__str__", "enterprise", "deadline", "status", "issued_on", "record_status")
     list_filter = ("status", "record_status", "authority")
@@ -681,80 +680,19 @@ class RectificationOrderAdmin(AuditedAdmin):
         )
 
     def get_readonly_fields(self, request: HttpRequest, obj: RectificationOrder | None = None) -> Any:
-        if obj is not None and (obj.status != OrderStatus.DRAFT or obj.record_status == RecordStatus.VOIDED):
+        if obj is not None and not obj.is_editable:
             return self.get_fields(request, obj)
         return self.readonly_fields
 
     @admin.display(description=gettext_lazy("文书"))
     def documents_panel(self, obj: RectificationOrder) -> str:
-        links = [(_admin_url(obj, "pdfpreview"), _("生成预览稿"))]
-        if obj.status == OrderStatus.DRAFT and obj.record_status == RecordStatus.ACTIVE:
-            links.append((_admin_url(obj, "issue"), _("下达（分配文号并锁定）")))
-        if obj.record_status == RecordStatus.ACTIVE:
-            links.append((_admin_url(obj, "void"), _("作废")))
-        documents = documents_for(obj)
-        return format_html(
-            "<p>{}</p><ul class='doc-list'>{}</ul>",
-            format_html_join(" | ", '<a href="{}">{}</a>', links),
-            format_html_join(
-                "",
-                "<li>{}：{}</li>",
-                ((_("预览稿") if d.is_preview else d.number or _("正式文件"), status_widget(d)) for d in documents),
-            ),
-        )
+        panel = super().documents_panel(obj)
+        if obj.record_status != RecordStatus.ACTIVE:
+            return panel
+        return format_html('<p><a href="{}">{}</a></p>{}', _admin_url(obj, "void"), _("作废"), panel)
 
     def get_urls(self) -> list[Any]:
-        view = self.admin_site.admin_view
-        return [
-            path("<path:object_id>/issue/", view(self.issue_view), name="inspections_rectificationorder_issue"),
-            path(
-                "<path:object_id>/pdf-preview/",
-                view(self.preview_view),
-                name="inspections_rectificationorder_pdfpreview",
-            ),
-            *self.void_urls(),
-            *super().get_urls(),
-        ]
-
-    def _order(self, request: HttpRequest, object_id: str) -> RectificationOrder:
-        order = self.get_object(request, object_id)
-        if order is None:
-            raise Http404
-        if not self.has_change_permission(request, order):
-            raise PermissionDenied
-        return order
-
-    def issue_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        order = self._order(request, object_id)
-        if request.method == "POST":
-            try:
-                order = services.issue_order(order=order, by=request.user)
-            except PermissionDenied:
-                self.message_user(request, _("您没有下达指令书的权限。"), messages.ERROR)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.message_user(request, message, messages.ERROR)
-            else:
-                self.message_user(
-                    request, _("指令书已下达，文号：%(number)s。正式文件生成中。") % {"number": order.number}
-                )
-            return HttpResponseRedirect(_admin_url(order, "change"))
-        return self.action_page(
-            request,
-            _("下达责令限期整改指令书"),
-            original=order,
-            form=forms.Form(),
-            submit_label=_("确认下达"),
-            intro=_("下达后将分配文号并锁定，不能再修改。指令书不包含举报人信息和举报照片。"),
-        )
-
-    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        order = self._order(request, object_id)
-        if request.method == "POST":
-            services.preview_order(order=order, by=request.user)
-            self.message_user(request, _("已提交预览，生成完成后可在“文书”中下载。"))
-            return HttpResponseRedirect(_admin_url(order, "change"))
-        return self.action_page(request, _("生成预览稿"), original=order, form=forms.Form(), submit_label=_("生成"))
+        return [*self.void_urls(), *super().get_urls()]
 
 
 # Exposure cases --------------------------------------------------------------------------------------------------

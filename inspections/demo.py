@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 
 from safetyportal.demo.canary import CANARY_ID_NUMBERS, CANARY_NAMES, CANARY_PHONES
 from safetyportal.demo.registry import register_demo_loader
+from safetyportal.documents import services as document_services
 from safetyportal.documents.models import IssuingAuthority
 from safetyportal.images import ProcessedImage, process_image
 from safetyportal.models import Enterprise, Jurisdiction, JurisdictionLevel, OfficerProfile
@@ -501,7 +502,7 @@ class _Loader:
                 by=self.staff,
                 m2m={"hazards": [hazard]},
             )
-            services.issue_order(order=order, by=self.staff)
+            document_services.issue(order, by=self.staff)
 
     # Exposure cases ------------------------------------------------------------------------------------------
     def exposure_cases(self, hazards: list[Hazard], penalties: list[PenaltyCase]) -> int:

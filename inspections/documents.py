@@ -17,7 +17,6 @@ from safetyportal.documents.registry import RenderSpec, register_builder
 
 from .masking import redact_for_enterprise, redact_identity
 from .models import RectificationOrder, ReporterIdentity
-from .services import ORDER_KIND
 
 
 def order_text(order: RectificationOrder, hazards: list | None = None) -> Callable[[str], str]:
@@ -48,7 +47,7 @@ def order_findings(order: RectificationOrder) -> list[str]:
     return [clean(line) for line in lines]
 
 
-@register_builder(ORDER_KIND, "责令限期整改指令书")
+@register_builder(RectificationOrder.DOCUMENT_KIND, "责令限期整改指令书")
 def build_order(document: GeneratedDocument) -> RenderSpec:
     order = RectificationOrder.objects.select_related("enterprise", "authority").get(pk=document.source_id)
     issued_on = document.issued_on or timezone.localdate()

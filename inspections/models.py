@@ -8,18 +8,19 @@ queryset."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safetyportal.documents.issuing import IssuedRecord
 from safetyportal.history import RecordHistory  # noqa: F401  (re-exported for older imports)
 from safetyportal.models import (
     Enterprise,
-    GeneratedDocument,
-    IssuingAuthority,
     Jurisdiction,
     MemberUnit,
 )
@@ -481,15 +482,32 @@ class OrderStatus(models.TextChoices):
     ISSUED = "issued", _("已下达")
 
 
-class RectificationOrder(VoidableRecord):
+class RectificationOrder(VoidableRecord, IssuedRecord):
     """责令限期整改指令书 to an enterprise, issued as a numbered PDF. It never carries the reporter's identity or the
     citizen's photos: its builder reads only the fields below and the hazards' redacted text."""
 
+    DOCUMENT_KIND = "rectification_order"
+    STATUS_CHOICES = OrderStatus
+    CONTENT_FIELDS = (
+        "enterprise_id",
+        "authority_id",
+        "inspection_id",
+        "findings",
+        "requirements",
+        "deadline",
+        "legal_basis",
+    )
+    FIELD_LABELS = {
+        "number": _("文书编号"),
+        "issued_on": _("下达日期"),
+        "issued_at": _("下达时间"),
+        "issued_by": _("签发人"),
+    }
+    ISSUE_VERB = _("下达")
+    locked_message = _("已下达的指令书不能修改。")
+
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("被责令单位"), on_delete=models.PROTECT, related_name="rectification_orders"
-    )
-    authority = models.ForeignKey(
-        IssuingAuthority, verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="+"
     )
     hazards = models.ManyToManyField(Hazard, verbose_name=_("整改隐患"), related_name="orders", blank=True)
     inspection = models.ForeignKey(
@@ -508,48 +526,47 @@ class RectificationOrder(VoidableRecord):
         max_length=255,
         default="《中华人民共和国安全生产法》第六十五条第一款第（三）项",
     )
-    status = models.CharField(
-        _("状态"), max_length=8, choices=OrderStatus.choices, default=OrderStatus.DRAFT, editable=False
-    )
-    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True, editable=False)
-    serial = models.PositiveIntegerField(_("序号"), null=True, blank=True, editable=False)
-    number = models.CharField(_("文书编号"), max_length=64, blank=True, editable=False, db_index=True)
-    issued_on = models.DateField(_("下达日期"), null=True, blank=True, editable=False)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签发人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    document = models.ForeignKey(
-        GeneratedDocument,
-        verbose_name=_("正式文件"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
 
     objects = ScopedLegalQuerySet.as_manager()
     scope_path = "enterprise__jurisdiction"
 
-    class Meta:
+    class Meta(IssuedRecord.Meta):
         verbose_name = _("责令限期整改指令书")
         verbose_name_plural = _("责令限期整改指令书")
         ordering = ["-created_at", "-pk"]
         permissions = [("issue_rectificationorder", _("可以下达责令限期整改指令书"))]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["authority", "year", "serial"], condition=Q(serial__isnull=False), name="unique_order_number"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.number or _('（草稿）')} {self.enterprise}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == OrderStatus.DRAFT and not self.is_voided
+
+    def document_title(self) -> str:
+        return str(_("责令限期整改指令书"))
+
+    def register_title(self) -> str:
+        return f"{self.document_title()}（{self.enterprise}）"
+
+    def addressees(self) -> list[str]:
+        return [self.enterprise.name]
+
+    def check_issuable(self, issued_on: dt.date) -> None:
+        if self.is_voided:
+            raise ValidationError(_("已作废的指令书不能下达。"))
+        if not self.findings.strip() and not self.hazards.exists():
+            raise ValidationError(_("请填写发现的问题或选择整改隐患。"))
+        if self.deadline <= issued_on:
+            raise ValidationError({"deadline": _("整改期限须晚于下达日期。")})
+
+    def after_issue(self, by: Any) -> None:
+        reason = _("下达责令限期整改指令书 %(number)s，整改期限%(deadline)s") % {
+            "number": self.number,
+            "deadline": self.deadline.isoformat(),
+        }
+        for hazard in self.hazards.all():
+            HazardEvent.objects.create(hazard=hazard, kind=EventKind.ORDER, actor=by, reason=reason)
 
 
 # Exposure cases (曝光台) -------------------------------------------------------------------------------------------

@@ -20,9 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetyportal.accounts.services import is_verified
-from safetyportal.documents.models import GeneratedDocument
-from safetyportal.documents.numbering import allocate_number
-from safetyportal.documents.services import request_document
 from safetyportal.images import ProcessedImage, store_image
 from safetyportal.models import Enterprise, Jurisdiction, JurisdictionLevel, MemberUnit, OfficerProfile
 from safetyportal.scoping import in_scope, is_office_staff, is_officer
@@ -60,7 +57,6 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-ORDER_KIND = "rectification_order"
 MAX_PHOTOS_PER_STAGE = 9
 
 # The workflow: from each status, the statuses it may move to.
@@ -644,62 +640,7 @@ def add_finding(
     )
 
 
-# Rectification orders ----------------------------------------------------------------------------------------------
-
-
-def preview_order(*, order: RectificationOrder, by: Any) -> GeneratedDocument:
-    return request_document(
-        kind=ORDER_KIND,
-        title=_("责令限期整改指令书"),
-        source=order,
-        requested_by=by,
-        is_preview=True,
-        authority=order.authority,
-    )
-
-
-def issue_order(*, order: RectificationOrder, by: Any, issued_on: dt.date | None = None) -> RectificationOrder:
-    """Number the order inside this transaction, lock it, and have the worker render the official PDF."""
-    if not by.has_perm("inspections.issue_rectificationorder"):
-        raise PermissionDenied
-    with transaction.atomic():
-        order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-        if order.status != OrderStatus.DRAFT:
-            raise ValidationError(_("该指令书已下达，不能重复下达。"))
-        if order.record_status == RecordStatus.VOIDED:
-            raise ValidationError(_("已作废的指令书不能下达。"))
-        if not order.findings.strip() and not order.hazards.exists():
-            raise ValidationError(_("请填写发现的问题或选择整改隐患。"))
-        order.full_clean()
-        issued_on = issued_on or timezone.localdate()
-        if order.deadline <= issued_on:
-            raise ValidationError({"deadline": _("整改期限须晚于下达日期。")})
-        before = snapshot(order)
-        serial, number = allocate_number(authority=order.authority, year=issued_on.year)
-        order.year, order.serial, order.number = issued_on.year, serial, number
-        order.issued_on = issued_on
-        order.issued_by = by
-        order.status = OrderStatus.ISSUED
-        order.document = request_document(
-            kind=ORDER_KIND,
-            title=_("责令限期整改指令书"),
-            source=order,
-            requested_by=by,
-            authority=order.authority,
-            number=number,
-            issued_on=issued_on,
-        )
-        order.save()
-        record_history(order, action="issue", by=by, changes=diff(before, snapshot(order)))
-        for hazard in order.hazards.all():
-            HazardEvent.objects.create(
-                hazard=hazard,
-                kind=EventKind.ORDER,
-                actor=by,
-                reason=_("下达责令限期整改指令书 %(number)s，整改期限%(deadline)s")
-                % {"number": number, "deadline": order.deadline.isoformat()},
-            )
-    return order
+# Rectification orders: issued and previewed by safetyportal.documents.services.issue()/preview() (IssuedRecord).
 
 
 # Exposure cases ----------------------------------------------------------------------------------------------------

@@ -390,7 +390,6 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in PORTAL_QUEUES]
 CELERY_TASK_ROUTES = {
     "documents.render": {"queue": "documents"},
-    "campaigns.build_summary_xlsx": {"queue": "documents"},
     "training.validate_import": {"queue": "imports"},
     "training.run_import": {"queue": "imports"},
     "campaigns.send_reminders": {"queue": "messages"},

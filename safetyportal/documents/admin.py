@@ -3,13 +3,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
-from django.urls import path, reverse
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from . import views
-from .models import DocumentStatus, GeneratedDocument, IssuingAuthority
+from .forms import NextSerialForm, ReserveForm
+from .models import (
+    DocumentNumberSequence,
+    DocumentStatus,
+    GeneratedDocument,
+    IssuingAuthority,
+    RegisterEntry,
+    RegisterOrigin,
+)
+from .numbering import REGISTER_PERMISSION, reserve_number, set_next_serial
+from .registry import CONTENT_TYPES, kind_label, kind_output
 
 
 class DocumentStatusMedia:
@@ -24,7 +40,7 @@ def status_widget(document: GeneratedDocument) -> str:
     return format_html(
         '<span class="doc-status" data-status-url="{}" data-download-url="{}" data-finished="{}">'
         '<progress max="100" value="{}"></progress> <span class="doc-label">{}</span> '
-        '<a class="doc-download" href="{}"{}>下载PDF</a><span class="doc-error">{}</span></span>',
+        '<a class="doc-download" href="{}"{}>{}</a><span class="doc-error">{}</span></span>',
         status_url,
         download_url,
         "1" if document.status in (DocumentStatus.DONE, DocumentStatus.FAILED) else "0",
@@ -32,8 +48,28 @@ def status_widget(document: GeneratedDocument) -> str:
         document.get_status_display(),
         download_url,
         "" if document.status == DocumentStatus.DONE else " hidden",
+        DOWNLOAD_LABELS[kind_output(document.kind)],
         document.error,
     )
+
+
+DOWNLOAD_LABELS = {"pdf": _("下载PDF"), "xlsx": _("下载Excel")}
+
+
+@require_GET
+@staff_member_required
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A finished document's file (PDF or xlsx) for staff who may view documents."""
+    document = views._staff_document(request, pk)
+    if document.status != DocumentStatus.DONE or not document.file:
+        raise Http404
+    output = kind_output(document.kind)
+    filename = f"{document.number or document.title}.{output}".replace("/", "-")
+    response = FileResponse(
+        document.file.open("rb"), content_type=CONTENT_TYPES[output], as_attachment=True, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @admin.register(GeneratedDocument)
@@ -90,7 +126,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
             ),
             path(
                 "<int:pk>/download/",
-                self.admin_site.admin_view(views.document_download),
+                self.admin_site.admin_view(document_download),
                 name="safetyportal_generateddocument_download",
             ),
         ]
@@ -104,3 +140,150 @@ class IssuingAuthorityAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The number register (发文登记簿) ------------------------------------------------------------------------------------
+
+
+@admin.register(RegisterEntry)
+class RegisterEntryAdmin(admin.ModelAdmin):
+    """Every number, issued here or reserved for a paper issued outside the portal: one row each, no gap. Rows are
+    written by the numbering services only; staff may complete the title and note of a reserved number."""
+
+    list_display = ("number", "authority", "origin", "kind_display", "title", "source_link", "created_by",
+                    "created_at", "note")  # fmt: skip
+    list_filter = ("authority", "year", "origin")
+    search_fields = ("number", "title", "note")
+    list_select_related = ("authority", "created_by", "source_type")
+    list_per_page = 100
+    ordering = ("-year", "authority", "-serial")
+    change_list_template = "admin/documents/register_change_list.html"
+    fields = ("number", "authority", "year", "serial", "origin", "kind_display", "title", "source_link",
+              "created_by", "created_at", "note")  # fmt: skip
+
+    @admin.display(description=_("文书类型"), ordering="kind")
+    def kind_display(self, obj: RegisterEntry) -> str:
+        return kind_label(obj.kind) if obj.kind else "—"
+
+    @admin.display(description=_("文书"))
+    def source_link(self, obj: RegisterEntry) -> str:
+        if obj.source_type_id is None or obj.source_id is None:
+            return "—"
+        content_type = obj.source_type
+        try:
+            url = reverse(f"admin:{content_type.app_label}_{content_type.model}_change", args=[obj.source_id])
+        except NoReverseMatch:
+            return "—"
+        return format_html('<a href="{}">{}</a>', url, gettext("查看"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: RegisterEntry | None = None) -> Any:
+        if obj is not None and obj.origin == RegisterOrigin.RESERVED:
+            return [name for name in self.fields if name not in ("title", "note")]
+        return self.fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # numbers are taken by issuing, by reserving or by setting the next serial (the pages below)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        year = timezone.localdate().year
+        sequences = DocumentNumberSequence.objects.filter(year__gte=year - 1).select_related("authority")
+        extra_context = {
+            **(extra_context or {}),
+            "sequences": sequences.order_by("-year", "authority__name"),
+            "can_register": request.user.has_perm(REGISTER_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        return [
+            path("next-serial/", view(self.next_serial_view), name="safetyportal_registerentry_next_serial"),
+            path("reserve/", view(self.reserve_view), name="safetyportal_registerentry_reserve"),
+            *super().get_urls(),
+        ]
+
+    def _form_page(self, request: HttpRequest, form: Any, title: str, intro: str, submit: str) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "form": form,
+            "intro": intro,
+            "submit_label": submit,
+        }
+        return TemplateResponse(request, "admin/documents/register_form.html", context)
+
+    def _changelist(self, form: Any) -> HttpResponseRedirect:
+        url = reverse("admin:safetyportal_registerentry_changelist")
+        data = form.cleaned_data
+        return HttpResponseRedirect(f"{url}?authority__id__exact={data['authority'].pk}&year={data['year']}")
+
+    def next_serial_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(REGISTER_PERMISSION):
+            raise PermissionDenied
+        form = NextSerialForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                skipped = set_next_serial(
+                    authority=data["authority"],
+                    year=data["year"],
+                    next_serial=data["next_serial"],
+                    by=request.user,
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(
+                    request,
+                    gettext("已设定%(code)s〔%(year)s〕下一序号为%(serial)s号，%(skipped)s个序号登记为门户外已编号。")
+                    % {
+                        "code": data["authority"].code,
+                        "year": data["year"],
+                        "serial": data["next_serial"],
+                        "skipped": skipped,
+                    },
+                )
+                return self._changelist(form)
+        return self._form_page(
+            request,
+            form,
+            gettext("设定下一序号"),
+            gettext(
+                "用于与本单位原有的发文登记簿衔接：门户下一次印发将使用设定的序号。设定值必须大于已使用或预留的序号。"
+            ),
+            gettext("确认设定"),
+        )
+
+    def reserve_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(REGISTER_PERMISSION):
+            raise PermissionDenied
+        form = ReserveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry = reserve_number(
+                    authority=data["authority"],
+                    year=data["year"],
+                    by=request.user,
+                    note=data["note"],
+                    title=data["title"],
+                    serial=data["serial"],
+                )
+            except ValidationError as error:
+                for field, messages in getattr(error, "message_dict", {None: error.messages}).items():
+                    form.add_error(field if field in form.fields else None, messages)
+            else:
+                self.message_user(request, gettext("已预留%(number)s。") % {"number": entry.number})
+                return self._changelist(form)
+        return self._form_page(
+            request,
+            form,
+            gettext("预留文号"),
+            gettext("为门户外印发的文件（纸质发文等）预留一个文号，门户印发时将跳过该文号。"),
+            gettext("确认预留"),
+        )

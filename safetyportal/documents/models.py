@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import os
 import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
@@ -55,7 +57,9 @@ class DocumentStatus(models.TextChoices):
 
 
 def document_upload_to(instance: GeneratedDocument, filename: str) -> str:
-    return f"documents/{instance.created_at:%Y/%m}/{instance.uuid}.pdf"
+    """documents/<year>/<month>/<uuid>.pdf (or .xlsx: the extension of the name the engine saves under)."""
+    extension = os.path.splitext(filename)[1].lower() or ".pdf"
+    return f"documents/{instance.created_at:%Y/%m}/{instance.uuid}{extension}"
 
 
 class GeneratedDocument(LegalRecordMixin, models.Model):
@@ -79,7 +83,7 @@ class GeneratedDocument(LegalRecordMixin, models.Model):
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     error = models.TextField(_("错误信息"), blank=True)
 
-    file = models.FileField(_("PDF文件"), upload_to=document_upload_to, blank=True, max_length=200)
+    file = models.FileField(_("文件"), upload_to=document_upload_to, blank=True, max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     page_count = models.PositiveIntegerField(_("页数"), null=True, blank=True)
     size_bytes = models.PositiveIntegerField(_("文件大小（字节）"), null=True, blank=True)
@@ -114,3 +118,54 @@ class GeneratedDocument(LegalRecordMixin, models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == DocumentStatus.DONE
+
+
+class RegisterOrigin(models.TextChoices):
+    ISSUED = "issued", _("门户印发")
+    RESERVED = "reserved", _("预留（门户外发文）")
+
+
+class RegisterEntry(LegalRecordMixin, models.Model):
+    """One line of the 发文登记簿: a number per authority and year, either taken by a document issued here or
+    reserved for one issued outside the portal (paper, another system). Written only by
+    ``numbering.allocate_number``, ``reserve_number`` and ``set_next_serial`` under the sequence's row lock, so
+    the register has one row per number, no duplicate (the constraint) and no gap below the last allocated serial."""
+
+    authority = models.ForeignKey(
+        IssuingAuthority, verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="register_entries"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    serial = models.PositiveIntegerField(_("序号"))
+    number = models.CharField(_("发文字号"), max_length=64)
+    origin = models.CharField(_("来源"), max_length=16, choices=RegisterOrigin.choices)
+    kind = models.CharField(_("文书类型"), max_length=32, blank=True)
+    title = models.CharField(_("标题"), max_length=255, blank=True)
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+
+    objects = LegalRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发文登记簿")
+        verbose_name_plural = _("发文登记簿")
+        ordering = ["-year", "authority", "-serial"]
+        default_permissions = ("add", "change", "view")
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year", "serial"], name="unique_register_number"),
+            models.CheckConstraint(condition=models.Q(serial__gte=1), name="register_serial_positive"),
+        ]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="register_source")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,10 +1,13 @@
-"""Document kinds: each app registers a builder that turns a document's source into a template and a context."""
+"""Document kinds: each app registers a builder that turns a document's source into its output.
+
+A PDF kind's builder returns a ``RenderSpec`` (a template and a context) that the engine renders; an xlsx kind's
+builder returns the workbook's bytes. Both go through the same row: status, progress, attempts, the sweeper."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from .models import GeneratedDocument
@@ -16,29 +19,57 @@ class RenderSpec:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-Builder = Callable[["GeneratedDocument"], RenderSpec]
+Output = Literal["pdf", "xlsx"]
+Builder = Callable[["GeneratedDocument"], Any]  # RenderSpec for "pdf", bytes for "xlsx"
 
-_BUILDERS: dict[str, tuple[str, Builder]] = {}
+CONTENT_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def register_builder(kind: str, label: str) -> Callable[[Builder], Builder]:
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    builder: Builder
+    output: Output = "pdf"
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register_builder(kind: str, label: str, *, output: Output = "pdf") -> Callable[[Builder], Builder]:
+    if output not in CONTENT_TYPES:
+        raise ValueError(f"unknown output {output!r}")
+
     def decorator(builder: Builder) -> Builder:
-        _BUILDERS[kind] = (label, builder)
+        _KINDS[kind] = Kind(label, builder, output)
         return builder
 
     return decorator
 
 
-def get_builder(kind: str) -> Builder:
+def get_kind(kind: str) -> Kind:
     try:
-        return _BUILDERS[kind][1]
+        return _KINDS[kind]
     except KeyError:
         raise LookupError(kind) from None
 
 
+def get_builder(kind: str) -> Builder:
+    return get_kind(kind).builder
+
+
 def kind_label(kind: str) -> str:
-    return _BUILDERS.get(kind, (kind, None))[0]
+    registered = _KINDS.get(kind)
+    return registered.label if registered else kind
+
+
+def kind_output(kind: str) -> Output:
+    """The file type a kind produces ("pdf" for an unknown kind: what every document was before xlsx kinds)."""
+    registered = _KINDS.get(kind)
+    return registered.output if registered else "pdf"
 
 
 def registered_kinds() -> list[tuple[str, str]]:
-    return [(kind, label) for kind, (label, _builder) in sorted(_BUILDERS.items())]
+    return [(kind, registered.label) for kind, registered in sorted(_KINDS.items())]

@@ -1,25 +1,35 @@
-"""Every write of the documents engine: request, render, sweep."""
+"""Every write of the documents engine: request, render, sweep, and the one issue()/preview() of issued records."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safetyportal.services import record_history
+
 from .context import engine_context
 from .models import DocumentStatus, GeneratedDocument, IssuingAuthority
-from .registry import get_builder
+from .numbering import allocate_number
+from .registry import RenderSpec, get_builder, get_kind
 from .rendering import RenderError, render_template_to_pdf
+
+if TYPE_CHECKING:
+    from .issuing import IssuedRecord
+
+    R = TypeVar("R", bound=IssuedRecord)
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +53,12 @@ def request_document(
     authority: IssuingAuthority | None = None,
     number: str = "",
     issued_on: Any | None = None,
+    verifiable: bool = True,
 ) -> GeneratedDocument:
     """Record a document to produce and enqueue its rendering once the surrounding transaction commits.
 
-    Issued (non-preview) documents get a verification token; previews carry none and are marked as drafts."""
+    Issued (non-preview) documents get a verification token unless ``verifiable`` is off (a workbook that goes
+    with a PDF: the PDF is what a reader verifies); previews carry none and are marked as drafts."""
     get_builder(kind)  # unknown kinds fail here, in the request, not later in the worker
     with transaction.atomic():
         document = GeneratedDocument.objects.create(
@@ -59,7 +71,7 @@ def request_document(
             authority=authority,
             number=number,
             issued_on=issued_on,
-            verify_token=None if is_preview else new_verify_token(),
+            verify_token=new_verify_token() if verifiable and not is_preview else None,
             enqueued_at=timezone.now(),
         )
         transaction.on_commit(lambda: enqueue(document.pk))
@@ -86,8 +98,9 @@ def _set_progress(document_id: int, percent: int) -> None:
 
 
 def render(*, document_id: int) -> GeneratedDocument | None:
-    """Render one document. Idempotent: a duplicate delivery of a finished document does nothing, and a re-run
-    after a dead worker overwrites the same file name, so exactly one PDF exists per document."""
+    """Render one document (a PDF, or the bytes of an xlsx kind). Idempotent: a duplicate delivery of a finished
+    document does nothing, and a re-run after a dead worker overwrites the same file name, so exactly one file
+    exists per document."""
     with transaction.atomic():
         document = GeneratedDocument.objects.select_for_update().filter(pk=document_id).first()
         if document is None or document.status in (DocumentStatus.DONE, DocumentStatus.FAILED):
@@ -99,11 +112,20 @@ def render(*, document_id: int) -> GeneratedDocument | None:
         document.error = ""
         document.save(update_fields=["status", "progress", "attempts", "started_at", "error", "updated_at"])
 
+    kind = get_kind(document.kind)
+    page_count: int | None = None
     try:
-        spec = get_builder(document.kind)(document)
+        built = kind.builder(document)
         _set_progress(document_id, 15)
-        context = {**engine_context(document), **spec.context}
-        rendered = render_template_to_pdf(spec.template_name, context, progress=lambda p: _set_progress(document_id, p))
+        if kind.output == "pdf":
+            spec: RenderSpec = built
+            context = {**engine_context(document), **spec.context}
+            rendered = render_template_to_pdf(
+                spec.template_name, context, progress=lambda p: _set_progress(document_id, p)
+            )
+            data, page_count = rendered.data, rendered.page_count
+        else:
+            data, rendered = bytes(built), None
     except OperationalError:
         raise  # transient (database): the task retries with backoff
     except (TemplateDoesNotExist, TemplateSyntaxError) as error:
@@ -114,24 +136,24 @@ def render(*, document_id: int) -> GeneratedDocument | None:
         logger.exception("document %s failed", document_id)
         return _fail(document_id, _("文书生成失败：%(error)s") % {"error": f"{type(error).__name__}: {error}"})
 
-    if rendered.refused_urls:
+    if rendered is not None and rendered.refused_urls:
         # A missing image or a reference outside the project's files: the document would be incomplete.
         shown = "、".join(url[:80] for url in rendered.refused_urls[:3])
         return _fail(document_id, _("文书引用了不存在或不允许的资源：%(urls)s") % {"urls": shown})
 
-    digest = hashlib.sha256(rendered.data).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
         if document.status == DocumentStatus.DONE:
             return document  # another delivery finished first
-        name = document.file.field.generate_filename(document, "document.pdf")
+        name = document.file.field.generate_filename(document, f"document.{kind.output}")
         storage = document.file.storage
         if storage.exists(name):
             storage.delete(name)
-        document.file.save(name, ContentFile(rendered.data), save=False)
+        document.file.save(name, ContentFile(data), save=False)
         document.sha256 = digest
-        document.page_count = rendered.page_count
-        document.size_bytes = len(rendered.data)
+        document.page_count = page_count
+        document.size_bytes = len(data)
         document.status = DocumentStatus.DONE
         document.progress = 100
         document.finished_at = timezone.now()
@@ -180,3 +202,109 @@ def sweep_stale_documents(*, now: Any | None = None) -> list[int]:
         if enqueue(pk):
             enqueued.append(pk)
     return enqueued
+
+
+# --- Issued records: one preview and one issue for every numbered paper (see issuing.py) ----------------------------
+
+
+def _request_companions(record: IssuedRecord, *, by: Any, is_preview: bool) -> None:
+    """The documents produced together with the record's PDF (the summary's workbook), same status machinery."""
+    for field_name, kind in record.COMPANIONS:
+        document = request_document(
+            kind=kind,
+            title=f"{record.document_title()}（{get_kind(kind).label}）",
+            source=record,
+            requested_by=by,
+            is_preview=is_preview,
+            authority=record.authority,
+            number=record.number,
+            issued_on=record.issued_on,
+            verifiable=False,
+        )
+        if not is_preview:
+            setattr(record, field_name, document)
+
+
+def preview(record: IssuedRecord, *, by: Any) -> GeneratedDocument:
+    """A draft PDF (unnumbered, watermarked, not verifiable) and its companions, produced by the worker from the
+    live data. Returns the PDF's row."""
+    with transaction.atomic():
+        document = request_document(
+            kind=record.DOCUMENT_KIND,
+            title=record.document_title(),
+            source=record,
+            requested_by=by,
+            is_preview=True,
+            authority=record.authority,
+        )
+        _request_companions(record, by=by, is_preview=True)
+    return document
+
+
+def issue(
+    record: R,
+    *,
+    by: Any,
+    issued_on: dt.date | None = None,
+    expected_number: str | None = None,
+) -> R:
+    """Issue a numbered paper, in one transaction: the permission, the record's own checks, the next number (written
+    in the register), the figures frozen in ``snapshot``, the official PDF and its companions requested from the
+    worker, the record's history row (``issue``) and its ``after_issue`` hook. If anything fails, nothing of it
+    persists, not even the number.
+
+    ``expected_number`` is the number the confirmation page showed: if another paper took it meanwhile, the issue
+    is refused (code ``number_changed``) so that the person confirms the new one."""
+    model = type(record)
+    if not by.has_perm(model.issue_permission):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = model._default_manager.select_for_update().get(pk=record.pk)
+        if current.status != current.STATUS_CHOICES.DRAFT:
+            names = {"name": model._meta.verbose_name, "verb": model.ISSUE_VERB}
+            raise ValidationError(_("该%(name)s已%(verb)s，不能重复%(verb)s。") % names)
+        current.full_clean()
+        issued_on = issued_on or timezone.localdate()
+        current.check_issuable(issued_on)
+        serial, number = allocate_number(
+            authority=current.authority,
+            year=issued_on.year,
+            kind=model.DOCUMENT_KIND,
+            title=current.register_title(),
+            source=current,
+            by=by,
+        )
+        if expected_number and number != expected_number:
+            raise ValidationError(
+                _("%(label)s已变为%(number)s（其他文书先行%(verb)s或预留了%(expected)s），请重新确认。")
+                % {"label": model.number_label(), "number": number, "verb": model.ISSUE_VERB,
+                   "expected": expected_number},
+                code="number_changed",
+            )  # fmt: skip
+        current.year, current.serial, current.number = issued_on.year, serial, number
+        current.issued_on = issued_on
+        current.issued_at = timezone.now()
+        current.issued_by = by
+        current.status = current.STATUS_CHOICES.ISSUED
+        current.snapshot = current.build_snapshot()
+        current.snapshot_taken_at = timezone.now()
+        current.document = request_document(
+            kind=model.DOCUMENT_KIND,
+            title=current.document_title(),
+            source=current,
+            requested_by=by,
+            authority=current.authority,
+            number=number,
+            issued_on=issued_on,
+        )
+        _request_companions(current, by=by, is_preview=False)
+        current.save()
+        changes = {
+            "status": [current.STATUS_CHOICES.DRAFT, current.status],
+            "number": ["", number],
+            "issued_on": [None, issued_on.isoformat()],
+            "document": [None, current.document_id],
+        }
+        record_history(current, action="issue", by=by, changes=changes)
+        current.after_issue(by)
+    return current

@@ -94,9 +94,20 @@ def create_notice(client, authority: IssuingAuthority, **overrides: str) -> Noti
     return notice
 
 
+def issue_url(notice: Notice) -> str:
+    return reverse("admin:campaigns_notice_issue", args=[notice.pk])
+
+
 def issue(client, notice: Notice, capture, **overrides: str):  # type: ignore[no-untyped-def]
+    """Press 印发 on the change form (which saves it), then confirm the number on the confirmation page."""
     with capture(execute=True):
-        return client.post(change_url(notice), {**form_data(notice.authority, **overrides), "_issue": "1"})
+        response = client.post(change_url(notice), {**form_data(notice.authority, **overrides), "_issue": "1"})
+        assert response.status_code == 302 and response["Location"] == issue_url(notice)
+        page = client.get(issue_url(notice))
+        if page.status_code != 200:
+            return page  # refused before the confirmation (no permission, already issued)
+        expected = re.search(r'name="expected_number" value="([^"]+)"', page.content.decode()).group(1)
+        return client.post(issue_url(notice), {"expected_number": expected})
 
 
 def test_staff_creates_previews_and_issues_a_notice(

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns import selectors, services
-from campaigns.models import FIGURE_FIELDS, ActivityReturn, CampaignSummary, FileStatus, ReturnStatus, SummaryStatus
+from campaigns.models import FIGURE_FIELDS, ActivityReturn, CampaignSummary, ReturnStatus, SummaryStatus
 from safetyportal.documents import services as document_services
 from safetyportal.documents.models import DocumentStatus, GeneratedDocument
 from tests.campaigns.factories import (
@@ -36,15 +36,6 @@ pytestmark = pytest.mark.django_db
 def enqueued(monkeypatch) -> list[int]:
     ids: list[int] = []
     monkeypatch.setattr(document_services, "enqueue", lambda pk: ids.append(pk) or True)
-    return ids
-
-
-@pytest.fixture
-def xlsx_jobs(monkeypatch) -> list[int]:
-    from campaigns import tasks
-
-    ids: list[int] = []
-    monkeypatch.setattr(tasks.build_summary_xlsx, "apply_async", lambda args, **kwargs: ids.extend(args))
     return ids
 
 
@@ -158,7 +149,7 @@ def test_create_summary_drafts_the_narrative_from_the_figures(campaign, unit_a, 
 
 
 def test_summary_pdf_has_the_narrative_tables_charts_and_photos(
-    campaign, unit_a, unit_b, staff_user, enqueued, xlsx_jobs, django_capture_on_commit_callbacks, tmp_path
+    campaign, unit_a, unit_b, staff_user, enqueued, django_capture_on_commit_callbacks, tmp_path
 ):
     returns = fill(campaign, [unit_a, unit_b], per_unit=5)
     accepted = [r for r in returns if r.status == ReturnStatus.ACCEPTED]
@@ -166,9 +157,10 @@ def test_summary_pdf_has_the_narrative_tables_charts_and_photos(
     summary = services.create_summary(campaign=campaign, authority=make_authority(), by=staff_user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        preview = services.preview_summary(summary=summary, by=staff_user)
-    assert enqueued == [preview.pk] and xlsx_jobs == [summary.pk]
-    assert CampaignSummary.objects.get(pk=summary.pk).xlsx_status == FileStatus.QUEUED
+        preview = document_services.preview(summary, by=staff_user)
+    workbook = GeneratedDocument.objects.get(kind="campaign_summary_workbook")
+    assert enqueued == [preview.pk, workbook.pk]  # the PDF and the workbook, both through the engine
+    assert workbook.is_preview and workbook.source == summary and workbook.verify_token is None
 
     document = document_services.render(document_id=preview.pk)
     assert document.status == DocumentStatus.DONE, document.error
@@ -185,47 +177,41 @@ def test_summary_pdf_has_the_narrative_tables_charts_and_photos(
     assert document.is_preview and not document.number
 
 
-def test_summary_workbook_is_built_by_the_worker_service(campaign, unit_a, staff_user, media_root):
+def test_summary_workbook_is_built_by_the_engine(campaign, unit_a, staff_user, enqueued, media_root):
     unit_a.name = "=cmd|' /C calc'!A0"
     unit_a.save()
-    returns = fill(campaign, [unit_a], per_unit=6)
+    fill(campaign, [unit_a], per_unit=6)
     summary = CampaignSummaryFactory(campaign=campaign)
+    document_services.preview(summary, by=staff_user)
+    workbook = GeneratedDocument.objects.get(kind="campaign_summary_workbook")
 
-    built = services.build_summary_xlsx(summary_id=summary.pk)
+    built = document_services.render(document_id=workbook.pk)
 
-    assert built.xlsx_status == FileStatus.DONE and built.xlsx_file.startswith("summaries/")
-    book = openpyxl.load_workbook(io.BytesIO((media_root / built.xlsx_file).read_bytes()))
-    assert book.sheetnames == ["汇总", "各单位统计", "按活动类型", "报送完成情况", "逾期报送单位"]
-    totals = dict(book["汇总"].iter_rows(min_row=2, values_only=True))
-    accepted = [r for r in returns if r.status == ReturnStatus.ACCEPTED]
-    assert totals["参与人数（人次）"] == sum(r.participants for r in accepted)
-    assert totals["宣传单（份）"] == sum(r.leaflets for r in accepted)
-    units = [row[1] for row in book["各单位统计"].iter_rows(min_row=2, values_only=True)]
-    assert units[0] == "'=cmd|' /C calc'!A0"
+    assert built.status == DocumentStatus.DONE and built.progress == 100, built.error
+    assert built.file.name.endswith(".xlsx") and built.page_count is None and built.size_bytes > 0
+    book = openpyxl.load_workbook(io.BytesIO(built.file.read()))
+    assert "汇总" in book.sheetnames and "各单位统计" in book.sheetnames  # the figures: tests of campaigns.figures
     assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
 
-    first = built.xlsx_file
-    again = services.build_summary_xlsx(summary_id=summary.pk)
-    assert again.xlsx_file != first  # a fresh random name each time
 
-
-def test_issuing_allocates_the_next_number_and_locks_the_summary(campaign, admin_user_office, enqueued, xlsx_jobs,
+def test_issuing_allocates_the_next_number_and_locks_the_summary(campaign, admin_user_office, enqueued,
                                                                 django_capture_on_commit_callbacks):  # fmt: skip
     summary = CampaignSummaryFactory(campaign=campaign)
     with django_capture_on_commit_callbacks(execute=True):
-        issued = services.issue_summary(summary=summary, by=admin_user_office, issued_on=dt.date(2024, 7, 5))
+        issued = document_services.issue(summary, by=admin_user_office, issued_on=dt.date(2024, 7, 5))
     assert issued.number == "晋安办〔2024〕1号" and issued.status == SummaryStatus.ISSUED
     assert issued.document.number == issued.number and not issued.document.is_preview
-    assert enqueued == [issued.document_id] and xlsx_jobs == [summary.pk]
+    assert issued.workbook.number == issued.number and not issued.workbook.is_preview
+    assert enqueued == [issued.document_id, issued.workbook_id]
     with pytest.raises(ValidationError, match="不能重复印发"):
-        services.issue_summary(summary=issued, by=admin_user_office)
+        document_services.issue(issued, by=admin_user_office)
     with pytest.raises(ValidationError, match="不能修改"):
         services.redraft_narrative(summary=issued)
-    assert GeneratedDocument.objects.filter(is_preview=False).count() == 1
+    assert GeneratedDocument.objects.filter(is_preview=False).count() == 2
 
 
 def test_issuing_needs_the_permission(campaign, officer_a):
     summary = CampaignSummaryFactory(campaign=campaign)
     with pytest.raises(PermissionDenied):
-        services.issue_summary(summary=summary, by=officer_a)
+        document_services.issue(summary, by=officer_a)
     assert CampaignSummary.objects.get(pk=summary.pk).number == ""

@@ -13,7 +13,6 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from campaigns import services as campaign_services
 from safetyportal.documents import services
 from safetyportal.documents.models import DocumentNumberSequence, DocumentStatus, GeneratedDocument
 from safetyportal.documents.numbering import allocate_number, format_number
@@ -34,7 +33,7 @@ def no_broker(monkeypatch):
 
 def issue_and_render(staff, **notice_fields):
     notice = make_notice(**notice_fields)
-    notice = campaign_services.issue_notice(notice=notice, by=staff)
+    notice = services.issue(notice, by=staff)
     return notice, services.render(document_id=notice.document_id)
 
 
@@ -64,9 +63,9 @@ def test_number_format():
 
 
 def test_numbers_run_per_authority_and_year(admin_user_office, no_broker):
-    first = campaign_services.issue_notice(notice=make_notice(), by=admin_user_office)
-    second = campaign_services.issue_notice(notice=make_notice(), by=admin_user_office)
-    other = campaign_services.issue_notice(notice=make_notice(authority=make_authority("晋应急")), by=admin_user_office)
+    first = services.issue(make_notice(), by=admin_user_office)
+    second = services.issue(make_notice(), by=admin_user_office)
+    other = services.issue(make_notice(authority=make_authority("晋应急")), by=admin_user_office)
     assert (first.serial, second.serial, other.serial) == (1, 2, 1)
     assert second.number.endswith("〕2号")
 
@@ -104,7 +103,7 @@ def test_concurrent_allocation_has_no_duplicate_and_no_gap():
 
 def test_preview_is_unnumbered_watermarked_and_not_verifiable(admin_user_office, no_broker):
     notice = make_notice()
-    preview = campaign_services.preview_notice(notice=notice, by=admin_user_office)
+    preview = services.preview(notice, by=admin_user_office)
     document = services.render(document_id=preview.pk)
     assert document.status == DocumentStatus.DONE, document.error
     assert preview.verify_token is None and preview.number == ""
@@ -126,7 +125,7 @@ def test_verify_page_shows_the_pdfs_hash(client, admin_user_office, no_broker):
 
 
 def test_unknown_or_unfinished_tokens_show_not_found(client, admin_user_office, no_broker):
-    notice = campaign_services.issue_notice(notice=make_notice(), by=admin_user_office)
+    notice = services.issue(make_notice(), by=admin_user_office)
     queued = notice.document
     for token in ("nonexistent-token", queued.verify_token, "x" * 200):
         response = client.get(reverse("verify", args=[token]))

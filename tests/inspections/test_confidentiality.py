@@ -222,7 +222,7 @@ def test_orders_sent_to_enterprises_carry_no_reporter_and_no_report_photo(world,
     assert report_photos
     for order in world["orders"]:
         assert order.hazards.count() == 10
-        issued = services.issue_order(order=order, by=staff)
+        issued = document_services.issue(order, by=staff)
         document = GeneratedDocument.objects.get(pk=issued.document_id)
         spec = build_order(document)
         html = render_to_string(spec.template_name, {**engine_context(document), **spec.context})

@@ -170,7 +170,7 @@ def flows(client, unit_a, staff, no_broker, django_capture_on_commit_callbacks):
     for findings in ("", planted_text(4)):  # from the hazard's description, and typed by staff
         order = RectificationOrderFactory(enterprise=enterprise, findings=findings, requirements=planted_text(5))
         order.hazards.set([hazard])
-        orders.append(services.issue_order(order=order, by=staff))
+        orders.append(document_services.issue(order, by=staff))
 
     publisher = grant(StaffUserFactory(), "publish_exposurecase", "add_exposurecase", "change_exposurecase")
     case = services.draft_case_from_hazard(hazard=hazard, by=publisher)
