@@ -15,6 +15,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
@@ -499,6 +500,11 @@ def _build(today: dt.date) -> None:
             issued_on=dt.date(YEAR, 12, 31),
             is_published=True,
             published_at=timezone.now(),
+            publicity_from=dt.date(YEAR + 1, 1, 2),
+            publicity_to=dt.date(YEAR + 1, 1, 8),
+            objection_unit=f"{settings.CITY_NAME}应急管理局",
+            objection_phone="0595-85612345",
+            objection_address=f"{settings.CITY_NAME}青阳街道世纪大道应急管理局",
         )
         if kind == BatchKind.NEW:
             ids = Certificate.objects.filter(first_issued_on__year=YEAR)

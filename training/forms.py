@@ -73,6 +73,29 @@ class VoidForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
+# The 公示期 and where objections go (异议受理), printed in the list's heading and at its end.
+PUBLICITY_FORM_FIELDS = (
+    "publicity_from",
+    "publicity_to",
+    "objection_unit",
+    "objection_phone",
+    "objection_address",
+    "objection_email",
+)
+
+
+def check_publicity(form: forms.ModelForm, data: dict[str, Any]) -> None:
+    """A list is published with its period and at least one way to send an objection in writing."""
+    if not data.get("publicity_from"):
+        form.add_error("publicity_from", _("请填写公示期起始日期。"))
+    if not data.get("publicity_to"):
+        form.add_error("publicity_to", _("请填写公示期截止日期。"))
+    elif data.get("publicity_from") and data["publicity_to"] < data["publicity_from"]:
+        form.add_error("publicity_to", _("公示期的截止日期不能早于起始日期。"))
+    if not any(data.get(name) for name in ("objection_phone", "objection_address", "objection_email")):
+        form.add_error("objection_phone", _("请填写异议受理的联系电话、通信地址或电子邮箱（至少一项）。"))
+
+
 class BatchAdminForm(forms.ModelForm):
     """A published list is built from the certificates first issued (or re-examined) in a period."""
 
@@ -81,13 +104,35 @@ class BatchAdminForm(forms.ModelForm):
 
     class Meta:
         model = PublicationBatch
-        fields = ("code", "title", "kind", "issued_on")
-        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}
+        fields = ("code", "title", "kind", "issued_on", *PUBLICITY_FORM_FIELDS)
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}),
+            "publicity_from": forms.DateInput(attrs={"type": "date"}),
+            "publicity_to": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("截止日期不能早于起始日期。"))
+        check_publicity(self, data)
+        return data
+
+
+class BatchPublicityForm(forms.ModelForm):
+    """Changing a list before it is published (the PDF is rendered at publication)."""
+
+    class Meta:
+        model = PublicationBatch
+        fields = ("title", *PUBLICITY_FORM_FIELDS)
+        widgets = {
+            "publicity_from": forms.DateInput(attrs={"type": "date"}),
+            "publicity_to": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        check_publicity(self, data)
         return data
 
 

@@ -86,6 +86,9 @@ def test_create_batch_collects_the_period_and_publish_renders_a_masked_pdf(clien
         issued_on=dt.date(2024, 3, 31),
         date_from=dt.date(2024, 1, 1),
         date_to=dt.date(2024, 3, 31),
+        publicity_from=dt.date(2024, 4, 1),
+        publicity_to=dt.date(2024, 4, 7),
+        objection_phone="0595-85612345",
     )
     assert set(batch.certificates.all()) == set(inside)
     batch = services.publish_batch(batch=batch, by=admin_user_office)
