@@ -108,8 +108,11 @@ def load_demo_notices() -> dict[str, int]:
 
 THEME_2024 = "人人讲安全、个个会应急——畅通生命通道"
 MONTH_START, MONTH_END = dt.date(2024, 6, 1), dt.date(2024, 6, 30)
-# The city's figures for the month (晋江新闻网, 2025-03-20, shared/seeds/000): the accepted returns add up to these.
+# The city's figures for the month (晋江新闻网, 2025-03-20, shared/seeds/000): "组织开展全员应急救援演习和知识技能培训约
+# 569场，参与97696人次". They count drills and skills training only: the accepted drill and training returns add up to
+# these; 宣传咨询, 五进 and the other activities have figures of their own on top.
 CITY_SESSIONS, CITY_PARTICIPANTS = 569, 97696
+DRILL_TRAINING = (ActivityType.DRILL, ActivityType.TRAINING)
 
 DEMO_TASKS_2024 = [
     {"title": "报送“安全生产月”活动方案", "recurrence": Recurrence.ONCE, "due_on": dt.date(2024, 6, 7), "order": 1,
@@ -138,6 +141,8 @@ WEEKLY_ACTIVITIES = [
     (ActivityType.WARNING_EDUCATION, "《安全生产 责任在肩》警示教育片观影", "{short}党群服务中心"),
     (ActivityType.CONSULTATION, "“安全生产月”宣传咨询活动", "{community}文化广场"),
 ]
+# A weekly report is most often the week's drills and training (the month's "全员应急救援演习和知识技能培训").
+WEEKLY_WEIGHTS = [3 if activity[0] in DRILL_TRAINING else 1 for activity in WEEKLY_ACTIVITIES]
 TRADES = ["制鞋", "纺织", "服装", "食品", "陶瓷", "伞业", "物流"]
 MEDIA = ["晋江经济报", "晋江电视台", "泉州晚报", "“晋江应急管理”公众号", "中国安全生产报"]
 
@@ -228,7 +233,7 @@ def _content(rng: random.Random, task: CampaignTask, township: object, period_du
         title = "“安全生产月”活动方案" if task.order == 1 else "“安全生产月”活动总结"
         place = f"{township.name}安监站"
     else:
-        activity_type, title, place = rng.choice(WEEKLY_ACTIVITIES)
+        activity_type, title, place = rng.choices(WEEKLY_ACTIVITIES, weights=WEEKLY_WEIGHTS)[0]
         place = place.format(community=community, trade=trade, short=short)
     period = task.period_for(period_due)
     start = period.start if period else period_due
@@ -321,10 +326,11 @@ def _returns_2024(tasks: list[CampaignTask], staff: object, members: list[Member
             place="晋江市体育中心广场", leaflets=2000, booklets=500, wall_charts=40, boards=16, banners=6, giveaways=800,
             media_reports=1, media_links="晋江经济报", description="设置咨询台，发放宣传资料，开展现场演示和咨询。",
         ), 3))  # fmt: skip
-    # Sessions and participants: the accepted activity returns add up to the city's published figures.
+    # Sessions and participants: the accepted drill and training returns (all in June's weekly periods) add up to the
+    # city's published figures for drills and skills training; every other activity has its own, smaller figures.
     no_sessions = (ActivityType.OTHER, ActivityType.EXPOSURE)
-    counted = [r for r, _n in rows if r.status == ReturnStatus.ACCEPTED and r.activity_type not in no_sessions]
-    weights = [rng.uniform(0.5, 1.5) * (2.5 if r.activity_type == ActivityType.CONSULTATION else 1) for r in counted]
+    counted = [r for r, _n in rows if r.status == ReturnStatus.ACCEPTED and r.activity_type in DRILL_TRAINING]
+    weights = [rng.uniform(0.5, 1.5) for _r in counted]
     for r, sessions, participants in zip(
         counted, _split(CITY_SESSIONS, weights), _split(CITY_PARTICIPANTS, weights), strict=True
     ):
@@ -334,6 +340,9 @@ def _returns_2024(tasks: list[CampaignTask], staff: object, members: list[Member
             r.sessions = r.participants = 0
         elif r.status != ReturnStatus.ACCEPTED:
             r.sessions, r.participants = rng.randint(1, 3), rng.randint(40, 400)
+        elif r.activity_type not in DRILL_TRAINING:
+            r.sessions = rng.randint(4, 12) if r.activity_type == ActivityType.CONSULTATION else rng.randint(1, 5)
+            r.participants = r.sessions * rng.randint(60, 220)
     created = ActivityReturn.objects.bulk_create([r for r, _n in rows], batch_size=500)
     events, photos = [], []
     for (r, wanted), saved in zip(rows, created, strict=True):

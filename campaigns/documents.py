@@ -72,26 +72,28 @@ def photo_url(name: str) -> str | None:
     return path.as_uri() if path.is_file() else None
 
 
+def _summary(document: GeneratedDocument) -> CampaignSummary:
+    return CampaignSummary.objects.select_related("campaign", "authority").get(pk=document.source_id)
+
+
 @register_builder("campaign_summary", "活动总结")
 def build_campaign_summary(document: GeneratedDocument) -> RenderSpec:
-    from .selectors import summary_figures
-    from .summaries import figure_headers
+    """The summary's PDF. An issued summary shows the figures frozen in its snapshot (re-rendering never changes
+    them); a draft's preview reads the figures now and says so on its first page and in its annex."""
+    from .figures import figures_for_summary
+    from .summaries import figure_headers, type_table
 
-    summary = CampaignSummary.objects.select_related("campaign", "authority").get(pk=document.source_id)
-    figures = summary_figures(summary.campaign)
+    summary = _summary(document)
+    figures = figures_for_summary(summary)
     names, series = figures.chart_data()
     chart = svg_bar_chart("各单位开展活动场次", names, series) if names else ""
     type_chart = (
-        svg_bar_chart("按活动类型统计开展场次", [row["label"] for row in figures.types],
-                      {"开展场次": [row["sessions"] for row in figures.types]}, height_cm=7)
+        svg_bar_chart("按活动类型统计开展场次", [row.label for row in figures.types],
+                      {"开展场次": [row.sessions for row in figures.types]}, height_cm=7)
         if figures.types else ""
     )  # fmt: skip
-    photos = []
-    for photo in figures.photos:
-        url = photo_url(photo.image)
-        if url:
-            ret = photo.activity_return
-            photos.append({"url": url, "caption": f"{ret.unit_name}：{ret.title}（{chinese_date(ret.activity_date)}）"})
+    photos = [{"url": url, "caption": photo.caption} for photo in figures.photos if (url := photo_url(photo.image))]
+    type_header, type_rows, type_footer = type_table(figures)
     issued_on = document.issued_on or timezone.localdate()
     return RenderSpec(
         "campaigns/summary_pdf.html",
@@ -101,8 +103,13 @@ def build_campaign_summary(document: GeneratedDocument) -> RenderSpec:
             "campaign": summary.campaign,
             "paragraphs": paragraphs(summary.narrative),
             "figures": figures,
+            "figures_note": figures.status_note(),
+            "exposure_outside": figures.exposure_outside_text(),
             "headers": figure_headers(),
             "materials": MATERIALS,
+            "type_header": type_header,
+            "type_rows": type_rows,
+            "type_footer": type_footer,
             "chart_svg": chart,
             "type_chart_svg": type_chart,
             "photos": photos,
@@ -114,9 +121,10 @@ def build_campaign_summary(document: GeneratedDocument) -> RenderSpec:
 
 @register_builder("campaign_summary_workbook", "活动总结统计表", output="xlsx")
 def build_summary_workbook(document: GeneratedDocument) -> bytes:
-    """The summary's statistics workbook (xlsx), a second output of the engine next to the PDF."""
-    from .selectors import completeness_board, summary_figures
+    """The summary's statistics workbook (xlsx), the engine's second output of a summary: the snapshot's figures
+    and board once issued, the live ones (said so on every sheet) for a draft."""
+    from .figures import figures_for_summary
     from .summaries import summary_workbook
 
-    summary = CampaignSummary.objects.select_related("campaign").get(pk=document.source_id)
-    return summary_workbook(summary_figures(summary.campaign, photo_limit=0), completeness_board(summary.campaign))
+    summary = _summary(document)
+    return summary_workbook(figures_for_summary(summary, photo_limit=0, with_board=True))

@@ -1,4 +1,5 @@
-"""Reads of the campaigns app: the officer's dashboard and returns, the completeness board, the summary figures.
+"""Reads of the campaigns app: the officer's dashboard and returns, the completeness board (the summary figures are
+in campaigns/figures.py).
 
 Every function runs a fixed number of queries whatever the number of returns: the per-return work is done by the
 database (``values().annotate()``, ``aggregate()``); Python only walks tasks, periods and units."""
@@ -6,15 +7,12 @@ database (``values().annotate()``, ``aggregate()``); Python only walks tasks, pe
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +21,9 @@ from safetyportal.charts import bar_chart
 from safetyportal.models import Jurisdiction, MemberUnit
 from safetyportal.scoping import officer_jurisdiction
 
+from .figures import SummaryFigures, accepted_returns, summary_figures, summary_tasks  # noqa: F401 (re-exported)
 from .models import (
-    FIGURE_FIELDS,
-    MATERIALS,
     ActivityReturn,
-    ActivityType,
     Campaign,
     CampaignStatus,
     CampaignTask,
@@ -367,152 +363,4 @@ def completeness_board(campaign: Campaign, today: dt.date | None = None) -> Boar
     return Board(campaign, columns, board_rows, totals, today)
 
 
-# --- Summary figures -------------------------------------------------------------------------------------------------
-
-
-def _call_other_app(module: str, function: str, **kwargs: Any) -> dict[Any, Any]:
-    """Another app's selector, or an empty dict while that app does not provide it yet."""
-    try:
-        selector = getattr(importlib.import_module(module), function)
-    except (ImportError, AttributeError):
-        return {}
-    return dict(selector(**kwargs) or {})
-
-
-def published_case_counts(start: dt.date, end: dt.date) -> dict[int, int]:
-    """Exposure cases published by the inspections app, per jurisdiction id."""
-    return _call_other_app("inspections.selectors", "published_case_counts", start=start, end=end)
-
-
-# Chinese labels of the publicity app's totals (publicity.selectors.campaign_publicity_totals), in display order.
-PUBLICITY_LABELS = {
-    "pushes": "微信推送（期）",
-    "articles": "微信推文（篇次）",
-    "reads": "阅读量（次）",
-    "videos": "短视频（条）",
-    "plays": "播放量（次）",
-    "screens_on_air": "投放屏幕（部）",
-    "screen_days": "屏幕投放（屏·天）",
-    "visit_batches": "参观宣教基地（批次）",
-    "visitors": "参观宣教基地（人次）",
-    "banners": "悬挂横幅（条）",
-    "copies_printed": "印制宣传品（份）",
-    "copies_distributed": "发放宣传品（份）",
-    "news_reports": "新闻报道（篇）",
-    "press_conferences": "新闻发布会（场）",
-    "media_points": "媒体宣传积分（分）",
-}
-
-
-def campaign_publicity_totals(campaign_id: int) -> dict[str, int]:
-    """The publicity app's totals for the campaign, by Chinese label (zeros left out)."""
-    totals = _call_other_app("publicity.selectors", "campaign_publicity_totals", campaign_id=campaign_id)
-    ordered = [key for key in PUBLICITY_LABELS if key in totals] + [
-        key for key in totals if key not in PUBLICITY_LABELS
-    ]
-    return {PUBLICITY_LABELS.get(key, str(key)): totals[key] for key in ordered if totals[key]}
-
-
-def summary_tasks(campaign: Campaign) -> QuerySet[CampaignTask]:
-    """The tasks a campaign's summary covers: its own and those of the campaigns derived from it."""
-    return CampaignTask.objects.filter(Q(campaign=campaign) | Q(campaign__parent=campaign))
-
-
-def accepted_returns(campaign: Campaign) -> QuerySet[ActivityReturn]:
-    return ActivityReturn.objects.filter(task__in=summary_tasks(campaign), status=ReturnStatus.ACCEPTED)
-
-
-def _figure_sums() -> dict[str, Any]:
-    return {name: Coalesce(Sum(name), 0) for name in FIGURE_FIELDS}
-
-
-@dataclass
-class SummaryFigures:
-    campaign: Campaign
-    totals: dict[str, int]
-    units: list[dict[str, Any]]
-    types: list[dict[str, Any]]
-    late_units: list[dict[str, Any]]
-    exposure_cases: int
-    publicity: dict[str, int]
-    photos: list[ReturnPhoto]
-
-    @property
-    def material_totals(self) -> list[int]:
-        return [self.totals[name] for name, _label, _unit in MATERIALS]
-
-    @property
-    def materials_total(self) -> int:
-        return sum(self.material_totals)
-
-    def materials_text(self) -> str:
-        parts = [f"{label}{self.totals[name]:,}{unit}" for name, label, unit in MATERIALS if self.totals[name]]
-        return "、".join(parts) if parts else _("（暂无）")
-
-    def chart_data(self) -> tuple[list[str], dict[str, list[int]]]:
-        names = [row["short"] for row in self.units]
-        return names, {_("开展场次"): [row["sessions"] for row in self.units]}
-
-
-def summary_figures(campaign: Campaign, *, photo_limit: int = 6) -> SummaryFigures:
-    """Totals across the accepted returns, per unit and per activity type, late units, exposures from the
-    inspections app, publicity totals and the photos to show. Aggregated by the database: a fixed number of queries
-    (five here, plus whatever the inspections and publicity selectors run)."""
-    returns = accepted_returns(campaign)
-    units = list(
-        returns.values(
-            "jurisdiction_id",
-            "jurisdiction__name",
-            "jurisdiction__code",
-            "member_unit__name",
-            "member_unit__short_name",
-        )
-        .annotate(returns=Count("pk"), **_figure_sums())
-        .order_by("jurisdiction__code", "member_unit__name")
-    )
-    # The totals are the sum of the per-unit rows (a few dozen), not another scan of the returns.
-    totals = {name: sum(row[name] for row in units) for name in ("returns", *FIGURE_FIELDS)}
-    start, end = campaign.starts_on, campaign.ends_on
-    cases = published_case_counts(start, end)
-    for row in units:
-        row["unit"] = row["member_unit__name"] or row["jurisdiction__name"]
-        # Chart labels: "住建局", "青阳", "安海" (22 full names do not fit under the bars).
-        row["short"] = row["member_unit__short_name"] or re.sub(r"(街道|镇|乡)$", "", row["unit"]) or row["unit"]
-        row["material_values"] = [row[name] for name, _label, _unit in MATERIALS]
-        row["materials"] = sum(row["material_values"])
-        row["exposure_cases"] = 0 if row["member_unit__name"] else cases.get(row["jurisdiction_id"], 0)
-    labels = dict(ActivityType.choices)
-    types = [
-        {**row, "label": str(labels.get(row["activity_type"], row["activity_type"]))}
-        for row in returns.values("activity_type")
-        .annotate(
-            returns=Count("pk"), sessions=Coalesce(Sum("sessions"), 0), participants=Coalesce(Sum("participants"), 0)
-        )
-        .order_by("-sessions", "activity_type")
-    ]
-    late_units = [
-        {"unit": row["member_unit__name"] or row["jurisdiction__name"], "returns": row["n"], "days": row["days"]}
-        for row in ActivityReturn.objects.filter(task__in=summary_tasks(campaign), is_late=True)
-        .values("jurisdiction__name", "jurisdiction__code", "member_unit__name")
-        .annotate(n=Count("pk"), days=Max("late_days"))
-        .order_by("jurisdiction__code", "member_unit__name")
-    ]
-    return SummaryFigures(
-        campaign=campaign,
-        totals=totals,
-        units=units,
-        types=types,
-        late_units=late_units,
-        exposure_cases=sum(cases.values()),
-        publicity=campaign_publicity_totals(campaign.pk),
-        photos=summary_photos(campaign, limit=photo_limit),
-    )
-
-
-def summary_photos(campaign: Campaign, *, limit: int = 6) -> list[ReturnPhoto]:
-    """The photos staff selected for the summary; if none, the latest photos of accepted returns."""
-    photos = ReturnPhoto.objects.filter(activity_return__in=accepted_returns(campaign)).select_related(
-        "activity_return__jurisdiction", "activity_return__member_unit"
-    )
-    chosen = list(photos.filter(selected_for_summary=True).order_by("pk")[:limit])
-    return chosen or list(photos.order_by("-pk")[: min(limit, 4)])
+# --- Summary figures: campaigns/figures.py (re-exported for the callers that read them from here) ----------------

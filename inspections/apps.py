@@ -7,4 +7,9 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("隐患排查与曝光")
 
     def ready(self) -> None:
+        from safetyportal.figures import EXPOSURE_CASES, register_figure_provider
+
         from . import demo, documents  # noqa: F401  (register the order builder and the demo loader)
+        from .figures import exposure_case_figures
+
+        register_figure_provider(EXPOSURE_CASES, _("曝光台公开典型案例"), exposure_case_figures)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from campaigns.demo import load_demo_campaigns, load_demo_notices
@@ -29,8 +31,23 @@ def test_demo_month_adds_up_to_the_citys_published_figures(demo, media_root):
     assert [str(day) for day in city.key_days.all()] == ["6月1日 活动启动", "6月16日 安全宣传咨询日"]
     assert city.launch_notice.title == "关于开展2024年全市“安全生产月”活动的通知"
     figures = summary_figures(city)
-    assert (figures.totals["sessions"], figures.totals["participants"]) == (569, 97696)  # 晋江新闻网, 2025-03-20
-    assert len(figures.units) == 21  # 19 subdistricts and towns, two member units
+    # 晋江新闻网, 2025-03-20 (shared/seeds/000): "应急救援演习和知识技能培训约569场，参与97696人次" counts drills and
+    # skills training only; 宣传咨询 and the other activities come on top.
+    drill_training = figures.drill_training
+    assert (drill_training.sessions, drill_training.participants) == (569, 97696)
+    assert {row.activity_type for row in drill_training.rows} == {"drill", "training"}
+    assert figures.totals["sessions"] > 569 and figures.totals["participants"] > 97696
+    consultation = next(row for row in figures.types if row.activity_type == "consultation")
+    assert consultation.sessions > 0 and consultation.group == "other"
+    assert len(figures.units) == 22  # 19 subdistricts and towns, three member units
+    assert figures.unreported_units == ["市消防救援大队"]  # the third member unit never reported its 咨询日
+    # June's exposures only: the monthly "典型案例曝光" task runs to December, its later periods are not June's.
+    exposure_task = city.tasks.get(title="典型案例曝光")
+    june_exposures = ActivityReturn.objects.filter(
+        task=exposure_task, status=ReturnStatus.ACCEPTED, period_due=dt.date(2024, 6, 30)
+    )
+    assert figures.totals["exposures"] == sum(june_exposures.values_list("exposures", flat=True)) > 0
+    assert ActivityReturn.objects.filter(task=exposure_task, period_due__gt=dt.date(2024, 6, 30)).exists()
     returns = ActivityReturn.objects.filter(task__campaign=city)
     assert 250 <= returns.count() <= 400
     statuses = set(returns.values_list("status", flat=True))
@@ -41,7 +58,13 @@ def test_demo_month_adds_up_to_the_citys_published_figures(demo, media_root):
     photos = ReturnPhoto.objects.all()
     assert photos.exists() and all((media_root / photo.image).is_file() for photo in photos[:10])
     summary = CampaignSummary.objects.get(campaign=city)
-    assert "全市共开展各类活动569场次，参与97,696人次" in summary.narrative
+    totals = figures.totals
+    assert (
+        f"全市共开展各类活动{totals['sessions']:,}场次，参与{totals['participants']:,}人次，"
+        "其中应急救援演练和知识技能培训569场，参与97,696人次；"
+    ) in summary.narrative
+    assert f"各单位报送曝光典型案例{totals['exposures']:,}个。" in summary.narrative
+    assert "市消防救援大队未报送活动信息。" in summary.narrative
 
 
 def test_officers_have_something_due_now_and_the_loader_is_idempotent(demo):

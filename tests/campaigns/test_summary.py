@@ -1,5 +1,7 @@
-"""The campaign summary: totals in the database equal the sum of the accepted returns; the narrative skeleton; the
-PDF through the documents engine (tables, charts, photos); the xlsx; issuing as a numbered document."""
+"""The campaign summary: totals in the database equal the sum of the accepted returns; exposure cases of the table's
+units in their rows and the others in a separate line; drills and training a category of their own; a June summary
+counts June; units that never reported named; the narrative skeleton; the PDF and the workbook through the documents
+engine (a preview says its figures are live); issuing as a numbered document."""
 
 from __future__ import annotations
 
@@ -16,9 +18,28 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns import selectors, services
-from campaigns.models import FIGURE_FIELDS, ActivityReturn, CampaignSummary, ReturnStatus, SummaryStatus
+from campaigns.figures import SummaryFigures, summary_figures, summary_snapshot
+from campaigns.models import (
+    FIGURE_FIELDS,
+    ActivityReturn,
+    CampaignSummary,
+    Recurrence,
+    ReturnStatus,
+    SummaryStatus,
+)
+from campaigns.summaries import draft_narrative
+from inspections.models import CaseStatus
 from safetyportal.documents import services as document_services
 from safetyportal.documents.models import DocumentStatus, GeneratedDocument
+from safetyportal.figures import (
+    CAMPAIGN_PUBLICITY,
+    EXPOSURE_CASES,
+    FigureProviderMissing,
+    FigureScope,
+    Measure,
+    ProvidedFigures,
+    override_figure_provider,
+)
 from tests.campaigns.factories import (
     ActivityReturnFactory,
     CampaignFactory,
@@ -27,9 +48,13 @@ from tests.campaigns.factories import (
     ReturnPhotoFactory,
 )
 from tests.core.documents_support import make_authority, pdf_text
-from tests.core.factories import JurisdictionFactory, MemberUnitFactory
+from tests.core.factories import CountyFactory, JurisdictionFactory, MemberUnitFactory
+from tests.inspections.factories import ExposureCaseFactory
+from tests.publicity.factories import PublicityItemFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
+
+JUNE = (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
 
 
 @pytest.fixture
@@ -37,6 +62,17 @@ def enqueued(monkeypatch) -> list[int]:
     ids: list[int] = []
     monkeypatch.setattr(document_services, "enqueue", lambda pk: ids.append(pk) or True)
     return ids
+
+
+@pytest.fixture
+def county(db):
+    return CountyFactory()
+
+
+@pytest.fixture
+def june(county):
+    """The city's June 2024 安全生产月 (run by the county-level city)."""
+    return CampaignFactory(starts_on=JUNE[0], ends_on=JUNE[1], jurisdiction=county)
 
 
 def fill(campaign, units, *, per_unit: int = 12, seed: int = 1) -> list[ActivityReturn]:
@@ -60,6 +96,18 @@ def fill(campaign, units, *, per_unit: int = 12, seed: int = 1) -> list[Activity
     return returns
 
 
+def accepted(task, unit, **figures) -> ActivityReturn:
+    return ActivityReturnFactory(task=task, jurisdiction=unit, status=ReturnStatus.ACCEPTED, **figures)
+
+
+def published(jurisdiction, day: dt.date, **fields):
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    return ExposureCaseFactory(jurisdiction=jurisdiction, published_at=at, **fields)
+
+
+# --- Totals, units, types ---------------------------------------------------------------------------------------------
+
+
 def test_summary_totals_equal_the_sum_of_the_accepted_returns(campaign):
     units = [JurisdictionFactory(name=f"{name}街道") for name in ("青阳", "梅岭", "灵源")]
     returns = fill(campaign, units)
@@ -68,28 +116,51 @@ def test_summary_totals_equal_the_sum_of_the_accepted_returns(campaign):
     CampaignFactory(name="另一个活动")  # unrelated campaigns do not count
     fill(CampaignFactory(), units, per_unit=3, seed=3)
 
-    figures = selectors.summary_figures(campaign)
+    figures = selectors.summary_figures(campaign)  # still importable from the selectors
 
-    accepted = [r for r in returns if r.status == ReturnStatus.ACCEPTED]
-    assert figures.totals["returns"] == len(accepted)
+    counted = [r for r in returns if r.status == ReturnStatus.ACCEPTED]
+    assert figures.totals["returns"] == len(counted)
     for name in FIGURE_FIELDS:
-        assert figures.totals[name] == sum(getattr(r, name) for r in accepted), name
+        assert figures.totals[name] == sum(getattr(r, name) for r in counted), name
+    by_name = {unit.name: unit for unit in units}
     for row in figures.units:
-        mine = [r for r in accepted if r.jurisdiction_id == row["jurisdiction_id"]]
-        assert row["returns"] == len(mine)
-        assert row["sessions"] == sum(r.sessions for r in mine)
-        assert row["materials"] == sum(r.materials_total for r in mine)
-    assert sum(row["returns"] for row in figures.types) == len(accepted)
-    assert {row["label"] for row in figures.types} <= {"宣传咨询", "应急演练", "培训", "隐患曝光", "五进·进学校"}
+        mine = [r for r in counted if r.jurisdiction_id == by_name[row.unit].pk]
+        assert row.returns == len(mine)
+        assert row.sessions == sum(r.sessions for r in mine)
+        assert row.materials == sum(r.materials_total for r in mine)
+    assert sum(row.returns for row in figures.types) == len(counted)
+    assert {row.label for row in figures.types} <= {"宣传咨询", "应急演练", "培训", "隐患曝光", "五进·进学校"}
+    assert [row.unit for row in figures.units] == ["青阳街道", "梅岭街道", "灵源街道"]  # by code
 
 
-def test_member_units_get_their_own_row(campaign):
-    county = JurisdictionFactory(code="350582", name="晋江市", level="county", kind="市", parent=None)
-    unit = MemberUnitFactory(name="市消防救援大队", jurisdiction=county)
+def test_member_units_get_their_own_row(campaign, county):
+    unit = MemberUnitFactory(name="市消防救援大队", short_name="消防大队", jurisdiction=county)
     task = CampaignTaskFactory(campaign=campaign, members=[unit])
     ActivityReturnFactory(task=task, jurisdiction=county, member_unit=unit, status=ReturnStatus.ACCEPTED, sessions=7)
     figures = selectors.summary_figures(campaign)
-    assert [(row["unit"], row["sessions"]) for row in figures.units] == [("市消防救援大队", 7)]
+    assert [(row.unit, row.short, row.sessions) for row in figures.units] == [("市消防救援大队", "消防大队", 7)]
+
+
+def test_units_that_never_reported_are_in_the_tables_and_named_in_the_problems(june, county):
+    reported, silent, returned_only = (JurisdictionFactory(name=name) for name in ("青阳街道", "梅岭街道", "安海镇"))
+    member = MemberUnitFactory(name="市消防救援大队", jurisdiction=county)
+    task = CampaignTaskFactory(campaign=june, units=[reported, silent, returned_only], members=[member])
+    accepted(task, reported, sessions=4)
+    ActivityReturnFactory(task=task, jurisdiction=returned_only, status=ReturnStatus.RETURNED, sessions=9)
+
+    figures = summary_figures(june)
+
+    assert [(row.unit, row.returns) for row in figures.units] == [
+        ("青阳街道", 1),
+        ("梅岭街道", 0),
+        ("安海镇", 0),
+        ("市消防救援大队", 0),
+    ]
+    assert figures.unreported_units == ["梅岭街道", "安海镇", "市消防救援大队"]
+    assert figures.totals["sessions"] == 4
+    text = draft_narrative(figures)
+    assert "梅岭街道、安海镇、市消防救援大队等3个单位未报送活动信息。" in text
+    assert text.index("四、存在问题") < text.index("未报送活动信息") < text.index("五、下一步打算")
 
 
 def test_summary_aggregation_runs_a_constant_number_of_queries(campaign):
@@ -100,40 +171,167 @@ def test_summary_aggregation_runs_a_constant_number_of_queries(campaign):
     fill(campaign, units + [JurisdictionFactory() for _ in range(3)], per_unit=15, seed=5)
     with CaptureQueriesContext(connection) as large:
         selectors.summary_figures(campaign)
-    assert len(small) == len(large) <= 14  # six of ours, the rest the inspections and publicity selectors'
+    # Tasks, two for their units, one GROUP BY for figures and one for late returns, the photos, the exposure
+    # provider's one and the publicity provider's four, and the campaign's jurisdiction.
+    assert len(small) == len(large) <= 14
 
 
-def test_exposures_come_from_the_inspections_selector_when_it_exists(campaign, unit_a, monkeypatch):
-    task = CampaignTaskFactory(campaign=campaign, units=[unit_a])
-    ActivityReturnFactory(task=task, jurisdiction=unit_a, status=ReturnStatus.ACCEPTED, exposures=1)
-    calls = []
-
-    def published_case_counts(*, start: dt.date, end: dt.date) -> dict[int, int]:
-        calls.append((start, end))
-        return {unit_a.pk: 4}
-
-    import inspections.selectors
-
-    monkeypatch.setattr(inspections.selectors, "published_case_counts", published_case_counts, raising=False)
-    figures = selectors.summary_figures(campaign)
-    assert calls == [(campaign.starts_on, campaign.ends_on)]
-    assert figures.exposure_cases == 4 and figures.units[0]["exposure_cases"] == 4
-
-    monkeypatch.delattr(inspections.selectors, "published_case_counts")
-    figures = selectors.summary_figures(campaign)
-    assert figures.exposure_cases == 0  # the selector is missing (not written yet): the summary still works
+# --- Categories kept apart ------------------------------------------------------------------------------------------
 
 
-def test_publicity_totals_are_shown_in_chinese(campaign, monkeypatch):
-    import publicity.selectors
+def test_drills_and_training_are_a_category_of_their_own(june, unit_a):
+    task = CampaignTaskFactory(campaign=june, units=[unit_a])
+    accepted(task, unit_a, activity_type="drill", sessions=300, participants=50000)
+    accepted(task, unit_a, activity_type="training", sessions=269, participants=47696)
+    accepted(task, unit_a, activity_type="consultation", sessions=40, participants=9000)
 
-    monkeypatch.setattr(
-        publicity.selectors,
-        "campaign_publicity_totals",
-        lambda *, campaign_id: {"reads": 120000, "videos": 6},
-        raising=False,
+    figures = summary_figures(june)
+
+    assert (figures.drill_training.sessions, figures.drill_training.participants) == (569, 97696)
+    assert (figures.totals["sessions"], figures.totals["participants"]) == (609, 106696)
+    assert [(row.label, row.group) for row in figures.types] == [
+        ("应急演练", "drill_training"),
+        ("培训", "drill_training"),
+        ("宣传咨询", "other"),
+    ]
+    text = draft_narrative(figures)
+    assert "全市共开展各类活动609场次，参与106,696人次，其中应急救援演练和知识技能培训569场，参与97,696人次；" in text
+
+
+def test_a_june_summary_counts_junes_exposures(june, unit_a):
+    """The monthly "典型案例曝光" task runs June to December; the June summary counts June's period only."""
+    monthly = CampaignTaskFactory(
+        campaign=june,
+        units=[unit_a],
+        recurrence=Recurrence.MONTHLY,
+        due_on=None,
+        starts_on=dt.date(2024, 6, 1),
+        ends_on=dt.date(2024, 12, 31),
+        activity_type="exposure",
     )
-    assert selectors.summary_figures(campaign).publicity == {"阅读量（次）": 120000, "短视频（条）": 6}
+    plan = CampaignTaskFactory(campaign=june, units=[unit_a], due_on=dt.date(2024, 5, 31))  # due before June
+    for period in monthly.periods():
+        ActivityReturnFactory(
+            task=monthly,
+            jurisdiction=unit_a,
+            period_due=period.due,
+            activity_date=period.due,
+            status=ReturnStatus.ACCEPTED,
+            activity_type="exposure",
+            exposures=2,
+            sessions=0,
+        )
+    accepted(plan, unit_a, period_due=dt.date(2024, 5, 31), activity_type="other", sessions=0, exposures=0)
+    published(unit_a, dt.date(2024, 6, 30))
+    published(unit_a, dt.date(2024, 7, 1))  # July's case: not June's
+
+    figures = summary_figures(june)
+
+    assert len(monthly.periods()) == 7
+    assert figures.totals["exposures"] == 2 and figures.totals["returns"] == 2  # June's exposure return and the plan
+    assert figures.exposure_cases == 1
+
+
+# --- Exposure cases: the table's units in their rows, the others apart ------------------------------------------------
+
+
+def test_exposure_cases_outside_the_tables_units_stand_in_a_separate_line(june, county, unit_a, unit_b):
+    """The defect of 晋安办〔2026〕2号: every return reported 0 exposures, the table showed one unit with 1 case and a
+    合计 of 16, the text said "曝光典型案例16个". Now the column's 合计 is its rows' sum, the 15 others stand apart and
+    the text names the platform's figure separately."""
+    stranger = JurisdictionFactory(name="紫帽镇")  # published cases, but no task of the campaign
+    task = CampaignTaskFactory(campaign=june, units=[unit_a, unit_b])
+    accepted(task, unit_a, exposures=0)
+    accepted(task, unit_b, exposures=0)
+    published(unit_a, dt.date(2024, 6, 12))
+    for day in range(1, 13):
+        published(county, dt.date(2024, 6, day))  # city-wide cases
+    for day in (3, 4, 5):
+        published(stranger, dt.date(2024, 6, day))
+    published(unit_b, dt.date(2024, 6, 20), status=CaseStatus.WITHDRAWN)  # withdrawn: not counted
+    published(unit_b, dt.date(2024, 5, 31))  # before the campaign
+
+    figures = summary_figures(june)
+
+    assert [(row.unit, row.exposures, row.exposure_cases) for row in figures.units] == [
+        (unit_a.name, 0, 1),
+        (unit_b.name, 0, 0),
+    ]
+    assert figures.totals["exposures"] == 0 and figures.unit_exposure_cases == 1
+    assert figures.exposure_cases_outside == 15 and figures.exposure_cases == 16
+    assert figures.exposure_outside_text() == "另：市曝光台同期公开市级及未列入本表单位的典型案例15个，未计入上表。"
+    text = draft_narrative(figures)
+    assert "各单位报送曝光典型案例0个。同期，市曝光台公开典型案例16个。" in text
+    assert "曝光典型案例16个" not in text
+
+
+def test_exposure_figures_come_from_the_registered_provider_for_the_campaigns_period(june, unit_a):
+    CampaignTaskFactory(campaign=june, units=[unit_a])
+    scopes: list[FigureScope] = []
+    cases = Measure("cases", "曝光台公开典型案例", "个")
+
+    def provider(scope: FigureScope) -> ProvidedFigures:
+        scopes.append(scope)
+        per_unit = {unit_a.pk: {"cases": 4}, 999_999: {"cases": 2}}  # 999999: a unit outside the table
+        return ProvidedFigures(measures=(cases,), totals={"cases": 6}, by_jurisdiction=per_unit)
+
+    with override_figure_provider(EXPOSURE_CASES, provider):
+        figures = summary_figures(june)
+    assert scopes == [FigureScope(starts_on=JUNE[0], ends_on=JUNE[1], campaign_id=june.pk)]
+    assert figures.units[0].exposure_cases == 4 and figures.exposure_cases_outside == 2
+
+
+@pytest.mark.parametrize("name", [EXPOSURE_CASES, CAMPAIGN_PUBLICITY])
+def test_a_provider_nobody_registered_is_an_error_not_a_zero(june, name):
+    with override_figure_provider(name, None), pytest.raises(FigureProviderMissing, match=name):
+        summary_figures(june)
+
+
+def test_publicity_figures_come_with_the_providers_labels(june):
+    PublicityItemFactory(campaign=june, reads=120000)
+    VideoFactory(campaign=june, plays=6000)
+    VideoFactory(campaign=None, plays=1)  # not the campaign's
+    figures = summary_figures(june)
+    assert [(row.heading, row.value) for row in figures.publicity] == [
+        ("微信推送（期）", 1),
+        ("微信推文（篇次）", 1),
+        ("阅读量（次）", 120000),
+        ("短视频（条）", 1),
+        ("播放量（次）", 6000),
+    ]
+
+
+# --- Snapshot -------------------------------------------------------------------------------------------------------
+
+
+def test_the_snapshot_is_json_with_the_query_time_and_the_period_and_reads_back(june, unit_a, unit_b):
+    task = CampaignTaskFactory(campaign=june, units=[unit_a, unit_b])
+    accepted(task, unit_a, activity_type="drill", sessions=5, participants=80)
+    ReturnPhotoFactory(activity_return=accepted(task, unit_a), selected_for_summary=True)
+    published(unit_b, dt.date(2024, 6, 2))
+    now = timezone.make_aware(dt.datetime(2024, 7, 5, 10, 30))
+
+    snapshot = summary_snapshot(june, now=now)
+
+    assert snapshot["taken_at"] == now.isoformat() and snapshot["query_date"] == "2024-07-05"
+    period = {"starts_on": "2024-06-01", "ends_on": "2024-06-30"}
+    assert snapshot["campaign"] == {"id": june.pk, "name": str(june), **period}
+    assert snapshot["totals"]["sessions"] == 7 and snapshot["drill_training"]["sessions"] == 5
+    assert snapshot["exposure_cases"] == {"in_units": 1, "outside": 0, "total": 1}
+    assert snapshot["board"]["day"] == "2024-07-05" and len(snapshot["board"]["rows"]) == 2
+    assert snapshot["photos"][0]["image"].startswith("derived/")
+    figures = SummaryFigures.from_snapshot(snapshot)
+    assert figures.frozen and figures.totals == summary_figures(june).totals
+    assert figures.status_note() == "本文统计数据截至2024年7月5日10时30分（印发时）。"
+
+    tampered = {**snapshot, "totals": {**snapshot["totals"], "sessions": 8}}
+    with pytest.raises(ValueError, match="does not add up"):
+        SummaryFigures.from_snapshot(tampered)
+    with pytest.raises(ValueError, match="version"):
+        SummaryFigures.from_snapshot({**snapshot, "version": 99})
+
+
+# --- Narrative, PDF, workbook, issue --------------------------------------------------------------------------------
 
 
 def test_create_summary_drafts_the_narrative_from_the_figures(campaign, unit_a, staff_user):
@@ -146,14 +344,16 @@ def test_create_summary_drafts_the_narrative_from_the_figures(campaign, unit_a, 
         assert heading in text
     assert "今年6月是第23个全国“安全生产月”，主题是“人人讲安全、个个会应急——畅通生命通道”" in text
     assert f"共开展各类活动{figures.totals['sessions']:,}场次，参与{figures.totals['participants']:,}人次" in text
+    dt_sessions = figures.drill_training.sessions
+    assert f"其中应急救援演练和知识技能培训{dt_sessions:,}场，参与{figures.drill_training.participants:,}人次" in text
 
 
 def test_summary_pdf_has_the_narrative_tables_charts_and_photos(
     campaign, unit_a, unit_b, staff_user, enqueued, django_capture_on_commit_callbacks, tmp_path
 ):
     returns = fill(campaign, [unit_a, unit_b], per_unit=5)
-    accepted = [r for r in returns if r.status == ReturnStatus.ACCEPTED]
-    ReturnPhotoFactory(activity_return=accepted[0], selected_for_summary=True)
+    counted = [r for r in returns if r.status == ReturnStatus.ACCEPTED]
+    ReturnPhotoFactory(activity_return=counted[0], selected_for_summary=True)
     summary = services.create_summary(campaign=campaign, authority=make_authority(), by=staff_user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -169,18 +369,20 @@ def test_summary_pdf_has_the_narrative_tables_charts_and_photos(
     path = tmp_path / "summary.pdf"
     path.write_bytes(data)
     text = re.sub(r"\s+", "", pdf_text(path))
-    total = sum(r.participants for r in accepted)
+    total = sum(r.participants for r in counted)
     assert "一、基本情况" in text and "附件1" in text and "各单位活动开展情况统计表" in text
     assert unit_a.name in text and unit_b.name in text
     assert f"{total:,}" in text
     assert "各单位开展活动场次" in text  # the SVG chart's title, kept as text
+    assert "其中应急救援演练和知识技能培训" in text and "未报送单位" in text
+    assert text.count("预览稿：数据截至") == 2  # on the first page and above the tables
     assert document.is_preview and not document.number
 
 
 def test_summary_workbook_is_built_by_the_engine(campaign, unit_a, staff_user, enqueued, media_root):
     unit_a.name = "=cmd|' /C calc'!A0"
     unit_a.save()
-    fill(campaign, [unit_a], per_unit=6)
+    returns = fill(campaign, [unit_a], per_unit=6)
     summary = CampaignSummaryFactory(campaign=campaign)
     document_services.preview(summary, by=staff_user)
     workbook = GeneratedDocument.objects.get(kind="campaign_summary_workbook")
@@ -190,12 +392,22 @@ def test_summary_workbook_is_built_by_the_engine(campaign, unit_a, staff_user, e
     assert built.status == DocumentStatus.DONE and built.progress == 100, built.error
     assert built.file.name.endswith(".xlsx") and built.page_count is None and built.size_bytes > 0
     book = openpyxl.load_workbook(io.BytesIO(built.file.read()))
-    assert "汇总" in book.sheetnames and "各单位统计" in book.sheetnames  # the figures: tests of campaigns.figures
+    assert book.sheetnames == ["汇总", "各单位统计", "按活动类型", "报送完成情况", "逾期报送单位", "未报送单位"]
+    assert all(str(sheet["A1"].value).startswith("预览稿：数据截至") for sheet in book)
+    totals = dict(book["汇总"].iter_rows(min_row=3, values_only=True))
+    counted = [r for r in returns if r.status == ReturnStatus.ACCEPTED]
+    assert totals["参与人数（人次）"] == sum(r.participants for r in counted)
+    assert totals["宣传单（份）"] == sum(r.leaflets for r in counted)
+    units = [row[1] for row in book["各单位统计"].iter_rows(min_row=3, values_only=True)]
+    assert units[0] == "'=cmd|' /C calc'!A0"
     assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
 
 
-def test_issuing_allocates_the_next_number_and_locks_the_summary(campaign, admin_user_office, enqueued,
-                                                                django_capture_on_commit_callbacks):  # fmt: skip
+def test_issuing_allocates_the_next_number_freezes_the_figures_and_locks_the_summary(
+    campaign, unit_a, admin_user_office, enqueued, django_capture_on_commit_callbacks
+):
+    task = CampaignTaskFactory(campaign=campaign, units=[unit_a])
+    accepted(task, unit_a, sessions=12)
     summary = CampaignSummaryFactory(campaign=campaign)
     with django_capture_on_commit_callbacks(execute=True):
         issued = document_services.issue(summary, by=admin_user_office, issued_on=dt.date(2024, 7, 5))
@@ -203,6 +415,7 @@ def test_issuing_allocates_the_next_number_and_locks_the_summary(campaign, admin
     assert issued.document.number == issued.number and not issued.document.is_preview
     assert issued.workbook.number == issued.number and not issued.workbook.is_preview
     assert enqueued == [issued.document_id, issued.workbook_id]
+    assert issued.snapshot["totals"]["sessions"] == 12 and issued.snapshot_taken_at is not None
     with pytest.raises(ValidationError, match="不能重复印发"):
         document_services.issue(issued, by=admin_user_office)
     with pytest.raises(ValidationError, match="不能修改"):
