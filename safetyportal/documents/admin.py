@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +141,8 @@ class IssuingAuthorityAdmin(admin.ModelAdmin):
         return False
 
 
+SEQUENCES_SHOWN = 20  # the latest authority-years above the register list
+
 # The number register (发文登记簿) ------------------------------------------------------------------------------------
 
 
@@ -188,11 +189,10 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
-        year = timezone.localdate().year
-        sequences = DocumentNumberSequence.objects.filter(year__gte=year - 1).select_related("authority")
+        sequences = DocumentNumberSequence.objects.select_related("authority").order_by("-year", "authority__name")
         extra_context = {
             **(extra_context or {}),
-            "sequences": sequences.order_by("-year", "authority__name"),
+            "sequences": sequences[:SEQUENCES_SHOWN],
             "can_register": request.user.has_perm(REGISTER_PERMISSION),
         }
         return super().changelist_view(request, extra_context)

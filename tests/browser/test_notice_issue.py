@@ -62,6 +62,14 @@ def test_staff_issues_a_notice_and_downloads_the_rendered_pdf(
         with page.expect_navigation():
             page.get_by_role("button", name="印发（分配发文字号并锁定）").click()
 
+        # The confirmation page: the number to be taken, the addressees, then the button that issues.
+        expect(page).to_have_url(re.compile(rf"/admin/campaigns/notice/{notice.pk}/issue/$"))
+        expect(page.locator("#expected-number")).to_have_text(number)
+        expect(page.locator("#addressees")).to_have_text("各街道办事处、镇人民政府")
+        expect(page.locator("#preview-pages")).to_contain_text("尚未生成预览稿")
+        with page.expect_navigation():
+            page.get_by_role("button", name=f"确认印发，使用{number}").click()
+
         expect(page.locator(".messagelist")).to_contain_text(f"通知已印发，发文字号：{number}。正式文件生成中。")
         expect(page.get_by_role("button", name="创建更正通知")).to_be_visible()
         expect(page.get_by_role("button", name="印发（分配发文字号并锁定）")).to_have_count(0)

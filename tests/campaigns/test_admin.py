@@ -260,9 +260,6 @@ def test_export_of_tasks_round_trips_its_units(admin_user_office, client, campai
 def enqueued(monkeypatch) -> list[int]:
     ids: list[int] = []
     monkeypatch.setattr(document_services, "enqueue", lambda pk: ids.append(pk) or True)
-    from campaigns import tasks
-
-    monkeypatch.setattr(tasks.build_summary_xlsx, "apply_async", lambda args, **kwargs: None)
     return ids
 
 
@@ -289,16 +286,22 @@ def test_staff_draft_preview_and_issue_a_summary(client, admin_user_office, camp
     with django_capture_on_commit_callbacks(execute=True):
         client.post(change, {"title": summary.title, "authority": authority.pk, "narrative": edited, "_preview": "1"})
     summary.refresh_from_db()
-    assert summary.narrative.endswith("特色亮点补充") and len(enqueued) == 1
+    assert summary.narrative.endswith("特色亮点补充") and len(enqueued) == 2  # the PDF and the workbook
 
+    response = client.post(
+        change, {"title": summary.title, "authority": authority.pk, "narrative": edited, "_issue": "1"}
+    )
+    issue = reverse("admin:campaigns_campaignsummary_issue", args=[summary.pk])
+    assert response.status_code == 302 and response["Location"] == issue
+    number = f"晋安办〔{timezone.localdate().year}〕1号"
+    confirm = client.get(issue).content.decode()
+    assert number in confirm and "活动总结统计表" in confirm  # the number to be taken, the workbook made with it
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            change, {"title": summary.title, "authority": authority.pk, "narrative": edited, "_issue": "1"}
-        )
+        response = client.post(issue, {"expected_number": number})
     summary.refresh_from_db()
-    assert summary.status == SummaryStatus.ISSUED and summary.number.startswith("晋安办〔")
+    assert summary.status == SummaryStatus.ISSUED and summary.number == number
     assert f"活动总结已印发，发文字号：{summary.number}。正式文件生成中。" in messages_of(response)
-    assert len(enqueued) == 2
+    assert len(enqueued) == 4 and summary.snapshot is not None and summary.workbook_id
 
     response = client.post(change, {"title": "改过", "authority": authority.pk, "narrative": "改过", "_continue": "1"})
     assert "已印发的活动总结不能修改。" in messages_of(response)

@@ -1,5 +1,5 @@
-"""The summary end to end through a real Celery worker: the PDF (documents engine, with progress on the row) and the
-xlsx are both produced by the worker after staff ask for them."""
+"""The summary end to end through a real Celery worker: the PDF and the xlsx workbook are both documents of the engine
+(status and progress on their rows), produced by the worker after staff ask for them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import io
 import openpyxl
 import pytest
 
-from campaigns import services
-from campaigns.models import CampaignSummary, FileStatus, ReturnStatus
+from campaigns.models import ReturnStatus
+from safetyportal.documents import services
 from safetyportal.documents.models import DocumentStatus, GeneratedDocument
 from tests.campaigns.factories import (
     ActivityReturnFactory,
@@ -35,25 +35,22 @@ def test_worker_renders_the_summary_pdf_and_xlsx(campaign, unit_a, unit_b, media
     staff = StaffUserFactory()
 
     with celery_worker(MEDIA_ROOT=str(media_root)):
-        document = services.preview_summary(summary=summary, by=staff)
-        wait_for(
-            lambda: (
-                GeneratedDocument.objects.get(pk=document.pk).status in (DocumentStatus.DONE, DocumentStatus.FAILED)
-            ),
-            timeout=120,
-            message="the summary PDF",
-        )
-        wait_for(
-            lambda: CampaignSummary.objects.get(pk=summary.pk).xlsx_status in (FileStatus.DONE, FileStatus.FAILED),
-            timeout=60,
-            message="the summary xlsx",
-        )
+        document = services.preview(summary, by=staff)
+        workbook = GeneratedDocument.objects.get(kind="campaign_summary_workbook")
+        for row, what in ((document, "the summary PDF"), (workbook, "the summary workbook")):
+            wait_for(
+                lambda row=row: (
+                    GeneratedDocument.objects.get(pk=row.pk).status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+                ),
+                timeout=120,
+                message=what,
+            )
 
     document.refresh_from_db()
     assert document.status == DocumentStatus.DONE, document.error
     assert document.progress == 100 and document.page_count >= 4
-    summary.refresh_from_db()
-    assert summary.xlsx_status == FileStatus.DONE, summary.xlsx_error
-    book = openpyxl.load_workbook(io.BytesIO((media_root / summary.xlsx_file).read_bytes()))
-    totals = dict(book["汇总"].iter_rows(min_row=2, values_only=True))
-    assert totals["参与人数（人次）"] == 2000
+    workbook.refresh_from_db()
+    assert workbook.status == DocumentStatus.DONE and workbook.progress == 100, workbook.error
+    assert workbook.file.name.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO((media_root / workbook.file.name).read_bytes()))
+    assert "汇总" in book.sheetnames
