@@ -4,7 +4,10 @@ durations and failures by task, queue lengths and documents by status."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -17,6 +20,7 @@ from safetyportal.tasks import ping
 from tests.worker import free_port
 
 pytestmark = pytest.mark.django_db
+PROMETHEUS = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
 
 NAMED = (
     "django_http_requests_latency_seconds_by_view_method",
@@ -170,3 +174,20 @@ def test_no_label_carries_a_path_or_a_user(client: Client, own_keys: str, staff_
     assert "350582199001015131" not in text
     assert staff_user.username not in text
     assert not re.search(r'view="/', text)
+
+
+@pytest.mark.skipif(not shutil.which("promtool"), reason="promtool (Debian package prometheus) is not installed")
+def test_the_page_and_the_shipped_prometheus_files_pass_promtool(client: Client, own_keys: str, tmp_path) -> None:
+    metrics.record_task("documents.render", 0.4, "FAILURE")
+    page = client.get("/metrics").content.decode()
+    portal_lines = "".join(line + "\n" for line in page.splitlines() if "portal_" in line)
+    lint = subprocess.run(["promtool", "check", "metrics"], input=portal_lines, capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    rules = subprocess.run(["promtool", "check", "rules", str(PROMETHEUS / "alerts.yml")], capture_output=True)
+    assert rules.returncode == 0, rules.stdout + rules.stderr
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "portal-alerts.yml").write_text((PROMETHEUS / "alerts.yml").read_text())
+    config = (PROMETHEUS / "prometheus.yml").read_text().replace("/etc/prometheus/rules", str(tmp_path / "rules"))
+    (tmp_path / "prometheus.yml").write_text(config)
+    check = subprocess.run(["promtool", "check", "config", str(tmp_path / "prometheus.yml")], capture_output=True)
+    assert check.returncode == 0, check.stdout + check.stderr
