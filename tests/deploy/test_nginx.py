@@ -175,6 +175,7 @@ def test_body_limits_follow_the_apps_upload_limits() -> None:
     from campaigns.forms import ActivityReturnForm
     from inspections.admin import HazardAdminForm
     from inspections.forms import OfficerHazardForm, PublicReportForm, TransitionForm
+    from safetyportal.documents.compare import max_compare_bytes
     from safetyportal.spreadsheets import MAX_XLSX_BYTES
 
     def photos(form: type, field: str = "photos") -> int:
@@ -185,6 +186,7 @@ def test_body_limits_follow_the_apps_upload_limits() -> None:
         "/report/": photos(PublicReportForm) + MB,
         "/portal/": max(photos(ActivityReturnForm), photos(OfficerHazardForm), photos(TransitionForm)) + MB,
         "/admin/": max(photos(HazardAdminForm, "new_photos"), MAX_XLSX_BYTES) + MB,
+        "/verify/": max_compare_bytes() + MB,
     }
     assert location_body_limits() == expected
 
