@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-runtime}"
 
 runtime_debs=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext)
-dev_debs=(chromium poppler-utils)
+dev_debs=(chromium poppler-utils nginx age)  # nginx, age: tests/deploy (the production kit on loopback)
 wanted=("${runtime_debs[@]}")
 [ "$mode" = dev ] && wanted+=("${dev_debs[@]}")
 
