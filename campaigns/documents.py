@@ -81,10 +81,12 @@ def build_campaign_summary(document: GeneratedDocument) -> RenderSpec:
     """The summary's PDF. An issued summary shows the figures frozen in its snapshot (re-rendering never changes
     them); a draft's preview reads the figures now and says so on its first page and in its annex."""
     from .figures import figures_for_summary
-    from .summaries import figure_headers, type_table
+    from .summaries import figure_headers, stale_figures, type_table
 
     summary = _summary(document)
     figures = figures_for_summary(summary)
+    # A preview warns when the drafted text's figures are no longer the tables' (returns accepted since).
+    stale = [] if figures.frozen else stale_figures(summary.narrative, figures)
     names, series = figures.chart_data()
     chart = svg_bar_chart("各单位开展活动场次", names, series) if names else ""
     type_chart = (
@@ -104,6 +106,7 @@ def build_campaign_summary(document: GeneratedDocument) -> RenderSpec:
             "paragraphs": paragraphs(summary.narrative),
             "figures": figures,
             "figures_note": figures.status_note(),
+            "stale_figures": stale,
             "exposure_outside": figures.exposure_outside_text(),
             "headers": figure_headers(),
             "materials": MATERIALS,

@@ -9,6 +9,8 @@ the exposure platform's published cases in a sentence of their own."""
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -61,6 +63,37 @@ def figures_sentence(figures: SummaryFigures) -> str:
             "n": f"{figures.exposure_cases:,}",
         }
     return text
+
+
+# The figures of the standard sentence, as figures_sentence() writes them: (pattern, what it names, its value).
+_N = r"([\d,]+)"
+_DT = "应急救援演练和知识技能培训"
+_SENTENCE_FIGURES: tuple[tuple[str, str, Callable[[SummaryFigures], int]], ...] = (
+    (rf"共开展各类活动{_N}场次", "开展各类活动（场次）", lambda f: f.totals["sessions"]),
+    (rf"共开展各类活动[\d,]+场次，参与{_N}人次", "参与（人次）", lambda f: f.totals["participants"]),
+    (rf"{_DT}{_N}场", f"{_DT}（场）", lambda f: f.drill_training.sessions),
+    (rf"{_DT}[\d,]+场，参与{_N}人次", f"{_DT}（人次）", lambda f: f.drill_training.participants),
+    (rf"主流媒体报道{_N}条", "主流媒体报道（条）", lambda f: f.totals["media_reports"]),
+    (rf"报送曝光典型案例{_N}个", "各单位报送曝光典型案例（个）", lambda f: f.totals["exposures"]),
+    (rf"曝光台公开典型案例{_N}个", "曝光台公开典型案例（个）", lambda f: f.exposure_cases),
+)
+
+
+def stale_figures(narrative: str, figures: SummaryFigures) -> list[str]:
+    """The figures of the drafted standard sentence that no longer match ``figures`` (returns accepted since the
+    draft was written), e.g. "开展各类活动（场次）：正文500，统计表569". A figure staff reworded away is not checked.
+    For the preview's warning, and for a check before issuing: the text and the annexes must say the same."""
+    found = []
+    for pattern, label, value in _SENTENCE_FIGURES:
+        match = re.search(pattern, narrative)
+        if match and int(match.group(1).replace(",", "")) != value(figures):
+            names = {"label": label, "text": match.group(1), "value": f"{value(figures):,}"}
+            found.append(_("%(label)s：正文%(text)s，统计表%(value)s") % names)
+    materials = re.search(r"人次；发放(.+?)；主流媒体报道", narrative)
+    if materials and materials.group(1) != figures.materials_text():
+        names = {"text": materials.group(1), "value": figures.materials_text()}
+        found.append(_("发放宣传资料：正文%(text)s，统计表%(value)s") % names)
+    return found
 
 
 def _units(names: list[str]) -> str:

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns import selectors, services
+from campaigns.documents import build_campaign_summary
 from campaigns.figures import SummaryFigures, summary_figures, summary_snapshot
 from campaigns.models import (
     FIGURE_FIELDS,
@@ -27,7 +28,7 @@ from campaigns.models import (
     ReturnStatus,
     SummaryStatus,
 )
-from campaigns.summaries import draft_narrative
+from campaigns.summaries import draft_narrative, stale_figures
 from inspections.models import CaseStatus
 from safetyportal.documents import services as document_services
 from safetyportal.documents.models import DocumentStatus, GeneratedDocument
@@ -346,6 +347,21 @@ def test_create_summary_drafts_the_narrative_from_the_figures(campaign, unit_a, 
     assert f"共开展各类活动{figures.totals['sessions']:,}场次，参与{figures.totals['participants']:,}人次" in text
     dt_sessions = figures.drill_training.sessions
     assert f"其中应急救援演练和知识技能培训{dt_sessions:,}场，参与{figures.drill_training.participants:,}人次" in text
+
+
+def test_a_preview_warns_when_the_drafted_figures_are_no_longer_the_tables(june, unit_a, staff_user, enqueued):
+    task = CampaignTaskFactory(campaign=june, units=[unit_a])
+    accepted(task, unit_a, activity_type="drill", sessions=10, participants=100, media_reports=1)
+    summary = services.create_summary(campaign=june, authority=make_authority(), by=staff_user)
+    assert stale_figures(summary.narrative, summary_figures(june)) == []
+    accepted(task, unit_a, activity_type="consultation", sessions=5, participants=50, media_reports=0, leaflets=0,
+             booklets=0, wall_charts=0, boards=0, banners=0, giveaways=0)  # fmt: skip
+
+    stale = ["开展各类活动（场次）：正文10，统计表15", "参与（人次）：正文100，统计表150"]
+    assert stale_figures(summary.narrative, summary_figures(june)) == stale
+    assert build_campaign_summary(document_services.preview(summary, by=staff_user)).context["stale_figures"] == stale
+    summary = services.redraft_narrative(summary=summary)
+    assert build_campaign_summary(document_services.preview(summary, by=staff_user)).context["stale_figures"] == []
 
 
 def test_summary_pdf_has_the_narrative_tables_charts_and_photos(
