@@ -86,7 +86,7 @@ def build_campaign_summary(document: GeneratedDocument) -> RenderSpec:
     summary = _summary(document)
     figures = figures_for_summary(summary)
     # A preview warns when the drafted text's figures are no longer the tables' (returns accepted since).
-    stale = [] if figures.frozen else stale_figures(summary.narrative, figures)
+    stale = stale_figures(summary.narrative, figures) if figures.is_preview else []
     names, series = figures.chart_data()
     chart = svg_bar_chart("各单位开展活动场次", names, series) if names else ""
     type_chart = (

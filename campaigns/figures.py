@@ -286,6 +286,7 @@ class SummaryFigures:
     photos: list[Photo] = field(default_factory=list)
     board: BoardFigures | None = None
     frozen: bool = False  # read from an issued summary's snapshot
+    issued_unfrozen: bool = False  # live figures of a summary issued before snapshots were stored
     campaign: Campaign | None = None  # live figures only (the narrative needs the campaign's kind and themes)
 
     # Tables and their totals.
@@ -364,11 +365,19 @@ class SummaryFigures:
         local = timezone.localtime(self.taken_at)
         return f"{chinese_date(local.date())}{local.hour}时{local.minute:02d}分"
 
+    @property
+    def is_preview(self) -> bool:
+        """Live figures of a draft: the papers say they are not final."""
+        return not self.frozen and not self.issued_unfrozen
+
     def status_note(self) -> str:
         """What a reader must know about the figures' date: a preview says it is not final."""
+        when = {"when": self.taken_text()}
         if self.frozen:
-            return _("本文统计数据截至%(when)s（印发时）。") % {"when": self.taken_text()}
-        return _("预览稿：数据截至%(when)s，印发时以印发时数据为准。") % {"when": self.taken_text()}
+            return _("本文统计数据截至%(when)s（印发时）。") % when
+        if self.issued_unfrozen:
+            return _("本文统计数据截至%(when)s（本文印发时未保存统计数据，按生成时数据统计）。") % when
+        return _("预览稿：数据截至%(when)s，印发时以印发时数据为准。") % when
 
     def exposure_outside_text(self) -> str:
         """The separate line under the per-unit table (empty when there is nothing to add)."""
@@ -666,4 +675,6 @@ def figures_for_summary(summary: Any, *, photo_limit: int = 6, with_board: bool 
     snapshot = getattr(summary, "snapshot", None)
     if snapshot is not None:
         return SummaryFigures.from_snapshot(snapshot)
-    return summary_figures(summary.campaign, photo_limit=photo_limit, with_board=with_board)
+    figures = summary_figures(summary.campaign, photo_limit=photo_limit, with_board=with_board)
+    figures.issued_unfrozen = not summary.is_editable
+    return figures

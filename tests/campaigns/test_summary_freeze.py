@@ -100,3 +100,22 @@ def test_the_reissued_pdf_and_workbook_show_the_figures_frozen_at_issue(
     # The papers rendered again say what they said at issue, word for word and cell for cell.
     assert pdf_words(render_again(pdf), tmp_path) == before_pdf
     assert workbook_cells(render_again(workbook)) == before_book
+
+
+def test_a_summary_issued_before_snapshots_existed_is_not_called_a_preview(admin_user_office, monkeypatch):
+    """Summaries issued before this change have no snapshot: their papers show the figures of the moment they are
+    generated and say so, never "预览稿"."""
+    from campaigns.documents import build_campaign_summary, build_summary_workbook
+    from campaigns.models import CampaignSummary
+
+    monkeypatch.setattr(document_services, "enqueue", lambda pk: True)
+    june = CampaignFactory(starts_on=dt.date(2024, 6, 1), ends_on=dt.date(2024, 6, 30), jurisdiction=CountyFactory())
+    summary = services.create_summary(campaign=june, authority=make_authority(), by=admin_user_office)
+    issued = document_services.issue(summary, by=admin_user_office, issued_on=dt.date(2024, 7, 5))
+    CampaignSummary.objects.filter(pk=issued.pk).update(snapshot=None)
+
+    context = build_campaign_summary(issued.document).context
+    assert not context["figures"].is_preview and context["stale_figures"] == []
+    assert "本文印发时未保存统计数据" in context["figures_note"] and "预览稿" not in context["figures_note"]
+    book = openpyxl.load_workbook(io.BytesIO(build_summary_workbook(issued.workbook)))
+    assert "本文印发时未保存统计数据" in book["汇总"]["A1"].value
