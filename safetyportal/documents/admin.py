@@ -25,6 +25,7 @@ from .models import (
 )
 from .numbering import REGISTER_PERMISSION, reserve_number, set_next_serial
 from .registry import CONTENT_TYPES, kind_label, kind_output
+from .seals import AuthorityForm, AuthoritySealForm, seal_preview_html, set_seal
 
 
 class DocumentStatusMedia:
@@ -134,8 +135,36 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
 
 @admin.register(IssuingAuthority)
 class IssuingAuthorityAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "header", "is_active")
+    """Authorities; only a superuser uploads or removes the electronic seal (documents/seals.py)."""
+
+    list_display = ("name", "code", "header", "has_seal", "is_active")
     search_fields = ("name", "code")
+    readonly_fields = ("seal_preview",)
+
+    @admin.display(description=_("电子印章"), boolean=True)
+    def has_seal(self, obj: IssuingAuthority) -> bool:
+        return bool(obj.seal)
+
+    @admin.display(description=_("电子印章"))
+    def seal_preview(self, obj: IssuingAuthority) -> str:
+        return seal_preview_html(obj)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = ["name", "header", "code", "contact", "is_active", "seal_preview"]
+        return [*fields, "seal_upload", "remove_seal"] if request.user.is_superuser else fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        kwargs["form"] = AuthoritySealForm if request.user.is_superuser else AuthorityForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: IssuingAuthority, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not (request.user.is_superuser and isinstance(form, AuthoritySealForm)):
+            return
+        if form.cleaned_data.get("seal_upload"):
+            set_seal(obj, form.cleaned_data["seal_upload"])
+        elif form.cleaned_data.get("remove_seal") and obj.seal:
+            set_seal(obj, None)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

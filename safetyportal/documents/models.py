@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
 
 
+def seal_upload_to(instance: IssuingAuthority, filename: str) -> str:
+    """seals/<random>.png: a new name for every upload, outside derived/ (which the PDF renderer may read)."""
+    return f"seals/{uuid.uuid4().hex}.png"
+
+
 class IssuingAuthority(models.Model):
     """An organ that issues numbered documents, e.g. 晋江市安全生产委员会办公室 with the code 晋安办."""
 
@@ -23,6 +28,15 @@ class IssuingAuthority(models.Model):
     code = models.CharField(_("机关代字"), max_length=16, unique=True, help_text=_("如：晋安办"))
     contact = models.CharField(_("联系人及电话"), max_length=64, blank=True)
     is_active = models.BooleanField(_("在用"), default=True)
+    # A red PNG with transparency made by documents.seals.process_seal, under MEDIA_ROOT/seals/ (never served, not
+    # readable by the renderer): issued documents carry it as a data: URI (documents.context.seal_data_uri).
+    seal = models.FileField(
+        _("电子印章"),
+        upload_to=seal_upload_to,
+        blank=True,
+        max_length=200,
+        help_text=_("可选。印发的正式文件在署名和成文日期处加盖此印章；未上传时留出手工盖章的位置。"),
+    )
 
     class Meta:
         verbose_name = _("发文机关")
