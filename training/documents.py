@@ -1,8 +1,10 @@
 """The published list (公示名单) as a PDF: the builder the documents engine calls in the worker.
 
-The list is compact: landscape A4, one table per operation item (its name repeated with the column headings on
-every page), two people side by side in each table row, 9.5 pt type, names and masked numbers never broken across
-lines. 1,280 people take about 23 pages (87 before); tests/training/test_list_pdf.py holds the limit.
+The list is compact: landscape A4 (static/training/certificate_list.css), one table per operation item (its name
+repeated with the column headings on every page), two people side by side in each table row, 9 pt type, names and
+masked numbers never broken across lines. 1,280 people take 21 pages (87 or more before), 5,000 take 76;
+tests/training/test_list_pdf.py holds the limit of 30 pages for 1,280. The heading and the end carry the 公示期 and
+where objections go (training/templates/training/_list_publicity.html, shared with the public page).
 """
 
 from __future__ import annotations
