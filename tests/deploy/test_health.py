@@ -81,6 +81,14 @@ def test_readyz_is_ok_with_every_service_and_fresh_heartbeats(client: Client, ow
     assert not response.cookies
 
 
+@pytest.mark.parametrize("address", ["192.0.2.10", "2001:db8::1"])
+def test_readyz_answers_only_the_monitoring_networks(client: Client, address: str, settings) -> None:
+    """Internal state and a query per call: outside METRICS_ALLOWED_NETWORKS the page does not exist (no query)."""
+    assert client.get("/readyz", REMOTE_ADDR=address).status_code == 404
+    settings.TRUSTED_PROXY_COUNT = 1  # through nginx: the forwarded address decides, not nginx's own
+    assert client.get("/readyz", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address).status_code == 404
+
+
 @pytest.mark.django_db
 def test_readyz_fails_when_a_queue_has_no_recent_heartbeat(client: Client, own_keys: str, settings) -> None:
     fresh_heartbeats()

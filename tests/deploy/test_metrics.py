@@ -15,6 +15,7 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from safetyportal import metrics
+from safetyportal.demo.canary import find_full_id_numbers
 from safetyportal.documents.models import DocumentStatus, GeneratedDocument
 from safetyportal.tasks import ping
 from tests.worker import free_port
@@ -191,3 +192,22 @@ def test_the_page_and_the_shipped_prometheus_files_pass_promtool(client: Client,
     (tmp_path / "prometheus.yml").write_text(config)
     check = subprocess.run(["promtool", "check", "config", str(tmp_path / "prometheus.yml")], capture_output=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_no_value_is_a_run_of_digits_that_could_pass_for_an_id_number(client: Client, own_keys: str) -> None:
+    for _ in range(30):
+        client.get("/healthz")
+    metrics.record_task("documents.render", 0.028236778000064078, "SUCCESS")
+    page = client.get("/metrics").content.decode()
+    samples = [line for line in page.splitlines() if line and not line.startswith("#")]
+    long = [line for line in samples if re.search(r"\d{15}", line.rsplit(" ", 1)[1])]  # 10 significant digits
+    assert samples and not long
+    assert find_full_id_numbers(page) == []
+    assert 'view="<unnamed view>"' in page or "<unnamed view>" not in page  # labels with spaces survive
+
+
+def test_multiprocess_mode_adds_up_the_web_workers_folder(client: Client, own_keys: str, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert b"portal_documents" in response.content
