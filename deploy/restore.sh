@@ -4,9 +4,8 @@
 #   - the dump's checksum matches the manifest; pg_restore into the target (which must have no tables);
 #   - rows per table equal those counted when the backup was taken (counts.tsv), for every table;
 #   - every media file of the backup is back with its size;
-#   - with --check (default when the code is here): `manage.py migrate --check`, every file the database refers to
-#     exists, every issued PDF's SHA-256 equals the one stored, and each /verify/ page shows it
-#     (deploy/restore_check.py).
+#   - with --check (default when the code is here), deploy/restore_check.py: no migration left unapplied, every file
+#     the database refers to exists, every issued PDF's SHA-256 equals the one stored, each /verify/ page shows it.
 # Without the age secret key nothing can be read: the restore stops at the first step.
 #
 # Usage: deploy/restore.sh --identity KEYFILE --database-url URL --media-root DIR [--env FILE] [--no-check]
@@ -114,9 +113,8 @@ fi
 if [ "$check" = yes ]; then
   load_env_file "$env_file"
   export DATABASE_URL="$target_url" MEDIA_ROOT="$media_root"
-  (cd "$app_dir" && "$python" manage.py migrate --check >/dev/null) \
-    || die "migrations are not all applied: the backup is older than this code (run manage.py migrate, or check out code $(sed -n 's/^code: //p' "$staging/manifest.txt"))"
-  (cd "$app_dir" && "$python" "$here/restore_check.py") || die "the restored data failed the check (above)"
+  (cd "$app_dir" && "$python" "$here/restore_check.py") \
+    || die "the restored data failed the check (above; unapplied migrations: the backup is older than this code, check out code $(sed -n 's/^code: //p' "$staging/manifest.txt") or run manage.py migrate)"
   step "application check passed"
 fi
 shown_url="$(printf '%s' "$target_url" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"

@@ -4,6 +4,8 @@ Run with the restored environment (DATABASE_URL and MEDIA_ROOT of the restored c
     .venv/bin/python deploy/restore_check.py [--sample N] [--json]
 
 Checks (../shared/SECURITY.md T58):
+- every migration of this code is applied (as ``manage.py migrate --check``: a backup older than the code needs
+  ``migrate`` first, which is the upgrade, not the restore);
 - every file a row refers to exists in its storage: file fields (generated PDFs, imported workbooks, seals) and the
   photo columns, which hold names under ``derived/`` (safetyportal/images.py);
 - every finished PDF hashes to the SHA-256 stored on its row;
@@ -31,6 +33,7 @@ PHOTO_PREFIX = "derived/"
 
 @dataclass
 class Report:
+    unapplied: list[str] = field(default_factory=list)
     files: int = 0
     documents: int = 0
     verify_pages: int = 0
@@ -38,6 +41,7 @@ class Report:
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "unapplied": self.unapplied,
             "files": self.files,
             "documents": self.documents,
             "verify_pages": self.verify_pages,
@@ -75,6 +79,15 @@ def referenced_files() -> list[tuple[str, str, object]]:
     return found
 
 
+def unapplied_migrations() -> list[str]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
 def check(sample: int | None = None) -> Report:
     import logging
 
@@ -89,6 +102,9 @@ def check(sample: int | None = None) -> Report:
     from safetyportal.documents.models import DocumentStatus, GeneratedDocument
 
     report = Report()
+    report.unapplied = unapplied_migrations()
+    if report.unapplied:
+        report.problems.append(f"migrations not applied: {', '.join(report.unapplied)}")
     for where, name, storage in _sample(referenced_files(), sample):
         report.files += 1
         if not storage.exists(name):  # type: ignore[attr-defined]

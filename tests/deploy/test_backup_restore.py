@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -38,7 +39,7 @@ pytestmark = [
         not all(shutil.which(tool) for tool in ("pg_dump", "pg_restore", "psql", "age", "age-keygen")),
         reason="needs postgresql-client and age (scripts/setup.sh dev installs age)",
     ),
-    pytest.mark.django_db(transaction=True),  # pg_dump, another process, must see the rows
+    pytest.mark.usefixtures("django_db_setup"),
 ]
 
 PDF = b"%PDF-1.7\n% portal restore drill\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -50,6 +51,7 @@ PDF = b"%PDF-1.7\n% portal restore drill\n1 0 obj <<>> endobj\ntrailer <<>>\n%%E
 def seed(media_root: Path, settings) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Rows of most apps, photos through the real pipeline, issued PDFs in MEDIA_ROOT."""
     from tests.campaigns.factories import ActivityReturnFactory, ReturnPhotoFactory, jpeg_bytes
+    from tests.core.documents_support import make_authority
     from tests.core.factories import EnterpriseFactory, OfficerProfileFactory, PersonFactory
     from tests.inspections.factories import ExposureCaseFactory, HazardFactory, HazardPhotoFactory
     from tests.publicity.factories import PublicityItemFactory
@@ -68,6 +70,8 @@ def seed(media_root: Path, settings) -> dict[str, int]:  # type: ignore[no-untyp
     for _ in range(2):
         stored = store_image(process_image(io.BytesIO(jpeg_bytes((80, 60)))), "hazards/before")
         HazardPhotoFactory(hazard=hazard, image=stored.name, thumbnail=stored.thumbnail_name)
+    authority = make_authority()  # its electronic seal: a private file under MEDIA_ROOT/seals/
+    authority.seal.save("seal.png", ContentFile(jpeg_bytes((40, 40))), save=True)
     documents = 0
     for number in range(3):
         body = PDF + secrets.token_bytes(64)
@@ -80,6 +84,7 @@ def seed(media_root: Path, settings) -> dict[str, int]:  # type: ignore[no-untyp
             number=f"晋安办〔2026〕{number + 1}号",
             verify_token=secrets.token_urlsafe(16),
             finished_at=timezone.now(),
+            authority=authority,
         )
         document.file.save("notice.pdf", ContentFile(body), save=True)
         documents += 1
@@ -135,6 +140,7 @@ def keys(tmp_path: Path) -> tuple[Path, Path]:
 # The drill --------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # pg_dump, another process, must see the rows
 def test_backup_restores_into_a_fresh_database_with_every_row_file_and_verify_page(
     tmp_path: Path, settings, scratch_database: str, keys: tuple[Path, Path]
 ) -> None:
@@ -167,10 +173,18 @@ def test_backup_restores_into_a_fresh_database_with_every_row_file_and_verify_pa
     assert (archive.stat().st_mode & 0o077) == 0  # readable by its owner only
     assert not old.exists() and recent.exists()
 
+    # Never over existing data: a database with a table is refused.
+    restore_command = [str(DEPLOY / "restore.sh"), "--database-url", scratch_database, "--media-root"]
+    with psycopg.connect(scratch_database, autocommit=True) as db:
+        db.execute("CREATE TABLE precious (id int)")
+    refused = run([*restore_command, str(restored_media), "--identity", str(identity), str(archive)], env)
+    assert refused.returncode != 0 and "already has 1 tables" in refused.stderr
+    with psycopg.connect(scratch_database, autocommit=True) as db:
+        db.execute("DROP TABLE precious")
+
     # Without the operator's key nothing is restored.
     stranger = tmp_path / "stranger.key"
     subprocess.run(["age-keygen", "-o", str(stranger)], check=True, capture_output=True, timeout=30)
-    restore_command = [str(DEPLOY / "restore.sh"), "--database-url", scratch_database, "--media-root"]
     refused = run([*restore_command, str(restored_media), "--identity", str(stranger), str(archive)], env)
     assert refused.returncode != 0 and "cannot decrypt" in refused.stderr
     assert row_counts(scratch_database) == {} and not restored_media.exists()
@@ -190,22 +204,21 @@ def test_backup_restores_into_a_fresh_database_with_every_row_file_and_verify_pa
     assert before["campaigns_returnphoto"] == 4 and before["inspections_hazardphoto"] == 2
 
     # Every media file with the same bytes.
-    originals = {path.relative_to(media): path.read_bytes() for path in media.rglob("*") if path.is_file()}
-    copies = {
-        path.relative_to(restored_media): path.read_bytes() for path in restored_media.rglob("*") if path.is_file()
-    }
-    assert copies == originals and len(originals) >= 4 * 2 + 2 * 2 + seeded["documents"]
+    originals, copies = files_of(media), files_of(restored_media)
+    assert copies == originals and len(originals) >= 4 * 2 + 2 * 2 + seeded["documents"] + 1
+    assert any(path.parts[0] == "seals" for path in copies)
 
-    # The application's check on the restored copy: files referenced, PDFs hashed, /verify/ pages.
-    check_env = {**env, "DATABASE_URL": scratch_database, "MEDIA_ROOT": str(restored_media)}
-    result = run([sys.executable, str(DEPLOY / "restore_check.py"), "--json"], check_env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["problems"] == []
-    assert report["documents"] == report["verify_pages"] == seeded["documents"]
-    assert report["files"] >= 4 * 2 + 2 * 2 + seeded["documents"]  # photos and thumbnails, PDFs
+    # The application's check on the restored copy (run by restore.sh): files referenced, PDFs hashed, /verify/ pages.
+    summary = re.search(
+        r"restore_check: (\d+) files referenced, (\d+) PDFs hashed, (\d+) /verify/ pages: OK", restore.stdout
+    )
+    assert summary, restore.stdout
+    files, documents, pages = map(int, summary.groups())
+    assert documents == pages == seeded["documents"]
+    assert files >= 4 * 2 + 2 * 2 + seeded["documents"] + 1  # photos and thumbnails, PDFs, the seal
 
     # The check is not vacuous: a changed PDF and a lost photo are reported.
+    check_env = {**env, "DATABASE_URL": scratch_database, "MEDIA_ROOT": str(restored_media)}
     pdf = next(restored_media.rglob("*.pdf"))
     pdf.write_bytes(pdf.read_bytes() + b"tampered")
     next(restored_media.glob("derived/hazards/before/*.jpg")).unlink()
@@ -214,19 +227,3 @@ def test_backup_restores_into_a_fresh_database_with_every_row_file_and_verify_pa
     problems = json.loads(result.stdout.strip().splitlines()[-1])["problems"]
     assert any("hashes to" in problem for problem in problems)
     assert any(problem.startswith("missing file derived/hazards/before/") for problem in problems)
-
-
-def test_restore_refuses_a_database_that_is_not_empty(
-    tmp_path: Path, scratch_database: str, keys: tuple[Path, Path]
-) -> None:
-    identity, _recipients = keys
-    with psycopg.connect(scratch_database, autocommit=True) as db:
-        db.execute("CREATE TABLE precious (id int)")
-    archive = tmp_path / "portal-x.tar.age"
-    archive.write_bytes(b"not used")
-    env = worker_env(PORTAL_ENV_FILE=str(tmp_path / "no-such.env"))
-    command = [str(DEPLOY / "restore.sh"), "--database-url", scratch_database, "--media-root", str(tmp_path / "m")]
-    result = run([*command, "--identity", str(identity), str(archive)], env)
-    assert result.returncode != 0
-    assert "already has 1 tables" in result.stderr
-    assert row_counts(scratch_database) == {"precious": 0}

@@ -28,8 +28,10 @@ pytestmark = [
         nginx_binary() is None, reason="Debian's nginx is not installed (scripts/setup.sh dev installs it)"
     ),
     pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed for the test certificate"),
-    pytest.mark.django_db(transaction=True),  # gunicorn, another process, reads the test database
 ]
+# gunicorn, another process, reads the test database; only the test that needs rows commits them
+# (transactional_db, whose clean-up flushes the database); the rate-limit counters gunicorn writes without Redis are
+# removed when the module ends.
 
 SECURITY_HEADERS = (
     "Strict-Transport-Security",
@@ -85,6 +87,16 @@ def gunicorn_env(site: Path, proxies: int) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "DEBUG": "0",
     }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_rate_limit_counters(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The counters gunicorn committed to the test database (without Redis), removed when the module ends."""
+    yield
+    from safetyportal.throttle_models import ThrottleCounter
+
+    with django_db_blocker.unblock():
+        ThrottleCounter.objects.all().delete()
 
 
 @pytest.fixture(scope="module")
@@ -273,6 +285,7 @@ def test_plain_http_is_sent_to_https_and_unknown_hosts_get_no_answer(nginx: Ngin
         context.wrap_socket(sock, server_hostname="attacker.example")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_pages_json_and_feeds_are_compressed_but_not_the_signed_in_parts(nginx: Nginx) -> None:
     from tests.inspections.factories import ExposureCaseFactory
 
