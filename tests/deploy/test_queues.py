@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 
 from campaigns.tasks import send_reminders
-from safetyportal import probes
+from safetyportal import metrics, probes
 from safetyportal.celery import app as celery_app
 from safetyportal.documents import services
 from safetyportal.documents.models import DocumentStatus, GeneratedDocument
@@ -59,6 +59,10 @@ class Worker:
                 if record.get("task") == task:
                     found.append(record)
         return found
+
+
+def rendered_successfully() -> int:
+    return metrics.task_figures().get("documents.render", {}).get("outcomes", {}).get("succeeded", 0)
 
 
 def purge_portal_queues() -> None:
@@ -108,6 +112,7 @@ def workers(  # type: ignore[no-untyped-def]
 def test_two_workers_share_the_documents_and_render_each_once(workers, media_dir: Path, settings) -> None:
     a, b = workers
     settings.MEDIA_ROOT = media_dir
+    succeeded_before = rendered_successfully()
     documents = [services.request_document(kind=QUICK, title=f"队列测试 {n}") for n in range(DOCUMENTS)]
     pks = [document.pk for document in documents]
 
@@ -126,6 +131,12 @@ def test_two_workers_share_the_documents_and_render_each_once(workers, media_dir
     by_a, by_b = (len([r for r in w.finished("documents.render") if r["outcome"] == "success"]) for w in (a, b))
     assert by_a + by_b == DOCUMENTS
     assert by_a >= 1 and by_b >= 1, f"one worker rendered everything: A {by_a}, B {by_b}"
+    # Both workers' pool processes pushed their runs into the one Redis hash /metrics reads (docs/monitoring.md).
+    wait_for(
+        lambda: rendered_successfully() - succeeded_before == DOCUMENTS,
+        timeout=30,
+        message="the task metrics of both workers",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -156,3 +167,20 @@ def test_every_kind_is_routed_to_its_queue_and_a_worker_without_q_consumes_all()
     assert route({}, "documents.sweep")["queue"].name == "celery"
     # `manage.py runportal` starts its worker without -Q: it consumes every declared queue.
     assert set(celery_app.amqp.queues) == set(settings.PORTAL_QUEUES)
+
+
+def test_each_worker_records_the_heartbeat_of_the_queues_it_consumes(workers) -> None:
+    """What beat sends every minute (portal-heartbeat-<queue>), taken by whichever worker consumes the queue."""
+    from safetyportal.tasks import heartbeat
+
+    queues = ("documents", "imports", "messages")
+    for queue in queues:
+        probes.record_heartbeat(queue, now=0)  # "never": a heartbeat of an earlier run must not count
+        entry = settings.CELERY_BEAT_SCHEDULE[f"portal-heartbeat-{queue}"]
+        heartbeat.apply_async(args=entry["args"], **entry["options"])
+
+    def fresh() -> bool:
+        ages = probes.heartbeat_ages()
+        return all(ages[queue] is not None and ages[queue] < 60 for queue in queues)
+
+    wait_for(fresh, timeout=60, message="heartbeats of documents, imports and messages")
