@@ -73,6 +73,8 @@ def photo_url(name: str) -> str | None:
 
 
 def _summary(document: GeneratedDocument) -> CampaignSummary:
+    if document.source_id is None:
+        raise CampaignSummary.DoesNotExist(f"document {document.pk} has no summary")
     return CampaignSummary.objects.select_related("campaign", "authority").get(pk=document.source_id)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -537,7 +538,7 @@ def summary_figures(
     # (two queries could see different returns under READ COMMITTED while staff accept one).
     sums: dict[str, dict[str, int]] = {}
     by_type: dict[str, dict[str, int]] = {}
-    for row in (
+    groups: Iterable[Mapping[str, Any]] = (
         accepted.values(
             "jurisdiction_id",
             "jurisdiction__name",
@@ -549,7 +550,8 @@ def summary_figures(
         )
         .annotate(n=Count("pk"), **_figure_sums())
         .order_by()
-    ):
+    )
+    for row in groups:
         if row["member_unit_id"]:
             key = f"m{row['member_unit_id']}"
             names.setdefault(
@@ -604,15 +606,16 @@ def summary_figures(
 
     order = {key: index for index, key in enumerate(ordered)}
     late = []
-    for row in (
+    late_groups: Iterable[Mapping[str, Any]] = (
         scoped.filter(is_late=True)
         .values("jurisdiction_id", "jurisdiction__name", "member_unit_id", "member_unit__name")
         .annotate(n=Count("pk"), days=Max("late_days"))
         .order_by()
-    ):
-        key = f"m{row['member_unit_id']}" if row["member_unit_id"] else f"j{row['jurisdiction_id']}"
-        unit = row["member_unit__name"] or row["jurisdiction__name"]
-        late.append((order.get(key, len(order)), unit, LateUnit(unit, row["n"], row["days"] or 0)))
+    )
+    for group in late_groups:
+        key = f"m{group['member_unit_id']}" if group["member_unit_id"] else f"j{group['jurisdiction_id']}"
+        unit = group["member_unit__name"] or group["jurisdiction__name"]
+        late.append((order.get(key, len(order)), unit, LateUnit(unit, group["n"], group["days"] or 0)))
     late.sort(key=lambda item: (item[0], item[1]))
 
     publicity = provide(CAMPAIGN_PUBLICITY, scope)

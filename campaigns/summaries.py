@@ -219,7 +219,8 @@ def _sheet(
 ) -> Worksheet:
     """A sheet: the note (what the figures are as of) on row 1 when given, the header, the rows, the 合计 lines
     (bold), then free lines (the separate "另：" line). Every cell goes through neutralise()."""
-    sheet = book.active if first else book.create_sheet()
+    active = book.active
+    sheet = active if first and isinstance(active, Worksheet) else book.create_sheet()
     sheet.title = title
     if note:
         sheet.append([neutralise(note)])
