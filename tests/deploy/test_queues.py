@@ -139,7 +139,6 @@ def test_two_workers_share_the_documents_and_render_each_once(workers, media_dir
     )
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_task_of_one_kind_runs_only_on_the_worker_of_its_queue(workers) -> None:
     a, b = workers
     # Routed by CELERY_TASK_ROUTES alone: no queue is named at publishing.
