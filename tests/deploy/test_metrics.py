@@ -3,9 +3,11 @@ durations and failures by task, queue lengths and documents by status."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -211,3 +213,44 @@ def test_multiprocess_mode_adds_up_the_web_workers_folder(client: Client, own_ke
     response = client.get("/metrics")
     assert response.status_code == 200
     assert b"portal_documents" in response.content
+
+
+SETTINGS_PROBE = """
+import json, os, runpy, sys
+cases = json.loads(sys.argv[1])
+for overrides in cases:
+    saved = dict(os.environ)
+    os.environ.update(overrides)
+    try:
+        runpy.run_path("safetyportal/settings.py")
+        print("started")
+    except Exception as error:
+        print(type(error).__name__, str(error).replace(chr(10), " "))
+    os.environ.clear()
+    os.environ.update(saved)
+"""
+
+
+def test_monitoring_settings_that_cannot_work_stop_start_up() -> None:
+    cases = [
+        {"METRICS_ALLOWED_NETWORKS": "127.0.0.1,monitoring-host"},
+        {"LOG_FORMAT": "xml"},
+        {"HEALTH_HEARTBEAT_MAX_AGE_MINUTES": "1"},
+        {"HEALTH_PENDING_MAX_AGE_SECONDS": "soon"},
+        {"METRICS_ALLOWED_NETWORKS": "10.20.0.0/24, ::1", "LOG_FORMAT": "text"},
+    ]
+    env = {"PATH": "/usr/bin:/bin", "TESTING": "1", "DJANGO_SETTINGS_MODULE": "safetyportal.settings"}
+    answer = subprocess.run(
+        [sys.executable, "-c", SETTINGS_PROBE, json.dumps(cases)],
+        cwd=PROMETHEUS.parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = answer.stdout.strip().splitlines()
+    assert len(lines) == len(cases), answer.stderr[-2000:]
+    for overrides, line in zip(cases[:4], lines, strict=False):
+        assert line.startswith("ConfigurationError"), line
+        assert next(iter(overrides)) in line, line
+    assert lines[4] == "started"
