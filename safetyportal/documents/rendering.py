@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 FONT_SERIF = "Noto Serif CJK SC"
 FONT_SANS = "Noto Sans CJK SC"
@@ -28,10 +33,10 @@ class RenderedPDF:
     refused_urls: list[str] = field(default_factory=list)
 
 
-_font_config = None
+_font_config: FontConfiguration | None = None
 
 
-def font_configuration():  # type: ignore[no-untyped-def]
+def font_configuration() -> FontConfiguration:
     """One WeasyPrint FontConfiguration per process: each new one leaks ~0.2 MB of C memory."""
     global _font_config
     if _font_config is None:
@@ -41,6 +46,37 @@ def font_configuration():  # type: ignore[no-untyped-def]
     return _font_config
 
 
+# --- Memory policy ------------------------------------------------------------------------------------------------
+#
+# A render leaves its garbage in reference cycles (boxes, styles, Pango layouts, and WeasyPrint's Font objects, each
+# holding a copy of the whole CJK font file: 20-27 MB per face), so reference counting alone frees nothing and a
+# worker would grow by ~90 MB per notice until the automatic collector caught up. A full gc.collect() after each
+# render frees it but walks every object of the Django process (~200,000: 60-80 ms, a third of a warm notice).
+#
+# Instead, automatic collection is paused while WeasyPrint works, so every object the render allocates stays in the
+# youngest generation, and one gc.collect(0) at the end examines only those: it finds all of the render's cycles
+# (none of them has been promoted) at the cost of the render's own survivors, not of the whole process. Pausing
+# also saves the automatic full collections a long render would trigger as its boxes pile up (a 20-page report:
+# several walks of a growing heap). glibc then gets the freed heap back from malloc_trim(0).
+#
+# Safety net: garbage the young collection cannot see (a cycle through an object older than the render, or promoted
+# by a gc.collect() someone called during the render) would make RSS creep; when RSS has grown by
+# FULL_COLLECT_GROWTH_MB since the last full collection, one full collection runs. It is measured in ``make bench``
+# (memory rows) and tested in tests/core/test_documents_memory.py.
+
+MEMORY_POLICIES = ("young", "full", "off")
+# "young": the policy above. "full": the former one, gc.collect() + malloc_trim(0) after every render (the benchmark
+# compares the two in one run). "off": no collection at all, automatic GC only (the benchmark's counterfactual).
+memory_policy = "young"
+FULL_COLLECT_GROWTH_MB = 64.0
+
+_pause_lock = threading.Lock()
+_paused_renders = 0
+_gc_was_enabled = True
+_rss_after_full_collect_mb: float | None = None
+full_collections = 0  # how many times the safety net ran in this process (tests and benchmark notes)
+
+
 def _malloc_trim() -> None:
     try:
         import ctypes
@@ -48,6 +84,76 @@ def _malloc_trim() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
+
+
+_PAGE_MB: float | None = None
+
+
+def rss_mb() -> float | None:
+    """Resident memory of this process in MB (Linux), None where /proc is not available."""
+    global _PAGE_MB
+    try:
+        if _PAGE_MB is None:
+            import os
+
+            _PAGE_MB = os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_MB
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _full_collect() -> None:
+    global _rss_after_full_collect_mb, full_collections
+    gc.collect()
+    _malloc_trim()
+    full_collections += 1
+    _rss_after_full_collect_mb = rss_mb()
+
+
+def _check_growth() -> None:
+    """The safety net: a full collection once RSS has grown by FULL_COLLECT_GROWTH_MB since the last one (the first
+    render of a process only sets the reference level)."""
+    global _rss_after_full_collect_mb
+    rss = rss_mb()
+    if rss is None:
+        return
+    if _rss_after_full_collect_mb is None:
+        _rss_after_full_collect_mb = rss
+    elif rss - _rss_after_full_collect_mb > FULL_COLLECT_GROWTH_MB:
+        _full_collect()
+
+
+@contextmanager
+def render_memory_scope() -> Iterator[None]:
+    """Wrap one render: pause automatic collection, then free what the render left behind (see above)."""
+    global _paused_renders, _gc_was_enabled
+    policy = memory_policy
+    if policy != "young":
+        try:
+            yield
+        finally:
+            if policy == "full":
+                gc.collect()
+                _malloc_trim()
+        return
+
+    with _pause_lock:  # renders in several threads: GC comes back on when the last one ends
+        if _paused_renders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _paused_renders += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _paused_renders -= 1
+            last = _paused_renders == 0
+        gc.collect(0)
+        if last and _gc_was_enabled:
+            gc.enable()
+        _malloc_trim()
+        _check_growth()
 
 
 def warm_up() -> None:
@@ -101,7 +207,7 @@ def render_html_to_pdf(html: str, progress: Progress | None = None) -> RenderedP
 
     report = progress or (lambda _percent: None)
     fetcher = SafeURLFetcher()
-    try:
+    with render_memory_scope():
         report(30)
         document = HTML(string=html, base_url="file:///nonexistent/", url_fetcher=fetcher).render(
             font_config=font_configuration()
@@ -110,11 +216,6 @@ def render_html_to_pdf(html: str, progress: Progress | None = None) -> RenderedP
         data = document.write_pdf(finisher=_drop_embedded_files, attachments=[])
         page_count = len(document.pages)
         del document
-    finally:
-        # WeasyPrint keeps the CJK font collections in cyclic structures: free them now, not at some later GC,
-        # then hand the freed heap back to the system (glibc keeps it otherwise: ~70 MB over 100 renders).
-        gc.collect()
-        _malloc_trim()
     if _EMBEDDED.search(data):
         raise RenderError("rendered PDF carries embedded files")
     report(95)

@@ -1,0 +1,93 @@
+"""The renderer's memory policy frees what a render leaves in reference cycles (not timed: see ``make bench``)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from safetyportal.documents import rendering
+from safetyportal.documents.rendering import FONT_SERIF, render_html_to_pdf, render_memory_scope
+
+HTML = f'<html lang="zh-CN"><body style="font-family: \'{FONT_SERIF}\'"><p>安全生产月</p><b>通知</b></body></html>'
+
+
+def cyclic_garbage_after(render: Callable[[], object]) -> int:
+    """Render, then count the unreachable objects a full collection finds: what the render left in cycles."""
+    gc.collect()
+    render()
+    return gc.collect()
+
+
+@pytest.fixture
+def policy(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    def use(name: str) -> None:
+        monkeypatch.setattr(rendering, "memory_policy", name)
+
+    return use
+
+
+def test_a_render_leaves_cycles_that_reference_counting_alone_does_not_free(policy) -> None:  # type: ignore[no-untyped-def]
+    """The premise: without a collection a render leaves its boxes, styles and layouts in cycles."""
+    policy("off")
+    gc.disable()
+    try:
+        assert cyclic_garbage_after(lambda: render_html_to_pdf(HTML)) > 500
+    finally:
+        gc.enable()
+
+
+def test_the_production_policy_frees_every_render_and_turns_gc_back_on(policy) -> None:  # type: ignore[no-untyped-def]
+    policy("young")
+    render_html_to_pdf(HTML)  # the first render of a process also fills caches
+    for _ in range(3):
+        assert cyclic_garbage_after(lambda: render_html_to_pdf(HTML)) < 100  # ~1,100 without a policy
+        assert gc.isenabled()
+
+
+def test_a_failed_render_turns_gc_back_on(policy) -> None:  # type: ignore[no-untyped-def]
+    policy("young")
+    with pytest.raises(ValueError), render_memory_scope():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+
+
+def test_gc_comes_back_when_the_last_of_concurrent_renders_ends(policy) -> None:  # type: ignore[no-untyped-def]
+    policy("young")
+    inner_started, outer_may_end = threading.Event(), threading.Event()
+
+    def other_render() -> None:
+        with render_memory_scope():
+            inner_started.set()
+            outer_may_end.wait(10)
+
+    with render_memory_scope():
+        thread = threading.Thread(target=other_render)
+        thread.start()
+        inner_started.wait(10)
+    assert not gc.isenabled()  # the other thread still renders
+    outer_may_end.set()
+    thread.join(10)
+    assert gc.isenabled()
+
+
+def test_the_safety_net_runs_a_full_collection_once_rss_has_grown(policy, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    policy("young")
+    readings = iter([500.0, 520.0, 500.0 + rendering.FULL_COLLECT_GROWTH_MB + 1, 580.0, 580.0])
+    monkeypatch.setattr(rendering, "rss_mb", lambda: next(readings))
+    monkeypatch.setattr(rendering, "_rss_after_full_collect_mb", None)
+    before = rendering.full_collections
+    with render_memory_scope():  # first render: sets the reference level (500)
+        pass
+    with render_memory_scope():  # +20 MB: nothing more
+        pass
+    assert rendering.full_collections == before
+    with render_memory_scope():  # past the threshold: one full collection, new reference read after it (580)
+        pass
+    assert rendering.full_collections == before + 1
+    with render_memory_scope():  # 580 again: nothing more
+        pass
+    assert rendering.full_collections == before + 1
