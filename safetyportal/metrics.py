@@ -220,7 +220,7 @@ class PortalCollector:
 
 
 _portal_registry = CollectorRegistry(auto_describe=False)
-_portal_registry.register(PortalCollector())  # type: ignore[arg-type]
+_portal_registry.register(PortalCollector())
 
 
 def exposition() -> bytes:
