@@ -19,6 +19,7 @@ Not covered: ``QuerySet.update(id_number=...)`` and ``bulk_update([...], ["id_nu
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -31,6 +32,7 @@ from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, In, IsNull
 
 from . import crypto
+from .types import QuerySetMixinBase
 
 
 class EncryptedIdNumberField(models.CharField):
@@ -42,7 +44,7 @@ class EncryptedIdNumberField(models.CharField):
         self.blind_index = blind_index
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["blind_index"] = self.blind_index
         return name, path, args, kwargs
@@ -54,7 +56,8 @@ class EncryptedIdNumberField(models.CharField):
     def context(self) -> str:
         """The column every ciphertext of this field is bound to (AES-GCM associated data): "app.model.field". The
         model is the one that declares the field (a parent model's for inherited fields), as in migrations."""
-        return crypto.column_context(self.model._meta.app_label, self.model._meta.model_name, self.name)
+        # model_name is set as soon as the model class exists, before any field is used
+        return crypto.column_context(self.model._meta.app_label, str(self.model._meta.model_name), self.name)
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if not value:
@@ -80,7 +83,14 @@ class EncryptedIdNumberField(models.CharField):
         return None
 
     def index_field(self) -> BlindIndexField:
-        return self.model._meta.get_field(self.blind_index)
+        return _blind_index_field(self.model, self.blind_index)
+
+
+def _blind_index_field(model: type[models.Model], name: str) -> BlindIndexField:
+    field = model._meta.get_field(name)
+    if not isinstance(field, BlindIndexField):
+        raise TypeError(f"{model._meta.label}.{name} is not a BlindIndexField")
+    return field
 
 
 class BlindIndexField(models.CharField):
@@ -94,7 +104,7 @@ class BlindIndexField(models.CharField):
         kwargs["editable"] = False
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         kwargs.pop("editable", None)
@@ -191,10 +201,10 @@ class BlindIndexedModel(models.Model):
 
     def refresh_blind_indexes(self) -> None:
         for _source, index in self._blind_index_pairs():
-            field = self._meta.get_field(index)
+            field = _blind_index_field(type(self), index)
             setattr(self, field.attname, field.compute(self))
 
-    def _index_exclusions(self, exclude: set[str] | None) -> set[str]:
+    def _index_exclusions(self, exclude: Collection[str] | None) -> set[str]:
         exclude = set(exclude or ())
         for source, index in self._blind_index_pairs():
             if source in exclude:
@@ -212,18 +222,18 @@ class BlindIndexedModel(models.Model):
                 errors.setdefault(source, []).extend(errors.pop(index))
         return ValidationError(errors)
 
-    def unique_error_message(self, model_class: type[models.Model], unique_check: tuple[str, ...]) -> ValidationError:
+    def unique_error_message(self, model_class: type[models.Model], unique_check: Sequence[str]) -> ValidationError:
         sources = {index: source for source, index in self._blind_index_pairs()}
         return super().unique_error_message(model_class, tuple(sources.get(name, name) for name in unique_check))
 
-    def validate_unique(self, exclude: set[str] | None = None) -> None:
+    def validate_unique(self, exclude: Collection[str] | None = None) -> None:
         self.refresh_blind_indexes()
         try:
             super().validate_unique(exclude=self._index_exclusions(exclude))
         except ValidationError as error:
             raise self._on_source(error) from None
 
-    def validate_constraints(self, exclude: set[str] | None = None) -> None:
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         self.refresh_blind_indexes()
         try:
             super().validate_constraints(exclude=self._index_exclusions(exclude))
@@ -231,13 +241,13 @@ class BlindIndexedModel(models.Model):
             raise self._on_source(error) from None
 
 
-class BlindIndexQuerySetMixin:
+class BlindIndexQuerySetMixin(QuerySetMixinBase):
     """Keeps the HMAC columns right in the bulk paths that bypass ``save()``: ``update(id_number=...)`` and
     ``bulk_update(..., ["id_number"])`` write the HMAC too, and ``in_bulk(field_name="id_number")`` works when the HMAC
     column is unique (Django's own in_bulk insists on a unique *field*, and the encrypted column is not one)."""
 
     def _pairs(self) -> list[tuple[str, str]]:
-        pairs = getattr(self.model, "_blind_index_pairs", None)  # type: ignore[attr-defined]
+        pairs = getattr(self.model, "_blind_index_pairs", None)
         return pairs() if pairs else []
 
     def update(self, **kwargs: Any) -> int:
@@ -247,7 +257,7 @@ class BlindIndexQuerySetMixin:
                 if hasattr(value, "resolve_expression"):
                     raise FieldError("An encrypted ID number can only be updated with literal values.")
                 kwargs[index] = crypto.blind_index(value) if value else ""
-        return super().update(**kwargs)  # type: ignore[misc]
+        return super().update(**kwargs)
 
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         objs, fields = list(objs), list(fields)
@@ -255,18 +265,18 @@ class BlindIndexQuerySetMixin:
         if extra:
             for obj in objs:
                 obj.refresh_blind_indexes()
-        return super().bulk_update(objs, [*fields, *extra], batch_size=batch_size)  # type: ignore[misc]
+        return super().bulk_update(objs, [*fields, *extra], batch_size=batch_size)
 
     def in_bulk(self, id_list: Any = None, *, field_name: str = "pk") -> dict[Any, Any]:
-        field = self.model._meta.get_field(field_name) if field_name != "pk" else None  # type: ignore[attr-defined]
+        field = self.model._meta.get_field(field_name) if field_name != "pk" else None
         if not (isinstance(field, EncryptedIdNumberField) and field.index_field().unique):
-            return super().in_bulk(id_list, field_name=field_name)  # type: ignore[misc]
+            return super().in_bulk(id_list, field_name=field_name)
         if id_list is None:
-            return {getattr(obj, field_name): obj for obj in self}  # type: ignore[attr-defined]
+            return {getattr(obj, field_name): obj for obj in self}
         values = list(id_list)
         found: dict[Any, Any] = {}
         for start in range(0, len(values), 1_000):
-            batch = self.filter(**{f"{field_name}__in": values[start : start + 1_000]})  # type: ignore[attr-defined]
+            batch = self.filter(**{f"{field_name}__in": values[start : start + 1_000]})
             found.update({getattr(obj, field_name): obj for obj in batch})
         return found
 

@@ -396,15 +396,21 @@ def _surname_at(normal: str, position: int) -> int:
 _NAME_GAP = re.compile(r"[ \u00a0\u3000·.\u200b]?")  # 张 三, 张·三: one spacing character between name characters
 
 
+def _gap_end(normal: str, position: int) -> int:
+    """End of the optional spacing character at ``position`` (the pattern always matches, if only emptily)."""
+    gap = _NAME_GAP.match(normal, position)
+    return gap.end() if gap is not None else position
+
+
 def _name_after(normal: str, position: int) -> int:
     """End of the name that starts at ``position`` after a role word (``position`` if none)."""
     surname = _surname_at(normal, position)
     if not surname or normal[position : position + 2] in _NOT_NAMES:
         return position
-    first = _NAME_GAP.match(normal, position + surname).end()
+    first = _gap_end(normal, position + surname)
     if not _CJK.match(normal, first) or normal[first] == "某" or normal[position] + normal[first] in _NOT_NAMES:
         return position
-    second = _NAME_GAP.match(normal, first + 1).end()
+    second = _gap_end(normal, first + 1)
     if (
         _CJK.match(normal, second)
         and normal[second] not in _STOP
@@ -536,8 +542,8 @@ def redact_identity(text: str, *, name: str = "", phone: str = "") -> str:
         spans += [(m.start(), m.end(), REDACTED) for m in re.finditer(prefix + body, normal)]
         local = _local_number(digits)
         if local:  # the fixed line written without its area code
-            pattern = rf"(?<![0-9]){gap.join(local)}(?![0-9])"
-            spans += [(m.start(), m.end(), REDACTED) for m in re.finditer(pattern, normal)]
+            local_pattern = rf"(?<![0-9]){gap.join(local)}(?![0-9])"
+            spans += [(m.start(), m.end(), REDACTED) for m in re.finditer(local_pattern, normal)]
     return _apply(text, origin, _merge(spans))
 
 

@@ -102,8 +102,8 @@ def heartbeat_key(queue: str) -> str:
 
 def _cache_redis_url() -> str:
     location = settings.CACHES["default"].get("LOCATION", "")
-    location = location[0] if isinstance(location, (list, tuple)) else location
-    return location if "RedisCache" in settings.CACHES["default"]["BACKEND"] else ""
+    first = location[0] if isinstance(location, (list, tuple)) else location
+    return str(first) if "RedisCache" in settings.CACHES["default"]["BACKEND"] else ""
 
 
 # Heartbeats -----------------------------------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def _broker_queue_names(queue: str) -> list[str]:
 
 
 def _filesystem_queue_lengths(queues: tuple[str, ...]) -> dict[str, int]:
-    folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+    folder = Path(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]))
     counts = dict.fromkeys(queues, 0)
     with os.scandir(folder) as entries:  # file names are "<ms>_<uuid>.<queue>.msg"
         for entry in entries:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .scoping import ScopedQuerySet
+from .types import QuerySetMixinBase
 
 
-class LegalRecordQuerySet(models.QuerySet):
-    def delete(self) -> Any:  # type: ignore[override]
+class LegalRecordQuerySet(models.QuerySet[Any]):
+    def delete(self) -> NoReturn:
         raise ProtectedError(_("法律文书记录不能删除，只能作废或被替代。"), set(self))
 
 
@@ -35,11 +36,12 @@ class LegalRecordMixin(models.Model):
     class Meta:
         abstract = True
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ProtectedError(_("法律文书记录不能删除，只能作废或被替代。"), {self})
 
 
-class ScopedLegalQuerySet(LegalRecordQuerySet, ScopedQuerySet):
+# The plugin gives each queryset's as_manager() a manager class of its own, not a subclass of the parents' managers.
+class ScopedLegalQuerySet(LegalRecordQuerySet, ScopedQuerySet):  # type: ignore[override]
     """Legal records an officer may reach: scoped reads, no deletes."""
 
 
@@ -125,10 +127,8 @@ AUDIT_CHANGE_REFUSED = gettext_lazy("审计记录不能修改。")
 AUDIT_DELETE_REFUSED = gettext_lazy("审计记录不能删除。")
 
 
-class AppendOnlyQuerySetMixin:
+class AppendOnlyQuerySetMixin(QuerySetMixinBase):
     """Rows of an audit trail: created, never changed or removed, not even in bulk."""
-
-    model: type[models.Model]
 
     def _refusal(self, name: str, default: Any) -> str:
         return str(getattr(self.model, name, default))

@@ -18,14 +18,13 @@ from django.db import models
 from django.http import Http404
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
     from .models import Jurisdiction
+    from .types import UserOrAnonymous
 
 M = TypeVar("M", bound=models.Model)
 
 
-def officer_jurisdiction(user: AbstractBaseUser | AnonymousUser | None) -> Jurisdiction | None:
+def officer_jurisdiction(user: UserOrAnonymous | None) -> Jurisdiction | None:
     """The jurisdiction of an active officer, or None for anyone else."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
@@ -33,11 +32,11 @@ def officer_jurisdiction(user: AbstractBaseUser | AnonymousUser | None) -> Juris
     return profile.jurisdiction if profile is not None else None
 
 
-def is_officer(user: AbstractBaseUser | AnonymousUser | None) -> bool:
-    return officer_jurisdiction(user) is not None and not user.is_staff
+def is_officer(user: UserOrAnonymous | None) -> bool:
+    return user is not None and officer_jurisdiction(user) is not None and not user.is_staff
 
 
-def is_office_staff(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+def is_office_staff(user: UserOrAnonymous | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
@@ -47,7 +46,7 @@ def scope_lookup(model: type[models.Model]) -> str:
 
 
 class ScopedQuerySet(models.QuerySet):
-    def for_user(self, user: Any) -> ScopedQuerySet:
+    def for_user(self, user: UserOrAnonymous | None) -> ScopedQuerySet:
         if is_office_staff(user):
             return self
         jurisdiction = officer_jurisdiction(user)
@@ -59,7 +58,7 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(**{scope_lookup(self.model): jurisdiction.path})
 
 
-def scoped(model_or_queryset: type[M] | models.QuerySet, user: Any) -> models.QuerySet:
+def scoped(model_or_queryset: type[M] | models.QuerySet, user: UserOrAnonymous | None) -> models.QuerySet:
     queryset = (
         model_or_queryset
         if isinstance(model_or_queryset, models.QuerySet)
@@ -70,7 +69,9 @@ def scoped(model_or_queryset: type[M] | models.QuerySet, user: Any) -> models.Qu
     return queryset.for_user(user)
 
 
-def get_scoped_object_or_404(model_or_queryset: type[M] | models.QuerySet, user: Any, **lookup: Any) -> M:
+def get_scoped_object_or_404(
+    model_or_queryset: type[M] | models.QuerySet, user: UserOrAnonymous | None, **lookup: Any
+) -> M:
     """The object if the user may see it; 404 whether it exists elsewhere or not at all."""
     try:
         return scoped(model_or_queryset, user).get(**lookup)
@@ -78,7 +79,7 @@ def get_scoped_object_or_404(model_or_queryset: type[M] | models.QuerySet, user:
         raise Http404 from None
 
 
-def in_scope(user: Any, jurisdiction: Jurisdiction | None) -> bool:
+def in_scope(user: UserOrAnonymous | None, jurisdiction: Jurisdiction | None) -> bool:
     """Whether a jurisdiction (e.g. one named in a form or a spreadsheet row) is inside the user's scope."""
     if jurisdiction is None:
         return False

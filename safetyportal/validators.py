@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
+from typing import Any
 
 import phonenumbers
 from django import forms
@@ -146,7 +147,7 @@ class IdNumberFormField(forms.CharField):
 
     default_validators = [validate_id_number]
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 40)  # room for separators; the cleaned value has 18 characters
         kwargs.setdefault("help_text", _("18位公民身份号码，末位可为X；可含空格或连字符。"))
         super().__init__(**kwargs)
