@@ -97,7 +97,7 @@ psql_pid=""
 media_files=$(wc -l <"$work/media-files.tsv")
 media_bytes=$(awk -F'\t' '{ s += $2 } END { print s + 0 }' "$work/media-files.tsv")
 
-version="$(git -C "$app_dir" rev-parse HEAD 2>/dev/null || echo unknown)"
+version="$(git -c safe.directory="$app_dir" -C "$app_dir" rev-parse HEAD 2>/dev/null || echo unknown)"
 {
   echo "format: portal-backup 1"
   echo "created: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
