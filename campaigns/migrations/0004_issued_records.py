@@ -32,8 +32,15 @@ def workbooks_forward(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     content_type, _created = ContentType.objects.get_or_create(app_label="campaigns", model="campaignsummary")
     for summary in CampaignSummary._base_manager.exclude(xlsx_file="").filter(xlsx_status="done").order_by("pk"):
-        digest, size = _hash(summary.xlsx_file)
         issued = summary.status != "draft"
+        document = GeneratedDocument.objects.filter(  # kept from an earlier forward run (the way back keeps it)
+            kind=WORKBOOK_KIND, source_type=content_type, source_id=summary.pk, file=summary.xlsx_file
+        ).first()
+        if document is not None:
+            if issued:
+                CampaignSummary._base_manager.filter(pk=summary.pk).update(workbook=document)
+            continue
+        digest, size = _hash(summary.xlsx_file)
         document = GeneratedDocument.objects.create(
             kind=WORKBOOK_KIND,
             title=f"{summary.title}（活动总结统计表）"[:255],
