@@ -149,9 +149,9 @@ class IssuingAuthorityAdmin(admin.ModelAdmin):
     def seal_preview(self, obj: IssuingAuthority) -> str:
         return seal_preview_html(obj)
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = ["name", "header", "code", "contact", "is_active", "seal_preview"]
-        return [*fields, "seal_upload", "remove_seal"] if request.user.is_superuser else fields
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fields = ("name", "header", "code", "contact", "is_active", "seal_preview")
+        return (*fields, "seal_upload", "remove_seal") if request.user.is_superuser else fields
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         kwargs["form"] = AuthoritySealForm if request.user.is_superuser else AuthorityForm

@@ -116,8 +116,8 @@ class AuthoritySealForm(AuthorityForm):
         upload = self.cleaned_data.get("seal_upload")
         return process_seal(upload) if upload else None
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
-        if cleaned.get("seal_upload") and cleaned.get("remove_seal"):
+        if cleaned and cleaned.get("seal_upload") and cleaned.get("remove_seal"):
             raise ValidationError(_("不能同时上传和撤下电子印章。"))
         return cleaned
