@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -16,10 +16,13 @@ from django.utils.translation import gettext as _
 from safetyportal.documents.models import GeneratedDocument
 from safetyportal.documents.services import request_document
 from safetyportal.images import ProcessedImage, store_image
-from safetyportal.spreadsheets import ImportProblem
 
-from . import wechat
 from .models import Channel, ChannelKind, ItemKind, PublicityItem, PublicityReport, WechatPush
+
+if TYPE_CHECKING:
+    from safetyportal.spreadsheets import ImportProblem
+
+    from . import wechat
 
 REPORT_KIND = "publicity_report"
 
@@ -93,6 +96,12 @@ def import_wechat_stats(*, data: bytes, channel: Channel, create_missing: bool =
     figure changed, so a second run of the same file changes nothing (not even ``updated_at``). An unmatched row
     creates the article under its day's push when ``create_missing``, and is an error otherwise. All or nothing:
     on any problem ``WechatImportError`` lists every bad row and nothing is written."""
+    # Imported here: spreadsheets pulls in import-export, openpyxl and numpy, which a worker starting up (this module
+    # is imported by the report builder) does not need.
+    from safetyportal.spreadsheets import ImportProblem
+
+    from . import wechat
+
     if channel.kind != ChannelKind.WECHAT:
         raise wechat.WechatImportError([ImportProblem(1, "", _("所选载体不是微信公众号。"))])
     rows = wechat.parse_export(data)
@@ -181,6 +190,10 @@ def import_wechat_stats(*, data: bytes, channel: Channel, create_missing: bool =
 
 def _check_read_users(items: list[PublicityItem], rows: list[wechat.WechatRow]) -> list[ImportProblem]:
     """A file giving only reads must not leave an article with more readers than reads."""
+    from safetyportal.spreadsheets import ImportProblem
+
+    from . import wechat
+
     by_key = {(row.title, row.published_on): row.row for row in rows}
     return [
         ImportProblem(

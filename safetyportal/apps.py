@@ -1,6 +1,6 @@
 import axes.apps
 from django.apps import AppConfig
-from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.apps import AdminConfig, SimpleAdminConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -28,5 +28,20 @@ class AxesConfig(axes.apps.AppConfig):
     verbose_name = _("登录保护")
 
 
+def loads_admin() -> bool:
+    """Whether this process imports the admin modules at start-up: every process except one started with
+    ``PORTAL_ROLE=worker`` (a Celery worker never serves the admin, and the admin modules pull in import-export,
+    tablib, openpyxl, numpy and psycopg: about 40 % of django.setup(); benchmarks/README.md)."""
+    from .config import env_choice
+
+    return env_choice("PORTAL_ROLE", "WEB", ("WEB", "WORKER")) != "WORKER"
+
+
 class PortalAdminConfig(AdminConfig):
     default_site = "safetyportal.admin_site.PortalAdminSite"
+
+    def ready(self) -> None:
+        if loads_admin():
+            super().ready()
+        else:
+            SimpleAdminConfig.ready(self)  # the admin's checks, without autodiscover()

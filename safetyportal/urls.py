@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import health, metrics, views
-from .documents import views as document_views
 
 portal_patterns = (
     [
@@ -23,7 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("portal/", include(portal_patterns)),
     path("accounts/", include("safetyportal.accounts.urls")),
-    path("verify/<str:token>/", document_views.verify, name="verify"),
+    path("", include("safetyportal.documents.urls")),  # verify/<token>/
     path("portal/hazards/", include("inspections.portal_urls")),
     path("", include("inspections.urls")),
     path("certificates/", include("training.urls")),

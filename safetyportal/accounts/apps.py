@@ -12,8 +12,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号安全")
 
     def ready(self) -> None:
-        from . import demo  # noqa: F401  (registers the demo loader that enrols the demo accounts)
-        from .admin import attach_to_user_admin
+        from safetyportal.apps import loads_admin
 
-        # The admin's autodiscover ran in PortalAdminConfig.ready() (first app): the user admin is registered by now.
-        attach_to_user_admin()
+        from . import demo  # noqa: F401  (registers the demo loader that enrols the demo accounts)
+
+        if loads_admin():  # not in a worker (PORTAL_ROLE=worker), which imports no admin module
+            from .admin import attach_to_user_admin
+
+            # The admin's autodiscover ran in PortalAdminConfig.ready() (first app): the user admin is registered now.
+            attach_to_user_admin()

@@ -11,7 +11,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.urls import reverse
 
@@ -24,11 +23,14 @@ logger = logging.getLogger(__name__)
 def verify_url(document: GeneratedDocument) -> str:
     if not document.verify_token:
         return ""
-    return settings.SITE_URL + reverse("verify", args=[document.verify_token])
+    # Against the documents' own URLconf (included at the root): the root one would import every view of the portal.
+    return settings.SITE_URL + reverse("verify", args=[document.verify_token], urlconf="safetyportal.documents.urls")
 
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code (vector, no image fetch)."""
+    import segno  # on first use: a process that builds no document does not import it
+
     return segno.make(url, error="m").svg_inline(scale=3)
 
 

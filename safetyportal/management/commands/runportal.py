@@ -40,9 +40,11 @@ class Command(BaseCommand):
         else:
             commands["web"] = [python, "manage.py", "runserver", options["addr"], "--noreload"]
 
+        # The worker starts without the admin modules (safetyportal.apps.loads_admin).
+        environments = {"worker": {**os.environ, "PORTAL_ROLE": "worker"}}
         processes: dict[str, subprocess.Popen] = {}
         for name, command in commands.items():
-            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR)
+            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=environments.get(name))
 
         url = f"http://{options['addr']}/"
         self.stdout.write(
