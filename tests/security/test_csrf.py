@@ -108,7 +108,8 @@ def test_get_requests_change_nothing_in_the_database(officer_a, staff_user) -> N
         for role, client in clients.items():
             urls = _site_urls() + (all_admin_urls() if role == "staff" else [])
             for response in crawl(client, urls):
-                assert response.status_code < 500, where(response)
+                # /readyz answers 503 by design here: the suite runs no beat, so no worker heartbeat exists
+                assert response.status_code < 500 or response.crawl_url == "/readyz", where(response)
     assert checksum_diff(before, db_checksum()) == {}
 
 
