@@ -1,4 +1,6 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -9,25 +11,29 @@ from .models import Enterprise, Jurisdiction, MemberUnit, OfficerProfile, Person
 from .resources import EnterpriseResource, JurisdictionResource, MemberUnitResource, PersonResource
 from .roles import is_administrator, may_manage_account
 from .spreadsheets import SafeImportExportAdmin
+from .types import ModelAdminMixinBase
 from .validators import IdNumberFormField
 
+if TYPE_CHECKING:
+    from .types import User, UserOrAnonymous
 
-class AdministratorsManageMixin:
+
+class AdministratorsManageMixin(ModelAdminMixinBase):
     """Adding, changing, deleting and importing are for administrators (安委办管理员 or superusers) only, whatever
     model permissions an account holds: ordinary staff look (roles.STAFF_VIEW_ONLY_MODELS)."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return super().has_add_permission(request, *args) and is_administrator(request.user)  # type: ignore[misc]
+        return super().has_add_permission(request, *args) and is_administrator(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and is_administrator(request.user)  # type: ignore[misc]
+        return super().has_change_permission(request, obj) and is_administrator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and is_administrator(request.user)  # type: ignore[misc]
+        return super().has_delete_permission(request, obj) and is_administrator(request.user)
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(AdministratorsManageMixin, SafeImportExportAdmin):
+class JurisdictionAdmin(AdministratorsManageMixin, SafeImportExportAdmin):  # type: ignore[misc]  # see SafeImportExportAdmin
     """The organisation tree decides what every officer reads (their unit's path is a prefix): administrators manage
     it; a change of a unit's code or parent moves its whole subtree and is written to the audit log (权限变更记录)."""
 
@@ -95,13 +101,13 @@ class PersonAdmin(SafeImportExportAdmin):
 class OfficerProfileForm(forms.ModelForm):
     """``actor`` is set by ``OfficerProfileAdmin.get_form``."""
 
-    actor = None
+    actor: UserOrAnonymous | None = None
 
     class Meta:
         model = OfficerProfile
         fields = ("user", "jurisdiction", "title", "phone")
 
-    def clean_user(self):  # type: ignore[no-untyped-def]
+    def clean_user(self) -> User | None:
         user = self.cleaned_data.get("user")
         # The model's rule (OfficerProfile.clean refuses too), asked first so it is the message shown.
         problem = (
@@ -125,8 +131,10 @@ class OfficerProfileAdmin(AdministratorsManageMixin, admin.ModelAdmin):
     list_select_related = ("user", "jurisdiction")
     autocomplete_fields = ("user", "jurisdiction")
 
-    def get_form(self, request: HttpRequest, obj: OfficerProfile | None = None, **kwargs: Any) -> type[forms.ModelForm]:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: OfficerProfile | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
 
 

@@ -45,6 +45,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpRequest
 
+from .types import ModelAdminMixinBase
+
 # A search longer than this (characters or words) is refused: every word adds an OR over every search field, and a
 # few thousand words exceed SQLite's expression depth.
 MAX_SEARCH_CHARS = 200
@@ -58,7 +60,8 @@ def field_filter_parameters(field_path: str, field: Any, filter_class: type | No
     """The query-string names a ``FieldListFilter`` generates for ``field_path`` (as in Django's filter classes)."""
     if filter_class is None or filter_class is FieldListFilter.create:
         filter_class = next(
-            (cls for test, cls in FieldListFilter._field_list_filters if test(field)),
+            # Django's private registry of the field filter classes (not in the stubs)
+            (cls for test, cls in FieldListFilter._field_list_filters if test(field)),  # type: ignore[attr-defined]
             FieldListFilter,
         )
     own = getattr(filter_class, "expected_parameter_names", None)
@@ -104,7 +107,7 @@ def date_hierarchy_parameters(date_hierarchy: str | None) -> set[str]:
     return {f"{date_hierarchy}__{part}" for part in ("year", "month", "day")}
 
 
-class StrictQueryStringMixin:
+class StrictQueryStringMixin(ModelAdminMixinBase):
     """Mixed into every ModelAdmin: only declared filters are accepted, and no query string gives a 5xx."""
 
     def allowed_lookup_parameters(self, request: HttpRequest) -> set[str]:
@@ -112,7 +115,7 @@ class StrictQueryStringMixin:
             self.date_hierarchy
         )
 
-    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest | None = None) -> bool:
+    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest) -> bool:
         # Raw-id popups pass the related field's limit_choices_to as lookups (Django's own exception).
         for fk_lookup in self.model._meta.related_fkey_lookups:
             if callable(fk_lookup):
@@ -124,7 +127,7 @@ class StrictQueryStringMixin:
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """Initial values from the query string (``add/?campaign=3``), without those no field could hold: a related
         id that is not one (the autocomplete widget would query with it and fail) or text with a NUL."""
-        initial = super().get_changeform_initial_data(request)  # type: ignore[misc]
+        initial = super().get_changeform_initial_data(request)
         for name, value in list(initial.items()):
             values = value if isinstance(value, list) else [value]
             if any("\x00" in str(item) for item in values):
@@ -147,7 +150,7 @@ class StrictQueryStringMixin:
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         check_query_values(request, self.date_hierarchy, self.allowed_lookup_parameters(request))
-        return super().get_changelist_instance(request)  # type: ignore[misc]
+        return super().get_changelist_instance(request)
 
 
 def check_query_values(request: HttpRequest, date_hierarchy: str | None, allowed: Iterable[str]) -> None:

@@ -1,8 +1,12 @@
-from typing import Any
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -20,10 +24,15 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("工作台")
 
     @property
-    def site_header(self) -> str:  # type: ignore[override]
+    def site_header(self) -> str:  # type: ignore[override]  # read from settings where Django has a class attribute
         return settings.OFFICE_NAME
 
-    def register(self, model_or_iterable, admin_class=None, **options):  # type: ignore[no-untyped-def]
+    def register(
+        self,
+        model_or_iterable: type[models.Model] | Iterable[type[models.Model]],
+        admin_class: type[admin.ModelAdmin[Any]] | None = None,
+        **options: Any,
+    ) -> None:
         """Every admin registered here accepts only its declared filters (safetyportal.admin_base, T55)."""
         from .admin_base import strict_admin_class
 
@@ -58,8 +67,10 @@ class PortalAdminSite(admin.AdminSite):
             context[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
         context.update(extra_context or {})
         request.current_app = self.name
-        return AdminPasswordStepView.as_view(
+        view = AdminPasswordStepView.as_view(
             extra_context=context,
             authentication_form=self.login_form or AdminAuthenticationForm,
             template_name=self.login_template or "admin/login.html",
-        )(request)
+        )
+        # as_view() is typed for any response; a LoginView answers with a page or a redirect
+        return cast(HttpResponse, view(request))

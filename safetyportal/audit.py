@@ -21,11 +21,11 @@ save in ``batch()``, so one form save gives one row per changed field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -37,6 +37,9 @@ from django.utils.translation import gettext as _
 
 from .models import Jurisdiction, OfficerProfile, RoleChange, RoleChangeKind
 from .roles import ADMIN_GROUP, RESTRICTED_CODENAMES
+
+if TYPE_CHECKING:
+    from .types import User
 
 SYSTEM = "系统"
 NONE = "（无）"
@@ -63,7 +66,7 @@ def restricted_in_group_message() -> str:
 # Who is acting --------------------------------------------------------------------------------------------------
 
 _request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
-_actor: ContextVar[Any] = ContextVar("audit_actor", default=None)
+_actor: ContextVar[User | None] = ContextVar("audit_actor", default=None)
 
 
 @contextmanager
@@ -77,7 +80,7 @@ def acting_request(request: HttpRequest) -> Iterator[None]:
 
 
 @contextmanager
-def acting_as(user: Any) -> Iterator[None]:
+def acting_as(user: User | None) -> Iterator[None]:
     """Name the actor explicitly (a service, a management command acting for someone)."""
     token = _actor.set(user)
     try:
@@ -86,7 +89,7 @@ def acting_as(user: Any) -> Iterator[None]:
         _actor.reset(token)
 
 
-def current_actor() -> Any:
+def current_actor() -> User | None:
     """The acting user, or None for the system (shell, migrations, worker, anonymous requests)."""
     actor = _actor.get()
     if actor is None:
@@ -199,7 +202,7 @@ class _Batch:
 
 _batch: ContextVar[_Batch | None] = ContextVar("audit_batch", default=None)
 
-_STATE = {
+_STATE: dict[str, Callable[[int], str]] = {
     RoleChangeKind.GROUPS: _user_groups,
     RoleChangeKind.PERMISSIONS: _user_permissions,
     RoleChangeKind.GROUP_PERMISSIONS: _group_permissions,
@@ -274,7 +277,7 @@ def _m2m_handler(kind: str, owner_field: str, other_field: str) -> Any:
             restricted = (
                 instance.codename in RESTRICTED_CODENAMES
                 if reverse
-                else Permission.objects.filter(pk__in=pk_set, codename__in=RESTRICTED_CODENAMES).exists()
+                else Permission.objects.filter(pk__in=pk_set or (), codename__in=RESTRICTED_CODENAMES).exists()
             )
             if restricted:
                 raise PermissionDenied(restricted_in_group_message())

@@ -34,7 +34,7 @@ def _field_label(model: type[models.Model] | None, name: str) -> str:
     if model is None:
         return name
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
         return name
 

@@ -41,7 +41,7 @@ class JurisdictionLevel(models.TextChoices):
     COMMUNITY = "community", _("社区/村")
 
 
-_PARENT_LEVEL = {
+_PARENT_LEVEL: dict[str, str | None] = {
     JurisdictionLevel.COUNTY: None,
     JurisdictionLevel.SUBDISTRICT: JurisdictionLevel.COUNTY,
     JurisdictionLevel.COMMUNITY: JurisdictionLevel.SUBDISTRICT,
@@ -82,15 +82,16 @@ class Jurisdiction(TimeStamped):
         manager = type(self)._base_manager
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
-            old_path = None
+            old_path: str | None = None
             if not self._state.adding and self.pk is not None:
-                old_path = manager.using(using).select_for_update().filter(pk=self.pk).values_list("path", flat=True)
-                old_path = old_path.first()
+                stored = manager.using(using).select_for_update().filter(pk=self.pk).values_list("path", flat=True)
+                old_path = stored.first()
             self.code = (self.code or "").strip()
             parent_path = ""
             if self.parent_id is not None:
-                parent_path = manager.using(using).filter(pk=self.parent_id).values_list("path", flat=True).first()
-                parent_path = parent_path or ""
+                parent_path = (
+                    manager.using(using).filter(pk=self.parent_id).values_list("path", flat=True).first() or ""
+                )
             errors = self.tree_errors(old_path=old_path, parent_path=parent_path, using=using)
             if errors:
                 raise ValidationError(errors)
@@ -123,7 +124,7 @@ class Jurisdiction(TimeStamped):
 
     def clean(self) -> None:
         expected = _PARENT_LEVEL.get(self.level)
-        actual = self.parent.level if self.parent_id else None
+        actual = self.parent.level if self.parent is not None else None
         errors: dict[str, list] = {}
         if expected != actual:
             errors["parent"] = [_("上级区划的层级与本级不匹配。")]

@@ -9,11 +9,15 @@ found and what to do instead.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from zxcvbn import zxcvbn
+
+if TYPE_CHECKING:
+    from .types import User
 
 # zxcvbn refuses longer input (its matching is quadratic); the first 72 characters decide anyway.
 ANALYSED_LENGTH = 72
@@ -24,7 +28,7 @@ MIN_PERSONAL_MATCH = 3
 MAX_PATTERN_SHARE = 0.75
 
 
-def _personal_inputs(user: Any) -> list[str]:
+def _personal_inputs(user: User | None) -> list[str]:
     if user is None:
         return []
     values = []
@@ -37,7 +41,7 @@ def _personal_inputs(user: Any) -> list[str]:
     return values
 
 
-def _reasons(sequence: list[dict[str, Any]]) -> list[str]:
+def _reasons(sequence: Sequence[Mapping[str, Any]]) -> list[str]:
     """What zxcvbn found, one Chinese phrase per kind of weakness, in the order they occur."""
     reasons: list[str] = []
 
@@ -67,7 +71,7 @@ def _reasons(sequence: list[dict[str, Any]]) -> list[str]:
     return reasons
 
 
-def _is_pattern(match: dict[str, Any]) -> bool:
+def _is_pattern(match: Mapping[str, Any]) -> bool:
     pattern = match.get("pattern")
     if pattern in {"spatial", "repeat", "sequence"}:
         return True
@@ -89,7 +93,7 @@ class GuessablePasswordValidator:
     def __init__(self, min_score: int = 3) -> None:
         self.min_score = min_score
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         analysed = password[:ANALYSED_LENGTH]
         inputs = _personal_inputs(user)
         result = zxcvbn(analysed, user_inputs=inputs, max_length=ANALYSED_LENGTH)

@@ -5,10 +5,11 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
+from import_export.results import Result
 
 from .models import Enterprise, Jurisdiction, MemberUnit, Person
 from .roles import is_administrator
-from .spreadsheets import CodeWidget, SafeModelResource
+from .spreadsheets import CodeWidget, SafeModelResource, column_name
 from .validators import EXCEL_NUMBER_MESSAGE, is_spreadsheet_number, normalize_id_number
 
 
@@ -29,16 +30,18 @@ class JurisdictionResource(SafeModelResource):
     """The organisation tree: only administrators import it (a stray ``add``/``change`` permission on an ordinary
     staff account does not help); the model keeps the subtree's paths and refuses cycles."""
 
-    parent = fields.Field(column_name=_("上级区划代码"), attribute="parent", widget=CodeWidget(Jurisdiction, "code"))
+    parent = fields.Field(
+        column_name=column_name(_("上级区划代码")), attribute="parent", widget=CodeWidget(Jurisdiction, "code")
+    )
 
-    def import_data(self, dataset: Any, **kwargs: Any) -> Any:
+    def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Result:
         from .audit import acting_as  # audit imports the models; imported here to keep the import graph simple
 
         user = kwargs.get("user") or self.user
         if user is None:
-            return super().import_data(dataset, **kwargs)
+            return super().import_data(dataset, *args, **kwargs)
         with acting_as(user):  # the importing user is the actor of the audit rows (and of its guard)
-            return super().import_data(dataset, **kwargs)
+            return super().import_data(dataset, *args, **kwargs)
 
     def validate_instance(self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True):
         errors = dict(import_validation_errors or {})
@@ -55,7 +58,9 @@ class JurisdictionResource(SafeModelResource):
 
 class MemberUnitResource(SafeModelResource):
     jurisdiction = fields.Field(
-        column_name=_("所属区划代码"), attribute="jurisdiction", widget=CodeWidget(Jurisdiction, "code")
+        column_name=column_name(_("所属区划代码")),
+        attribute="jurisdiction",
+        widget=CodeWidget(Jurisdiction, "code"),
     )
 
     class Meta:
@@ -67,10 +72,14 @@ class MemberUnitResource(SafeModelResource):
 
 class EnterpriseResource(SafeModelResource):
     jurisdiction = fields.Field(
-        column_name=_("所属区划代码"), attribute="jurisdiction", widget=CodeWidget(Jurisdiction, "code")
+        column_name=column_name(_("所属区划代码")),
+        attribute="jurisdiction",
+        widget=CodeWidget(Jurisdiction, "code"),
     )
     supervisor = fields.Field(
-        column_name=_("行业监管部门"), attribute="supervisor", widget=CodeWidget(MemberUnit, "name")
+        column_name=column_name(_("行业监管部门")),
+        attribute="supervisor",
+        widget=CodeWidget(MemberUnit, "name"),
     )
 
     class Meta:
@@ -92,12 +101,16 @@ class EnterpriseResource(SafeModelResource):
 
 
 class PersonResource(SafeModelResource):
-    id_number = fields.Field(column_name=_("身份证号"), attribute="id_number", widget=IdNumberWidget())
+    id_number = fields.Field(column_name=column_name(_("身份证号")), attribute="id_number", widget=IdNumberWidget())
     jurisdiction = fields.Field(
-        column_name=_("所属区划代码"), attribute="jurisdiction", widget=CodeWidget(Jurisdiction, "code")
+        column_name=column_name(_("所属区划代码")),
+        attribute="jurisdiction",
+        widget=CodeWidget(Jurisdiction, "code"),
     )
     enterprise = fields.Field(
-        column_name=_("工作单位统一社会信用代码"), attribute="enterprise", widget=CodeWidget(Enterprise, "credit_code")
+        column_name=column_name(_("工作单位统一社会信用代码")),
+        attribute="enterprise",
+        widget=CodeWidget(Enterprise, "credit_code"),
     )
 
     def get_instance(self, instance_loader: Any, row: Any) -> Any:

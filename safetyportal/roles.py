@@ -8,9 +8,12 @@ model added by a later app is covered without a hand-written migration. Subdistr
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps as global_apps
+
+if TYPE_CHECKING:
+    from .types import User, UserOrAnonymous
 
 ADMIN_GROUP = "安委办管理员"
 STAFF_GROUP = "安委办工作人员"
@@ -61,7 +64,7 @@ def wanted_permissions(group: str, codename: str, model_name: str) -> bool:
     return action != "delete" and codename not in ADMIN_ONLY_CODENAMES
 
 
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: UserOrAnonymous) -> bool:
     """A superuser or an active member of 安委办管理员 (the people who manage accounts and officers)."""
     if not (user.is_authenticated and user.is_active):
         return False
@@ -70,7 +73,7 @@ def is_administrator(user: Any) -> bool:
     return user.__dict__["_is_administrator"]
 
 
-def stored_permissions(user: Any) -> set[str]:
+def stored_permissions(user: UserOrAnonymous) -> set[str]:
     """Every permission an account holds as stored (direct or through a group), whether or not it is active now:
     an inactive account's permissions come back the moment someone re-activates it."""
     from django.contrib.auth.models import Permission
@@ -84,7 +87,7 @@ def stored_permissions(user: Any) -> set[str]:
     return {f"{app_label}.{codename}" for app_label, codename in rows}
 
 
-def may_manage_account(actor: Any, target: Any) -> bool:
+def may_manage_account(actor: UserOrAnonymous, target: User) -> bool:
     """Whether ``actor`` may edit ``target``'s account (names, active and staff flags, password).
 
     Superusers manage every account. Anyone else never a superuser's, and only an account that holds no permission
@@ -137,7 +140,7 @@ def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
     sync_roles(kwargs.get("apps") or global_apps)
 
 
-def set_accounts_active(*, users: Iterable[Any], active: bool, by: Any) -> int:
+def set_accounts_active(*, users: Iterable[User], active: bool, by: User) -> int:
     """Activate or deactivate accounts (the user list's bulk actions). All or nothing: if ``by`` may not manage one
     of them (see ``may_manage_account``; nobody switches their own account off here), nothing changes. Returns the
     number of accounts changed; each change is written to the audit log by its signal."""

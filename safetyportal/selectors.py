@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db.models import Count, Q
 
@@ -11,22 +11,24 @@ from .charts import pie_chart
 from .models import Enterprise, Industry, Jurisdiction, JurisdictionLevel
 from .scoping import officer_jurisdiction
 
+if TYPE_CHECKING:
+    from .types import User
+
 # Sections domain apps add to the officer dashboard, registered from their AppConfig.ready(): name -> function(user)
 # returning a dict, shown by templates/portal/home.html as ``sections.<name>``.
-DASHBOARD_SECTIONS: dict[str, Callable[[Any], dict[str, Any]]] = {}
+DashboardSection: TypeAlias = "Callable[[User], dict[str, Any]]"
+DASHBOARD_SECTIONS: dict[str, DashboardSection] = {}
 
 
-def register_dashboard_section(
-    name: str,
-) -> Callable[[Callable[[Any], dict[str, Any]]], Callable[[Any], dict[str, Any]]]:
-    def decorator(build: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+def register_dashboard_section(name: str) -> Callable[[DashboardSection], DashboardSection]:
+    def decorator(build: DashboardSection) -> DashboardSection:
         DASHBOARD_SECTIONS[name] = build
         return build
 
     return decorator
 
 
-def portal_dashboard(user: Any) -> dict[str, Any]:
+def portal_dashboard(user: User) -> dict[str, Any]:
     """What an officer's dashboard shows about their own unit (constant number of queries)."""
     jurisdiction = officer_jurisdiction(user)
     enterprises = Enterprise.objects.for_user(user)

@@ -18,7 +18,7 @@ from .records import Voidable
 from .validators import mask_id_number
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from .types import User, UserOrAnonymous
 
 V = TypeVar("V", bound=Voidable)
 
@@ -51,15 +51,16 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
-def _actor(by: AbstractBaseUser | AnonymousUser | None) -> Any:
-    return by if getattr(by, "pk", None) else None
+def _actor(by: UserOrAnonymous | None) -> User | None:
+    """The user to name, or None for the system (no user, a visitor, an unsaved user)."""
+    return by if by is not None and by.is_authenticated and by.pk else None
 
 
 def record_history(
     obj: models.Model,
     *,
     action: str,
-    by: AbstractBaseUser | AnonymousUser | None,
+    by: UserOrAnonymous | None,
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> RecordHistory:
@@ -75,7 +76,7 @@ def record_history(
     )
 
 
-def void_record(*, record: V, by: AbstractBaseUser | AnonymousUser | None, reason: str, status: str | None = None) -> V:
+def void_record(*, record: V, by: UserOrAnonymous | None, reason: str, status: str | None = None) -> V:
     """Void a legal record: the row stays, with who, when and why, and a history row says so.
 
     ``status`` is the voided status to take (one of ``record.void_actions``; the first by default). Permission checks
@@ -88,7 +89,7 @@ def void_record(*, record: V, by: AbstractBaseUser | AnonymousUser | None, reaso
     if status not in model.void_actions:
         raise ValidationError(_("不是可用的作废状态：%(status)s") % {"status": status})
     field = model.void_status_field
-    limit = model._meta.get_field("void_reason").max_length
+    limit = getattr(model._meta.get_field("void_reason"), "max_length", None)
     with transaction.atomic():
         current = model._base_manager.select_for_update().get(pk=record.pk)
         if current.is_voided:

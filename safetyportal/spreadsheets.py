@@ -16,7 +16,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -26,9 +26,13 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.results import Result
 
 from .admin_base import StrictQueryStringMixin
 from .scoping import in_scope
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -60,6 +64,12 @@ def neutralise_rows(rows: Iterable[Iterable[Any]]) -> list[list[Any]]:
     return [[neutralise(cell) for cell in row] for row in rows]
 
 
+def column_name(text: StrOrPromise) -> str:
+    """A column name for ``fields.Field``, usually a lazy translation: import-export makes it text when it reads or
+    writes a sheet (in the language of that request); its stubs ask for ``str``."""
+    return cast(str, text)
+
+
 class SpreadsheetRejected(ValueError):
     """A file refused before parsing, with a message for the user."""
 
@@ -85,7 +95,8 @@ def inspect_xlsx(data: bytes) -> None:
 
 
 class SafeXLSX(base_formats.XLSX):
-    def create_dataset(self, in_stream: bytes) -> Any:
+    # The library hands over the file's bytes. (The stubs' own XLSX.create_dataset narrows its parents' signature.)
+    def create_dataset(self, in_stream: bytes) -> Any:  # type: ignore[override]
         inspect_xlsx(in_stream)
         dataset = super().create_dataset(in_stream)
         if len(dataset) > MAX_ROWS:
@@ -112,7 +123,7 @@ class SafeCSV(base_formats.CSV):
         return dataset
 
 
-SPREADSHEET_FORMATS = [SafeXLSX, SafeCSV]
+SPREADSHEET_FORMATS: list[type[base_formats.Format]] = [SafeXLSX, SafeCSV]
 
 
 class CodeWidget(widgets.ForeignKeyWidget):
@@ -191,12 +202,28 @@ class SafeModelResource(resources.ModelResource):
         self.user = kwargs.get("user")
 
     # Importing ---------------------------------------------------------------------------------------------------
-    def import_data(self, dataset: Any, **kwargs: Any) -> Any:
-        kwargs["use_transactions"] = True
-        kwargs["rollback_on_validation_errors"] = True
+    def import_data(
+        self,
+        dataset: Any,
+        dry_run: bool = False,
+        raise_errors: bool = False,
+        use_transactions: bool | None = None,
+        collect_failed_rows: bool = False,
+        rollback_on_validation_errors: bool = False,
+        **kwargs: Any,
+    ) -> Result:
+        """All or nothing, whatever the caller asks: in a transaction, rolled back on any invalid row."""
         if kwargs.get("user") is not None:
             self.user = kwargs["user"]
-        return super().import_data(dataset, **kwargs)
+        return super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=True,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         for key, value in list(row.items()):
@@ -266,7 +293,8 @@ def describe_problems(resource: SafeModelResource, result: Any) -> list[ImportPr
     return problems
 
 
-class SafeImportExportAdmin(StrictQueryStringMixin, ImportExportModelAdmin):
+# django-stubs and the import-export stubs disagree on change_list_template (str | None against str) and on model.
+class SafeImportExportAdmin(StrictQueryStringMixin, ImportExportModelAdmin):  # type: ignore[misc]
     """ModelAdmin base for every model with spreadsheet import or export (and, like every admin, strict filters)."""
 
     formats = SPREADSHEET_FORMATS
@@ -306,6 +334,8 @@ class SafeImportExportAdmin(StrictQueryStringMixin, ImportExportModelAdmin):
         result = getattr(response, "context_data", {}).get("result") if hasattr(response, "context_data") else None
         if result is not None and (result.has_errors() or result.has_validation_errors()):
             resource = self.get_import_resource_classes(request)[0](user=request.user)
+            if not isinstance(resource, SafeModelResource):
+                raise TypeError(f"{type(resource).__name__}: a SafeImportExportAdmin imports with a SafeModelResource")
             problems = describe_problems(resource, result)
             # The page also lists the library's own errors: show file-level ones in Chinese, without tracebacks.
             file_level = [p for p in problems if p.row == 1 and not p.column]

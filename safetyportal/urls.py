@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from . import health, metrics, views
 
-portal_patterns = (
+portal_patterns: tuple[list[URLPattern | URLResolver], str] = (
     [
         path("", views.home, name="home"),
         path("login/", views.OfficerLoginView.as_view(), name="login"),

@@ -13,7 +13,7 @@ superuser/group/permission write made while a non-superuser is the actor. Restri
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -33,6 +33,12 @@ from .admin_base import ReadOnlyAdminMixin
 from .models import RoleChange, RoleChangeKind, officer_account_problem
 from .roles import RESTRICTED_CODENAMES, may_manage_account, set_accounts_active
 
+if TYPE_CHECKING:
+    from django.db.models import ManyToManyField
+    from django.forms import ModelMultipleChoiceField
+
+    from .types import UserOrAnonymous
+
 User = get_user_model()
 
 # Fields only a superuser may change.
@@ -42,10 +48,11 @@ ROLE_FIELDS = ("is_superuser", "groups", "user_permissions")
 class ProjectUserChangeForm(UserChangeForm):
     """The change form; ``actor`` is set by ``ProjectUserAdmin.get_form``."""
 
-    actor: Any = None
+    actor: UserOrAnonymous | None = None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.actor is not None and not self.actor.is_superuser:
             if any(name in self.fields for name in ROLE_FIELDS):  # never the case: they are read-only fields
                 raise ValidationError(audit.only_superusers_message())
@@ -92,7 +99,7 @@ class ProjectUserAdmin(UserAdmin):
         return obj is None or may_manage_account(request.user, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        readonly = ("last_login", "date_joined")
+        readonly: tuple[str, ...] = ("last_login", "date_joined")
         if request.user.is_superuser:
             return readonly
         readonly += ROLE_FIELDS
@@ -100,8 +107,10 @@ class ProjectUserAdmin(UserAdmin):
             readonly += ("is_active", "is_staff")  # nobody locks themselves out by accident
         return readonly
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"actor": request.user})
 
     # Writes -------------------------------------------------------------------------------------------------------
@@ -136,6 +145,8 @@ class ProjectUserAdmin(UserAdmin):
     # Bulk actions -----------------------------------------------------------------------------------------------
 
     def _set_active(self, request: HttpRequest, queryset: QuerySet, active: bool) -> None:
+        if not request.user.is_authenticated:  # the admin site lets no visitor this far
+            raise PermissionDenied
         try:
             changed = set_accounts_active(users=queryset, active=active, by=request.user)
         except ValidationError as error:
@@ -166,7 +177,9 @@ class ProjectGroupAdmin(GroupAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
 
-    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest | None = None, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
         if db_field.name == "permissions":
             kwargs["queryset"] = Permission.objects.exclude(codename__in=RESTRICTED_CODENAMES)
         return super().formfield_for_manytomany(db_field, request, **kwargs)

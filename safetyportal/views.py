@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +20,9 @@ from .accounts.services import is_verified
 from .accounts.views import TwoStepLoginMixin
 from .scoping import is_officer
 from .selectors import portal_dashboard
+
+if TYPE_CHECKING:
+    from .types import AuthenticatedRequest
 
 
 def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -35,9 +39,9 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-class OfficerAuthenticationForm(auth_views.AuthenticationForm):
+class OfficerAuthenticationForm(AuthenticationForm):
     error_messages = {
-        **auth_views.AuthenticationForm.error_messages,
+        **AuthenticationForm.error_messages,
         "not_officer": _("该账号不是街道（镇）工作人员账号。安委办工作人员请从管理后台登录。"),
     }
 
@@ -61,7 +65,7 @@ class OfficerLogoutView(auth_views.LogoutView):
 
 @require_GET
 @officer_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "portal/home.html", portal_dashboard(request.user))
 
 

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def code_field(label: str, required: str, **attrs: Any) -> forms.CharField:
+
+def code_field(label: StrOrPromise, required: StrOrPromise, **attrs: Any) -> forms.CharField:
     """A one-time code as typed on a phone (normalised by services.py, so the length is generous)."""
     return forms.CharField(
         label=label,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
+if TYPE_CHECKING:
+    from safetyportal.types import UserOrAnonymous
+
 
 def _anonymous() -> AnonymousUser:
     user = AnonymousUser()
+    # django-otp's attributes, which OTPMiddleware sets on every request.user (the stubs do not know them)
     user.otp_device = None  # type: ignore[attr-defined]
     user.is_verified = lambda: False  # type: ignore[attr-defined]
     return user
@@ -29,11 +33,13 @@ class VerifiedSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None:
-            request.user = SimpleLazyObject(lambda: self._checked(user))
+            # lazy like AuthenticationMiddleware's, which the stubs type as the user it stands for
+            request.user = cast("UserOrAnonymous", SimpleLazyObject(lambda: self._checked(user)))
         return self.get_response(request)
 
     @staticmethod
-    def _checked(user: Any) -> Any:
-        if user.is_authenticated and not user.is_verified():
+    def _checked(user: UserOrAnonymous) -> UserOrAnonymous:
+        # is_verified() is django-otp's, set by OTPMiddleware on every request.user (the stubs do not know it)
+        if user.is_authenticated and not user.is_verified():  # type: ignore[attr-defined]
             return _anonymous()
         return user

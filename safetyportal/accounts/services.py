@@ -22,7 +22,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,6 +41,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+if TYPE_CHECKING:
+    from safetyportal.types import User, UserOrAnonymous
+
 PENDING_KEY = "_2fa_pending"
 NEW_CODES_KEY = "_2fa_new_recovery_codes"
 TOTP_NAME = "身份验证器"
@@ -51,7 +54,7 @@ RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")
 _SEPARATORS = re.compile(r"[\s\-_.·—]+")
 
 
-def is_verified(user: Any) -> bool:
+def is_verified(user: UserOrAnonymous | None) -> bool:
     """Whether ``user`` (request.user) passed the second factor in this session (django-otp's OTPMiddleware)."""
     check = getattr(user, "is_verified", None)
     return bool(user is not None and user.is_authenticated and callable(check) and check())
@@ -60,7 +63,7 @@ def is_verified(user: Any) -> bool:
 # --- pending logins ------------------------------------------------------------------------------------------------
 
 
-def begin_login(request: HttpRequest, user: Any, *, next_url: str, login_url: str) -> bool:
+def begin_login(request: HttpRequest, user: User, *, next_url: str, login_url: str) -> bool:
     """The password was right: remember a pending login (and the login page it came from, to go back to). Returns
     True when the user must first enrol an authenticator."""
     request.session.cycle_key()
@@ -76,7 +79,7 @@ def begin_login(request: HttpRequest, user: Any, *, next_url: str, login_url: st
     return totp_device(user) is None
 
 
-def pending_user(request: HttpRequest) -> Any | None:
+def pending_user(request: HttpRequest) -> User | None:
     """The user whose password step this session passed, if that was recent and nothing has changed since."""
     pending = request.session.get(PENDING_KEY)
     if not isinstance(pending, dict):
@@ -84,7 +87,8 @@ def pending_user(request: HttpRequest) -> Any | None:
     if time.time() - float(pending.get("started", 0)) > settings.OTP_PENDING_SECONDS:
         cancel_pending(request)
         return None
-    user = get_user_model()._default_manager.filter(pk=pending.get("user_id"), is_active=True).first()
+    user_id = pending.get("user_id")
+    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first() if user_id is not None else None
     if user is None or not constant_time_compare(pending.get("auth_hash", ""), user.get_session_auth_hash()):
         cancel_pending(request)
         return None
@@ -116,7 +120,7 @@ def _count_failure(request: HttpRequest) -> bool:
     return False
 
 
-def complete_login(request: HttpRequest, user: Any, device: Any) -> str:
+def complete_login(request: HttpRequest, user: User, device: Any) -> str:
     """Sign the user in, with the device that verified them. Returns where to go next."""
     next_url = pending_next(request)
     backend = (request.session.get(PENDING_KEY) or {}).get("backend")
@@ -187,7 +191,7 @@ def _throttle_error(device: Any) -> str | None:
     return _("验证码错误次数较多，请在 %(seconds)d 秒后重试。") % {"seconds": seconds}
 
 
-def check_code(request: HttpRequest, user: Any, raw: str) -> CodeCheck:
+def check_code(request: HttpRequest, user: User, raw: str) -> CodeCheck:
     """Verify a 6-digit TOTP code or an 8-character recovery code for the pending ``user``."""
     code = normalise_code(raw)
     if TOTP_CODE.fullmatch(code):
@@ -210,15 +214,15 @@ def check_code(request: HttpRequest, user: Any, raw: str) -> CodeCheck:
 # --- devices -------------------------------------------------------------------------------------------------------
 
 
-def totp_device(user: Any) -> TOTPDevice | None:
+def totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
 
 
-def recovery_device(user: Any) -> StaticDevice | None:
+def recovery_device(user: User) -> StaticDevice | None:
     return StaticDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
 
 
-def recovery_codes_left(user: Any) -> int:
+def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
@@ -232,12 +236,12 @@ def enrolment_key(request: HttpRequest) -> str:
     return str(pending["enrol_key"])
 
 
-def enrolment_device(user: Any, key: str) -> TOTPDevice:
+def enrolment_device(user: User, key: str) -> TOTPDevice:
     """An unsaved device for the QR code and the secret shown on the enrolment page."""
     return TOTPDevice(user=user, name=TOTP_NAME, key=key)
 
 
-def enrol(request: HttpRequest, user: Any, raw: str) -> tuple[TOTPDevice | None, list[str], CodeCheck]:
+def enrol(request: HttpRequest, user: User, raw: str) -> tuple[TOTPDevice | None, list[str], CodeCheck]:
     """Confirm the pending user's new device with its first code. On success the device is saved, ten recovery codes
     replace any earlier ones and the user is signed in; returns (device, recovery codes, check)."""
     key = enrolment_key(request)
@@ -262,7 +266,7 @@ def enrol(request: HttpRequest, user: Any, raw: str) -> tuple[TOTPDevice | None,
     return candidate, codes, CodeCheck(device=candidate)
 
 
-def confirm_and_regenerate_recovery_codes(user: Any, raw: str) -> tuple[list[str], str]:
+def confirm_and_regenerate_recovery_codes(user: User, raw: str) -> tuple[list[str], str]:
     """New recovery codes from the security page, only against a current code of the user's authenticator: a
     stolen session cookie alone must not mint codes that bypass the second factor for good. Returns (codes, "") or
     ([], the message); a wrong code counts towards the device's throttle like one at login."""
@@ -280,7 +284,7 @@ def confirm_and_regenerate_recovery_codes(user: Any, raw: str) -> tuple[list[str
     return regenerate_recovery_codes(user), ""
 
 
-def regenerate_recovery_codes(user: Any) -> list[str]:
+def regenerate_recovery_codes(user: User) -> list[str]:
     """A fresh set of recovery codes; every earlier code stops working."""
     with transaction.atomic():
         device = recovery_device(user)
@@ -317,7 +321,7 @@ def take_new_codes(request: HttpRequest) -> tuple[list[str], str]:
     return list(data.get("codes") or []), str(data.get("next") or "")
 
 
-def reset_second_factor(*, user: Any, by: Any) -> int:
+def reset_second_factor(*, user: User, by: UserOrAnonymous | None) -> int:
     """A superuser removes every device of ``user``: their sessions stop counting as signed in and they enrol again
     at the next login. Returns the number of devices removed."""
     if not (by is not None and by.is_active and by.is_superuser):

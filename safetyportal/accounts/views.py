@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from base64 import b32encode
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.contrib import messages
@@ -21,18 +21,23 @@ from ..scoping import is_office_staff
 from . import services
 from .forms import CodeForm, EnrolForm, RegenerateCodesForm
 
+if TYPE_CHECKING:
+    from ..types import User, UserOrAnonymous
 
-class TwoStepLoginMixin:
+    _LoginViewBase = LoginView
+else:
+    _LoginViewBase = object
+
+
+class TwoStepLoginMixin(_LoginViewBase):
     """For a LoginView: a correct password starts a pending login (services.begin_login) instead of signing in; the
     browser goes on to the code step, or to enrolment when the account has no authenticator yet."""
-
-    request: HttpRequest
 
     def form_valid(self, form: Any) -> HttpResponse:
         needs_enrolment = services.begin_login(
             self.request,
             form.get_user(),
-            next_url=self.get_success_url(),  # type: ignore[attr-defined]
+            next_url=self.get_success_url(),
             login_url=self.request.get_full_path(),
         )
         return redirect("accounts:setup" if needs_enrolment else "accounts:verify")
@@ -43,17 +48,17 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _pending(request: HttpRequest) -> tuple[Any, str, HttpResponse | None]:
-    """(pending user, the login page it came from, None), or a redirect back to that page when there is no (or no
-    longer a) pending login."""
+def _pending(request: HttpRequest) -> tuple[User, str] | HttpResponse:
+    """(pending user, the login page it came from), or a redirect back to that page when there is no (or no longer
+    a) pending login."""
     login_url = services.pending_login_url(request)
     had_pending = services.PENDING_KEY in request.session
     user = services.pending_user(request)
     if user is not None:
-        return user, login_url, None
+        return user, login_url
     if had_pending:
         messages.error(request, _("登录已超时，请重新输入用户名和密码。"))
-    return None, login_url, redirect(login_url)
+    return redirect(login_url)
 
 
 def _ended(request: HttpRequest, login_url: str) -> HttpResponse:
@@ -65,9 +70,10 @@ def _ended(request: HttpRequest, login_url: str) -> HttpResponse:
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    user, login_url, back = _pending(request)
-    if back is not None:
-        return back
+    pending = _pending(request)
+    if isinstance(pending, HttpResponse):
+        return pending
+    user, login_url = pending
     if services.totp_device(user) is None:
         return redirect("accounts:setup")
     form = CodeForm(request.POST or None)
@@ -101,9 +107,10 @@ def _grouped(secret: str) -> str:
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     """Enrolment, right after the password of an account that has no authenticator yet."""
-    user, login_url, back = _pending(request)
-    if back is not None:
-        return back
+    pending = _pending(request)
+    if isinstance(pending, HttpResponse):
+        return pending
+    user, login_url = pending
     if services.totp_device(user) is not None:
         return redirect("accounts:verify")  # replacing a device takes a superuser's reset, never a password alone
     form = EnrolForm(request.POST or None)
@@ -128,7 +135,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "accounts/setup.html", context))
 
 
-def _home_of(user: Any) -> str:
+def _home_of(user: UserOrAnonymous) -> str:
     return reverse("admin:index") if is_office_staff(user) else resolve_url("portal:home")
 
 
@@ -154,15 +161,15 @@ def security(request: HttpRequest) -> HttpResponse:
     """The signed-in user's second factor: their authenticator, how many recovery codes are left, new codes."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    return _security_page(request, RegenerateCodesForm())
+    return _security_page(request, request.user, RegenerateCodesForm())
 
 
-def _security_page(request: HttpRequest, form: RegenerateCodesForm) -> HttpResponse:
+def _security_page(request: HttpRequest, user: User, form: RegenerateCodesForm) -> HttpResponse:
     context = {
         "form": form,
-        "device": services.totp_device(request.user),
-        "codes_left": services.recovery_codes_left(request.user),
-        "home_url": _home_of(request.user),
+        "device": services.totp_device(user),
+        "codes_left": services.recovery_codes_left(user),
+        "home_url": _home_of(user),
     }
     return _private(render(request, "accounts/security.html", context))
 
@@ -182,7 +189,7 @@ def regenerate_codes(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已生成新的恢复码，以前的恢复码全部作废。"))
             return HttpResponseRedirect(reverse("accounts:recovery_codes"))
         form.add_error("code", error)
-    return _security_page(request, form)
+    return _security_page(request, request.user, form)
 
 
 class AdminPasswordStepView(TwoStepLoginMixin, LoginView):

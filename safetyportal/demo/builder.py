@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -32,6 +32,7 @@ from safetyportal.models import (
     MemberUnit,
     OfficerProfile,
     Person,
+    TimeStamped,
 )
 from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP, sync_roles
 
@@ -270,12 +271,12 @@ def generate_demo_data(seed: int = DEMO_SEED) -> DemoData:
     return DemoData(townships, communities, member_units, enterprises, people, _accounts(gen))
 
 
-def _sync(model: type[models.Model], key: str, rows: list[Row]) -> dict[Any, Any]:
+def _sync(model: type[TimeStamped], key: str, rows: list[Row]) -> dict[Any, Any]:
     """Create the missing rows and update the ones that differ; return every row's object by key."""
     keys = [row[key] for row in rows]
     existing = model._default_manager.in_bulk(keys, field_name=key)
-    new: list[models.Model] = []
-    changed: list[models.Model] = []
+    new: list[TimeStamped] = []
+    changed: list[TimeStamped] = []
     changed_fields: set[str] = set()
     now = timezone.now()
     for row in rows:
@@ -348,7 +349,8 @@ def _move_legacy_people(data: DemoData) -> int:
     below updates them instead of adding them again. Only numbers this demo generates are looked for."""
     legacy = {legacy_demo_id_number(row["id_number"][:17]): row["id_number"] for row in data.people}
     legacy = {old: new for old, new in legacy.items() if old != new}
-    stale = Person.objects.in_bulk(list(legacy), field_name="id_number")
+    # PersonQuerySet.in_bulk looks up by the unique HMAC column; the plugin only knows Django's unique-field rule
+    stale = Person.objects.in_bulk(list(legacy), field_name="id_number")  # type: ignore[misc]
     if not stale:
         return 0
     taken = set(Person.objects.filter(id_number__in=[legacy[old] for old in stale]).values_list("id_number", flat=True))
