@@ -63,7 +63,7 @@ class MediaLevel(models.TextChoices):
 
 # Points per report by media level (考核评分表): a report with pictures counts double; a story carried by several
 # media counts once, at its highest level.
-MEDIA_POINTS = {
+MEDIA_POINTS: dict[str, int] = {
     MediaLevel.NATIONAL: 8,
     MediaLevel.PROVINCIAL: 5,
     MediaLevel.CITY: 3,

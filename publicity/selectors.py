@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,9 +142,9 @@ def screens_on_air(spans: Iterable[NetworkSpan], start: dt.date, end: dt.date) -
     return total
 
 
-def screen_days_total(spans: Iterable[PlacementSpan]) -> int:
+def screen_days_total(spans: Iterable[PlacementSpan | NetworkSpan]) -> int:
     """Screens × days booked (屏·天): one screen showing two ads on a day counts twice."""
-    return sum(((ends_on - starts_on).days + 1) * screens for starts_on, ends_on, screens, *_rest in spans)
+    return sum(((span[1] - span[0]).days + 1) * span[2] for span in spans)
 
 
 def _placements(**filters: Any) -> QuerySet:
@@ -254,14 +254,17 @@ def publicity_figures(*, year: int, campaign_id: int | None = None) -> Figures:
 
     months = {m: _zero() for m in MONTHS}
     # 1: items per month
-    for row in (
+    # annotate(**aggregates) is opaque to the plugin, which types these rows with "month" only
+    item_rows: Iterable[Mapping[str, Any]] = (
         items.order_by().annotate(month=ExtractMonth("published_on")).values("month").annotate(**_item_aggregates())
-    ):
+    )
+    for row in item_rows:
         months[row["month"]].update({key: row[key] for key in ITEM_MEASURES})
     # 2: visits per month
-    for row in (
+    visit_rows: Iterable[Mapping[str, Any]] = (
         visits.order_by().annotate(month=ExtractMonth("visited_on")).values("month").annotate(**_visit_aggregates())
-    ):
+    )
+    for row in visit_rows:
         months[row["month"]].update(visit_batches=row["visit_batches"], visitors=row["visitors"])
     # 3: media points
     for month, points in media_points(_media_rows(items)).items():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -21,6 +21,7 @@ from .models import Channel, ChannelKind, ItemKind, PublicityItem, PublicityRepo
 
 if TYPE_CHECKING:
     from safetyportal.spreadsheets import ImportProblem
+    from safetyportal.types import User
 
     from . import wechat
 
@@ -43,8 +44,9 @@ def save_item(*, item: PublicityItem) -> PublicityItem:
         if item.kind == ItemKind.WECHAT_ARTICLE and item.channel_id and item.published_on:
             push = item.push if item.push_id else None
             misfiled = push is None or push.channel_id != item.channel_id or push.published_on != item.published_on
-            if misfiled and item.channel.kind == ChannelKind.WECHAT:
-                item.push, _created = get_day_push(channel=item.channel, day=item.published_on)
+            channel = item.channel if misfiled else None
+            if channel is not None and channel.kind == ChannelKind.WECHAT:
+                item.push, _created = get_day_push(channel=channel, day=item.published_on)
         elif item.kind != ItemKind.WECHAT_ARTICLE:
             item.push = None
         item.full_clean()
@@ -60,7 +62,12 @@ def set_cover(*, item: PublicityItem, image: ProcessedImage) -> PublicityItem:
     with transaction.atomic():
         item.cover, item.cover_thumb = stored.name, stored.thumbnail_name
         item.save(update_fields=["cover", "cover_thumb", "updated_at"])
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in old])
+
+        def delete_old() -> None:
+            for name in old:
+                default_storage.delete(name)
+
+        transaction.on_commit(delete_old)
     return item
 
 
@@ -161,7 +168,7 @@ def import_wechat_stats(*, data: bytes, channel: Channel, create_missing: bool =
 
         pushes_created = 0
         if to_create:
-            pushes = {}
+            pushes: dict[dt.date, WechatPush] = {}
             for push in WechatPush.objects.filter(
                 channel=channel, published_on__in={row.published_on for row in to_create}
             ).order_by("published_on", "sequence"):
@@ -214,11 +221,11 @@ def report_title(*, year: int, campaign_name: str = "") -> str:
     return f"{year}年安全生产宣传工作统计报告"
 
 
-def request_report(*, year: int, campaign_id: int | None, by: Any) -> GeneratedDocument:
+def request_report(*, year: int, campaign_id: int | None, by: User) -> GeneratedDocument:
     """Record a report request and have the worker render it as a PDF (documents engine, kind "publicity_report")."""
     with transaction.atomic():
         report = PublicityReport.objects.create(year=year, campaign_id=campaign_id, requested_by=by)
-        name = report.campaign.name if report.campaign_id else ""
+        name = report.campaign.name if report.campaign is not None else ""
         return request_document(
             kind=REPORT_KIND, title=report_title(year=year, campaign_name=name), source=report, requested_by=by
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,7 +145,7 @@ def yearly_statistics(year: int) -> dict[str, Any]:
         .annotate(n=Count("pk"))
         .values_list("certificate__operation_item", "n")
     )
-    sessions = {
+    sessions: dict[str, Mapping[str, Any]] = {
         row["category"]: row
         for row in TrainingSession.objects.filter(starts_on__range=period)
         .order_by()

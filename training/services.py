@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -43,6 +43,10 @@ from .models import (
     TrainingSession,
     add_years,
 )
+
+if TYPE_CHECKING:
+    from safetyportal.models import Jurisdiction
+    from safetyportal.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +95,7 @@ def issue_certificate(
     person: Person,
     operation_item: str,
     issued_on: dt.date,
-    by: Any | None = None,
+    by: User | None = None,
     employer: Enterprise | None = None,
     institution: TrainingInstitution | None = None,
     source: str = CertificateSource.LOCAL,
@@ -136,7 +140,7 @@ def record_review(
     certificate: Certificate,
     reviewed_on: dt.date,
     result: str,
-    by: Any | None = None,
+    by: User | None = None,
     enrolment: Enrolment | None = None,
     notes: str = "",
     today: dt.date | None = None,
@@ -179,14 +183,16 @@ def record_review(
     return review
 
 
-def apply_enrolment_result(*, enrolment: Enrolment, by: Any | None = None, today: dt.date | None = None) -> Certificate:
+def apply_enrolment_result(
+    *, enrolment: Enrolment, by: User | None = None, today: dt.date | None = None
+) -> Certificate:
     """A passed special-operation enrolment issues a certificate (初训) or renews one (复审)."""
     session = enrolment.session
     if enrolment.result != EnrolmentResult.PASSED:
         raise ValidationError(_("只有考核合格的学员才能发证或复审。"))
     if not session.is_special_operation or not session.operation_item:
         raise ValidationError(_("只有特种作业培训班（已填写操作项目）才能发证或复审。"))
-    if enrolment.certificate_id:
+    if enrolment.certificate is not None:
         return enrolment.certificate
     with transaction.atomic():
         if session.category == SessionCategory.SPECIAL_INITIAL:
@@ -201,9 +207,10 @@ def apply_enrolment_result(*, enrolment: Enrolment, by: Any | None = None, today
                 today=today,
             )
         else:
-            certificate = _in_force(enrolment.person, session.operation_item)
-            if certificate is None:
+            in_force = _in_force(enrolment.person, session.operation_item)
+            if in_force is None:
                 raise ValidationError(_("该学员没有此操作项目的有效证书，无法复审。"))
+            certificate = in_force
             record_review(
                 certificate=certificate,
                 reviewed_on=session.ends_on,
@@ -217,7 +224,7 @@ def apply_enrolment_result(*, enrolment: Enrolment, by: Any | None = None, today
     return certificate
 
 
-def apply_session_results(*, session: TrainingSession, by: Any | None = None) -> tuple[int, list[str]]:
+def apply_session_results(*, session: TrainingSession, by: User | None = None) -> tuple[int, list[str]]:
     """Issue or renew certificates for every passed enrolment of a session that has none yet. Each enrolment is its
     own transaction: one holder's problem (already certified, nothing to renew) does not block the others."""
     done, problems = 0, []
@@ -233,7 +240,7 @@ def apply_session_results(*, session: TrainingSession, by: Any | None = None) ->
     return done, problems
 
 
-def void_certificate(*, certificate: Certificate, by: Any, reason: str, status: str) -> Certificate:
+def void_certificate(*, certificate: Certificate, by: User, reason: str, status: str) -> Certificate:
     """Cancel (注销) or revoke (吊销) a certificate: the row stays, with who, when and why, and a history row (the
     legal-record kit's ``void_record``)."""
     if status not in VOIDED_STATUSES:
@@ -247,7 +254,7 @@ def void_certificate(*, certificate: Certificate, by: Any, reason: str, status: 
 CERTIFICATE_CHANGEABLE = ("extended_review", "employer")
 
 
-def change_certificate(*, certificate: Certificate, by: Any) -> Certificate:
+def change_certificate(*, certificate: Certificate, by: User) -> Certificate:
     """Save the changeable fields of ``certificate`` (an edited instance), with a history row of what changed."""
     with transaction.atomic():
         current = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -334,14 +341,14 @@ def create_batch(
         batch.full_clean()
         batch.save()
         if kind == BatchKind.NEW:
-            ids = Certificate.objects.filter(first_issued_on__range=(date_from, date_to)).exclude(
+            listed = Certificate.objects.filter(first_issued_on__range=(date_from, date_to)).exclude(
                 status__in=VOIDED_STATUSES
             )
         else:
-            ids = Certificate.objects.filter(
+            listed = Certificate.objects.filter(
                 reviews__result=ReviewResult.PASSED, reviews__reviewed_on__range=(date_from, date_to)
             ).exclude(status__in=VOIDED_STATUSES)
-        ids = list(ids.order_by("operation_item", "holder__name", "pk").values_list("pk", flat=True).distinct())
+        ids = list(listed.order_by("operation_item", "holder__name", "pk").values_list("pk", flat=True).distinct())
         PublicationEntry.objects.bulk_create(
             [PublicationEntry(batch=batch, certificate_id=pk, position=i) for i, pk in enumerate(ids, 1)],
             batch_size=1000,
@@ -359,7 +366,7 @@ PUBLICITY_FIELDS = (
 )
 
 
-def publish_batch(*, batch: PublicationBatch, by: Any | None = None) -> PublicationBatch:
+def publish_batch(*, batch: PublicationBatch, by: User | None = None) -> PublicationBatch:
     """Publish a list on the public site and have the worker render its PDF."""
     with transaction.atomic():
         batch = PublicationBatch.objects.select_for_update().get(pk=batch.pk)
@@ -390,8 +397,8 @@ def create_import_job(
     *,
     kind: str,
     uploaded_file: Any,
-    by: Any,
-    default_jurisdiction: Any,
+    by: User,
+    default_jurisdiction: Jurisdiction | None,
     session: TrainingSession | None = None,
     institution: TrainingInstitution | None = None,
 ) -> ImportJob:
@@ -420,7 +427,7 @@ def _enqueue(step: str, job_id: int) -> None:
 
     task = tasks.validate_import_job if step == "validate" else tasks.run_import_job
     try:
-        task.apply_async(args=[job_id], retry=False)
+        task.apply_async(args=(job_id,), retry=False)
     except Exception:
         logger.warning("import job %s: broker unavailable", job_id, exc_info=True)
         ImportJob.objects.filter(pk=job_id).update(
@@ -486,7 +493,7 @@ def validate_import(*, job_id: int) -> ImportJob:
     return _finish(job, result, committed=False)
 
 
-def confirm_import(*, job: ImportJob, by: Any) -> ImportJob:
+def confirm_import(*, job: ImportJob, by: User) -> ImportJob:
     if (
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(status=ImportStatus.QUEUED, progress=0)
         != 1
