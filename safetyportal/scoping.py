@@ -12,7 +12,7 @@ unit is simply not found (404) rather than forbidden.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
 from django.http import Http404
@@ -46,7 +46,7 @@ def scope_lookup(model: type[models.Model]) -> str:
 
 
 class ScopedQuerySet(models.QuerySet):
-    def for_user(self, user: UserOrAnonymous | None) -> ScopedQuerySet:
+    def for_user(self, user: UserOrAnonymous | None) -> Self:
         if is_office_staff(user):
             return self
         jurisdiction = officer_jurisdiction(user)
@@ -54,7 +54,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         return self.filter(**{scope_lookup(self.model): jurisdiction.path})
 
-    def for_jurisdiction(self, jurisdiction: Jurisdiction) -> ScopedQuerySet:
+    def for_jurisdiction(self, jurisdiction: Jurisdiction) -> Self:
         return self.filter(**{scope_lookup(self.model): jurisdiction.path})
 
 
