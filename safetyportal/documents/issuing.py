@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Any, ClassVar
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,9 @@ from django.utils.translation import gettext_lazy as _
 from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
 
 from .models import GeneratedDocument, IssuingAuthority
+
+if TYPE_CHECKING:
+    from safetyportal.types import User
 
 
 class IssueStatus(models.TextChoices):
@@ -111,8 +115,8 @@ class IssuedRecord(LegalRecordMixin, models.Model):
         return {name: copy.deepcopy(self.__dict__[name]) for name in names if name in self.__dict__}
 
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any) -> Self:
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded = instance._guarded_values()
         return instance
 
@@ -140,7 +144,7 @@ class IssuedRecord(LegalRecordMixin, models.Model):
         """The figures the issued paper shows, computed once at issue and stored with it (JSON)."""
         return {}
 
-    def after_issue(self, by: Any) -> None:
+    def after_issue(self, by: User) -> None:
         """What else issuing changes (history rows, superseded papers), in the issuing transaction."""
 
     # State -----------------------------------------------------------------------------------------------------------
@@ -151,7 +155,15 @@ class IssuedRecord(LegalRecordMixin, models.Model):
 
     @classmethod
     def number_label(cls) -> str:
-        return str(cls._meta.get_field("number").verbose_name)
+        return str(_own_field(cls, "number").verbose_name)
+
+
+def _own_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A field of the model itself (``get_field()`` also finds reverse relations, which these names never are)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} is not a field of the model")
+    return field
 
 
 def _prepare_issued_record(sender: type[models.Model], **kwargs: Any) -> None:
@@ -160,8 +172,9 @@ def _prepare_issued_record(sender: type[models.Model], **kwargs: Any) -> None:
         return
     sender._meta.get_field("status").choices = sender.STATUS_CHOICES.choices
     for name, label in sender.FIELD_LABELS.items():
-        field = sender._meta.get_field(name)
-        field.verbose_name = field._verbose_name = label  # _verbose_name is what migrations see (deconstruct)
+        field = _own_field(sender, name)
+        # _verbose_name (Django's private copy, not in the stubs) is what migrations see (deconstruct)
+        field.verbose_name = field._verbose_name = label  # type: ignore[attr-defined]
     if not sender.issue_permission:
         sender.issue_permission = f"{sender._meta.app_label}.issue_{sender._meta.model_name}"
 
