@@ -7,13 +7,13 @@ import hashlib
 import logging
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import OperationalError, transaction
+from django.db import OperationalError, models, transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +21,15 @@ from django.utils.translation import gettext as _
 from safetyportal.services import record_history
 
 from .context import engine_context
+from .issuing import IssueStatus
 from .models import DocumentStatus, GeneratedDocument, IssuingAuthority
 from .numbering import allocate_number
 from .registry import RenderSpec, get_builder, get_kind
 from .rendering import RenderError, render_template_to_pdf
 
 if TYPE_CHECKING:
+    from safetyportal.types import User
+
     from .issuing import IssuedRecord
 
     R = TypeVar("R", bound=IssuedRecord)
@@ -47,12 +50,12 @@ def request_document(
     *,
     kind: str,
     title: str,
-    source: Any | None = None,
-    requested_by: Any | None = None,
+    source: models.Model | None = None,
+    requested_by: User | None = None,
     is_preview: bool = False,
     authority: IssuingAuthority | None = None,
     number: str = "",
-    issued_on: Any | None = None,
+    issued_on: dt.date | None = None,
     verifiable: bool = True,
 ) -> GeneratedDocument:
     """Record a document to produce and enqueue its rendering once the surrounding transaction commits.
@@ -84,7 +87,7 @@ def enqueue(document_id: int) -> bool:
     from .tasks import render_document
 
     try:
-        render_document.apply_async(args=[document_id], retry=False)
+        render_document.apply_async(args=(document_id,), retry=False)
     except Exception:  # kombu raises several types for an unreachable broker
         logger.warning("document %s: broker unavailable, left queued for the sweeper", document_id, exc_info=True)
         return False
@@ -176,7 +179,7 @@ def mark_failed(*, document_id: int, message: str) -> GeneratedDocument:
     return _fail(document_id, message)
 
 
-def sweep_stale_documents(*, now: Any | None = None) -> list[int]:
+def sweep_stale_documents(*, now: dt.datetime | None = None) -> list[int]:
     """Re-enqueue documents a worker never took (broker outage, lost message) or abandoned mid-render (worker
     killed). Gives up after MAX_ATTEMPTS with a failed status and a reason."""
     now = now or timezone.now()
@@ -207,7 +210,7 @@ def sweep_stale_documents(*, now: Any | None = None) -> list[int]:
 # --- Issued records: one preview and one issue for every numbered paper (see issuing.py) ----------------------------
 
 
-def _request_companions(record: IssuedRecord, *, by: Any, is_preview: bool) -> None:
+def _request_companions(record: IssuedRecord, *, by: User, is_preview: bool) -> None:
     """The documents produced together with the record's PDF (the summary's workbook), same status machinery."""
     for field_name, kind in record.COMPANIONS:
         document = request_document(
@@ -225,7 +228,7 @@ def _request_companions(record: IssuedRecord, *, by: Any, is_preview: bool) -> N
             setattr(record, field_name, document)
 
 
-def preview(record: IssuedRecord, *, by: Any) -> GeneratedDocument:
+def preview(record: IssuedRecord, *, by: User) -> GeneratedDocument:
     """A draft PDF (unnumbered, watermarked, not verifiable) and its companions, produced by the worker from the
     live data. Returns the PDF's row."""
     with transaction.atomic():
@@ -244,7 +247,7 @@ def preview(record: IssuedRecord, *, by: Any) -> GeneratedDocument:
 def issue(
     record: R,
     *,
-    by: Any,
+    by: User,
     issued_on: dt.date | None = None,
     expected_number: str | None = None,
 ) -> R:
@@ -259,8 +262,9 @@ def issue(
     if not by.has_perm(model.issue_permission):
         raise PermissionDenied
     with transaction.atomic():
-        current = model._default_manager.select_for_update().get(pk=record.pk)
-        if current.status != current.STATUS_CHOICES.DRAFT:
+        # the plugin types the default manager of a type[R] with the declaring base's model
+        current = cast("R", model._default_manager.select_for_update().get(pk=record.pk))
+        if current.status != IssueStatus.DRAFT:
             names = {"name": model._meta.verbose_name, "verb": model.ISSUE_VERB}
             raise ValidationError(_("该%(name)s已%(verb)s，不能重复%(verb)s。") % names)
         current.full_clean()
@@ -285,7 +289,7 @@ def issue(
         current.issued_on = issued_on
         current.issued_at = timezone.now()
         current.issued_by = by
-        current.status = current.STATUS_CHOICES.ISSUED
+        current.status = current.STATUS_CHOICES(IssueStatus.ISSUED)  # the kind's own member (its own label)
         current.snapshot = current.build_snapshot()
         current.snapshot_taken_at = timezone.now()
         current.document = request_document(
@@ -300,7 +304,7 @@ def issue(
         _request_companions(current, by=by, is_preview=False)
         current.save()
         changes = {
-            "status": [current.STATUS_CHOICES.DRAFT, current.status],
+            "status": [current.STATUS_CHOICES(IssueStatus.DRAFT), current.status],
             "number": ["", number],
             "issued_on": [None, issued_on.isoformat()],
             "document": [None, current.document_id],
