@@ -3,7 +3,8 @@
 ``User`` is the portal's user model (Django's ``auth.User``; AUTH_USER_MODEL is not swapped): every ``by=`` of a
 service and every ``user`` of a selector that needs a signed-in person. ``UserOrAnonymous`` is what
 ``request.user`` is, for the reads and checks that also answer for a visitor (they see nothing, may do nothing).
-``AuthenticatedRequest`` is a request behind the portal's login, whose ``user`` is a ``User``.
+``AuthenticatedRequest`` is a request behind the portal's login, whose ``user`` is a ``User``; ``signed_in_user()``
+gives that user where a view's signature must stay Django's (admin views, overridden methods).
 
 The aliases are strings resolved only by the type checker, so importing this module never imports Django's auth
 models (services are imported while the app registry is still loading).
@@ -15,6 +16,8 @@ be mixed into for the type checker, ``object`` at run time (so the method resolu
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias
+
+from django.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
@@ -36,4 +39,21 @@ else:
 User: TypeAlias = "_User"
 UserOrAnonymous: TypeAlias = "_User | AnonymousUser"
 
-__all__ = ["AuthenticatedRequest", "ModelAdminMixinBase", "QuerySetMixinBase", "User", "UserOrAnonymous"]
+
+def signed_in_user(request: HttpRequest) -> User:
+    """``request.user`` of a view behind a login (the admin site, ``officer_required``): PermissionDenied for a
+    visitor, whom such a view never sees."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+__all__ = [
+    "AuthenticatedRequest",
+    "ModelAdminMixinBase",
+    "QuerySetMixinBase",
+    "User",
+    "UserOrAnonymous",
+    "signed_in_user",
+]

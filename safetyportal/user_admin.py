@@ -32,6 +32,7 @@ from . import audit
 from .admin_base import ReadOnlyAdminMixin
 from .models import RoleChange, RoleChangeKind, officer_account_problem
 from .roles import RESTRICTED_CODENAMES, may_manage_account, set_accounts_active
+from .types import signed_in_user
 
 if TYPE_CHECKING:
     from django.db.models import ManyToManyField
@@ -145,10 +146,8 @@ class ProjectUserAdmin(UserAdmin):
     # Bulk actions -----------------------------------------------------------------------------------------------
 
     def _set_active(self, request: HttpRequest, queryset: QuerySet, active: bool) -> None:
-        if not request.user.is_authenticated:  # the admin site lets no visitor this far
-            raise PermissionDenied
         try:
-            changed = set_accounts_active(users=queryset, active=active, by=request.user)
+            changed = set_accounts_active(users=queryset, active=active, by=signed_in_user(request))
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
