@@ -14,7 +14,7 @@ issuing also needs the model's ``issue_permission`` (checked again by the servic
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
@@ -27,9 +27,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safetyportal.types import signed_in_user
+
 from . import services
 from .context import chinese_date
-from .issuing import IssuedRecord
+from .issuing import IssuedRecord, IssueStatus
 from .models import DocumentStatus, GeneratedDocument
 from .numbering import next_number
 from .registry import get_kind, kind_label
@@ -71,7 +73,13 @@ def latest_preview(record: IssuedRecord) -> GeneratedDocument | None:
     )
 
 
-class IssuingAdminMixin:
+if TYPE_CHECKING:
+    _IssuingAdminBase = admin.ModelAdmin[IssuedRecord]
+else:
+    _IssuingAdminBase = object  # mixed in before the admin's own base (see the module's docstring)
+
+
+class IssuingAdminMixin(_IssuingAdminBase):
     change_form_template = "admin/documents/change_form.html"
     # Extra buttons of the change form, as (name, label): on a draft, and on an issued record.
     draft_buttons: tuple[tuple[str, Any], ...] = ()
@@ -80,20 +88,13 @@ class IssuingAdminMixin:
     repreview_label: Any = gettext_lazy("预览PDF")
     preview_submitted: Any = gettext_lazy("已提交预览，生成完成后可在下方下载。")
 
-    # Provided by ModelAdmin.
-    admin_site: Any
-    opts: Any
-    get_object: Any
-    has_change_permission: Any
-    message_user: Any
-
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
         view = self.admin_site.admin_view
         return [
             path("<path:object_id>/issue/", view(self.issue_view), name="{}_{}_issue".format(*info)),
             path("<path:object_id>/pdf-preview/", view(self.preview_view), name="{}_{}_pdfpreview".format(*info)),
-            *super().get_urls(),  # type: ignore[misc]
+            *super().get_urls(),
         ]
 
     def _url(self, record: IssuedRecord, view: str) -> str:
@@ -119,7 +120,7 @@ class IssuingAdminMixin:
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
         record = self.get_object(request, object_id)
-        model = self.opts.model
+        model = self.model  # (self.opts.model is the same class, typed by the stubs as any model)
         extra_context = {
             **(extra_context or {}),
             "record_is_draft": record is not None and record.is_editable,
@@ -135,14 +136,14 @@ class IssuingAdminMixin:
             if not self.has_change_permission(request, record):
                 raise PermissionDenied
             return self.response_change(request, record)
-        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
         here = HttpResponseRedirect(request.path)
         if "_issue" in request.POST:
             return HttpResponseRedirect(self._url(obj, "issue"))  # the confirmation page (it refuses an issued one)
         if "_preview" in request.POST:
-            services.preview(obj, by=request.user)
+            services.preview(obj, by=signed_in_user(request))
             self.message_user(request, self.preview_submitted)
             return here
         response = self.response_record_button(request, obj)
@@ -151,7 +152,7 @@ class IssuingAdminMixin:
         if not obj.is_editable:  # a plain save posted to an issued record: nothing was saved, say so
             self.message_user(request, obj.locked_message, messages.ERROR)
             return here
-        return super().response_change(request, obj)  # type: ignore[misc]
+        return super().response_change(request, obj)
 
     def response_record_button(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
         """The admin's own extra buttons (``draft_buttons``, ``issued_buttons``); None if none was pressed."""
@@ -180,7 +181,7 @@ class IssuingAdminMixin:
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         record = self._record(request, object_id)
         if request.method == "POST":
-            services.preview(record, by=request.user)
+            services.preview(record, by=signed_in_user(request))
             self.message_user(request, self.preview_submitted)
             return HttpResponseRedirect(self._url(record, "change"))
         return self._page(request, record, mode="preview", title=_("生成预览稿"))
@@ -195,7 +196,7 @@ class IssuingAdminMixin:
         if not record.is_editable:
             refusal = (
                 _("该%(name)s已%(verb)s，不能重复%(verb)s。")
-                if record.status != record.STATUS_CHOICES.DRAFT
+                if record.status != IssueStatus.DRAFT
                 else (_("已作废的%(name)s不能%(verb)s。"))
             )
             self.message_user(request, refusal % names, messages.ERROR)
@@ -203,7 +204,9 @@ class IssuingAdminMixin:
         if request.method == "POST":
             try:
                 issued = services.issue(
-                    record, by=request.user, expected_number=request.POST.get("expected_number", "")[:64] or None
+                    record,
+                    by=signed_in_user(request),
+                    expected_number=request.POST.get("expected_number", "")[:64] or None,
                 )
             except PermissionDenied:
                 self.message_user(request, _("您没有%(verb)s%(name)s的权限。") % names, messages.ERROR)
