@@ -200,6 +200,8 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         if obj.source_type_id is None or obj.source_id is None:
             return "—"
         content_type = obj.source_type
+        if content_type is None:  # (never, with source_type_id set)
+            return "—"
         try:
             url = reverse(f"admin:{content_type.app_label}_{content_type.model}_change", args=[obj.source_id])
         except NoReverseMatch:
