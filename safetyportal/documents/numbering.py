@@ -13,14 +13,17 @@ register row. A number reserved further ahead stands alone until the allocations
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .models import DocumentNumberSequence, IssuingAuthority, RegisterEntry, RegisterOrigin
+
+if TYPE_CHECKING:
+    from safetyportal.types import User
 
 MAX_SERIAL = 9999  # far above what an office issues in a year; a typo like 6300 for 63 is refused
 REGISTER_PERMISSION = "safetyportal.add_registerentry"
@@ -72,8 +75,8 @@ def _take(
     origin: str,
     kind: str = "",
     title: str = "",
-    source: Any = None,
-    by: Any = None,
+    source: models.Model | None = None,
+    by: User | None = None,
     note: str = "",
 ) -> RegisterEntry:
     """Write the register row of one number; the caller holds the sequence's lock, has checked the number is free
@@ -104,8 +107,8 @@ def allocate_number(
     year: int,
     kind: str = "",
     title: str = "",
-    source: Any = None,
-    by: Any = None,
+    source: models.Model | None = None,
+    by: User | None = None,
 ) -> tuple[int, str]:
     """The next free number of an authority and year, written in the register for the document being issued."""
     sequence = _locked_sequence(authority, year)
@@ -115,7 +118,7 @@ def allocate_number(
     return entry.serial, entry.number
 
 
-def _check_register_permission(by: Any) -> None:
+def _check_register_permission(by: User) -> None:
     if not (getattr(by, "is_staff", False) and by.has_perm(REGISTER_PERMISSION)):
         raise PermissionDenied
 
@@ -124,7 +127,7 @@ def reserve_number(
     *,
     authority: IssuingAuthority,
     year: int,
-    by: Any,
+    by: User,
     note: str,
     title: str = "",
     serial: int | None = None,
@@ -149,7 +152,7 @@ def reserve_number(
         return _take(sequence, serial, ahead, origin=RegisterOrigin.RESERVED, title=title, by=by, note=note)
 
 
-def set_next_serial(*, authority: IssuingAuthority, year: int, next_serial: int, by: Any, note: str = "") -> int:
+def set_next_serial(*, authority: IssuingAuthority, year: int, next_serial: int, by: User, note: str = "") -> int:
     """Make the portal continue the office's own register: the next allocation takes ``next_serial``. The serials
     skipped over are written in the register as numbers used outside the portal, so it keeps no gap. Refused at or
     below a serial already used or reserved. Returns how many serials were skipped."""
