@@ -13,6 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from safetyportal.types import signed_in_user
+
 from . import views
 from .forms import NextSerialForm, ReserveForm
 from .models import (
@@ -263,7 +265,7 @@ class RegisterEntryAdmin(admin.ModelAdmin):
                     authority=data["authority"],
                     year=data["year"],
                     next_serial=data["next_serial"],
-                    by=request.user,
+                    by=signed_in_user(request),
                     note=data["note"],
                 )
             except ValidationError as error:
@@ -300,7 +302,7 @@ class RegisterEntryAdmin(admin.ModelAdmin):
                 entry = reserve_number(
                     authority=data["authority"],
                     year=data["year"],
-                    by=request.user,
+                    by=signed_in_user(request),
                     note=data["note"],
                     title=data["title"],
                     serial=data["serial"],
