@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
@@ -32,6 +32,9 @@ from .models import (
     ReturnPhoto,
     ReturnStatus,
 )
+
+if TYPE_CHECKING:
+    from safetyportal.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ def assigned_tasks(jurisdiction: Jurisdiction | None) -> QuerySet[CampaignTask]:
     )
 
 
-def task_for_officer(user: Any, task_id: int) -> CampaignTask:
+def task_for_officer(user: User, task_id: int) -> CampaignTask:
     """A task the officer's unit must report on, or 404 (another unit's task, a closed campaign, no such task)."""
     task = assigned_tasks(officer_jurisdiction(user)).filter(pk=task_id).first()
     if task is None:
@@ -78,7 +81,7 @@ def task_for_officer(user: Any, task_id: int) -> CampaignTask:
     return task
 
 
-def unit_task(user: Any, task_id: Any) -> CampaignTask:
+def unit_task(user: User, task_id: Any) -> CampaignTask:
     """Any task (running or closed) assigned to the officer's unit, for filtering lists, or 404."""
     jurisdiction = officer_jurisdiction(user)
     try:
@@ -96,7 +99,7 @@ RETURN_SEARCH_FIELDS = ("title", "place", "description", "task__title")
 
 
 def officer_returns(
-    user: Any, *, q: str = "", status: str = "", task: CampaignTask | None = None
+    user: User, *, q: str = "", status: str = "", task: CampaignTask | None = None
 ) -> QuerySet[ActivityReturn]:
     """The returns an officer may see (their unit's), filtered and searched, for lists and exports."""
     returns = ActivityReturn.objects.for_user(user).select_related("task", "task__campaign", "jurisdiction")
@@ -113,7 +116,7 @@ def officer_returns(
     return returns.annotate(photo_count=Count("photos")).order_by("-activity_date", "-pk")
 
 
-def officer_return(user: Any, pk: int) -> ActivityReturn:
+def officer_return(user: User, pk: int) -> ActivityReturn:
     """One return of the officer's unit, with what its pages show, or 404."""
     returned = (
         ActivityReturn.objects.for_user(user)
@@ -127,7 +130,7 @@ def officer_return(user: Any, pk: int) -> ActivityReturn:
     return returned
 
 
-def officer_photo(user: Any, return_id: int, photo_id: int) -> ReturnPhoto:
+def officer_photo(user: User, return_id: int, photo_id: int) -> ReturnPhoto:
     photo = ReturnPhoto.objects.for_user(user).filter(pk=photo_id, activity_return_id=return_id).first()
     if photo is None:
         raise Http404
@@ -148,7 +151,7 @@ class OpenSlot:
 
 
 def open_slots(
-    tasks: Iterable[CampaignTask], filed: dict[tuple[int, dt.date], dict[str, Any]], today: dt.date
+    tasks: Iterable[CampaignTask], filed: Mapping[tuple[int, dt.date], Mapping[str, Any]], today: dt.date
 ) -> list[OpenSlot]:
     """What a unit still has to report: every unfiled period already due, and the next one of each task."""
     slots: list[OpenSlot] = []
@@ -170,7 +173,7 @@ def open_slots(
     return slots
 
 
-def filed_by_slot(jurisdiction: Jurisdiction, task_ids: list[int]) -> dict[tuple[int, dt.date], dict[str, Any]]:
+def filed_by_slot(jurisdiction: Jurisdiction, task_ids: list[int]) -> dict[tuple[int, dt.date], Mapping[str, Any]]:
     rows = (
         ActivityReturn.objects.filter(jurisdiction=jurisdiction, member_unit__isnull=True, task_id__in=task_ids)
         .values("task_id", "period_due")
@@ -183,7 +186,7 @@ def filed_by_slot(jurisdiction: Jurisdiction, task_ids: list[int]) -> dict[tuple
     return {(row["task_id"], row["period_due"]): row for row in rows}
 
 
-def officer_dashboard(user: Any, today: dt.date | None = None) -> dict[str, Any]:
+def officer_dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
     """The campaigns section of an officer's dashboard: open tasks with due dates and overdue warnings, returns
     sent back for changes, unread reminders about open tasks and the unit's counts. At most five queries (two when
     the unit has no open task and nothing sent back), whatever the number of returns."""
@@ -320,15 +323,15 @@ def completeness_board(campaign: Campaign, today: dt.date | None = None) -> Boar
         for jurisdiction in task.jurisdictions.all():
             jurisdictions[jurisdiction.pk] = jurisdiction
             keys.add(("j", jurisdiction.pk))
-        for unit in task.member_units.all():
-            members[unit.pk] = unit
-            keys.add(("m", unit.pk))
+        for member in task.member_units.all():
+            members[member.pk] = member
+            keys.add(("m", member.pk))
         assigned[task.pk] = keys
     units = [BoardUnit(("j", j.pk), j.name) for j in sorted(jurisdictions.values(), key=lambda j: j.code)]
     units += [BoardUnit(("m", m.pk), m.name) for m in sorted(members.values(), key=lambda m: m.name)]
     columns = [BoardColumn(task, period) for task in tasks for period in task.periods()]
 
-    filed: dict[tuple[int, dt.date, tuple[str, int]], dict[str, Any]] = {}
+    filed: dict[tuple[int, dt.date, tuple[str, int]], Mapping[str, Any]] = {}
     rows = (
         ActivityReturn.objects.filter(task__campaign=campaign, first_submitted_at__isnull=False)
         .values("task_id", "period_due", "jurisdiction_id", "member_unit_id")
