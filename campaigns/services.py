@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,12 +48,15 @@ from .models import (
 )
 from .selectors import summary_figures
 
+if TYPE_CHECKING:
+    from safetyportal.types import User
+
 logger = logging.getLogger(__name__)
 
 # Notices are previewed and issued by safetyportal.documents.services.preview()/issue() (IssuedRecord).
 
 
-def draft_correction(*, notice: Notice, by: Any) -> Notice:
+def draft_correction(*, notice: Notice, by: User) -> Notice:
     """A new draft copying an issued notice, which supersedes it once issued."""
     if notice.status == NoticeStatus.DRAFT:
         raise ValidationError(_("草稿可以直接修改，无需创建更正通知。"))
@@ -95,7 +98,7 @@ RETURN_CONTENT_FIELDS = (
 PHOTO_FOLDER = "returns"
 
 
-def _ensure_officer_scope(by: Any, activity_return: ActivityReturn) -> None:
+def _ensure_officer_scope(by: User, activity_return: ActivityReturn) -> None:
     """Officers act only on their own unit's returns (staff everywhere)."""
     if not ActivityReturn.objects.for_user(by).filter(pk=activity_return.pk).exists():
         raise PermissionDenied
@@ -115,7 +118,7 @@ def _delete_files(names: Iterable[str]) -> None:
 
 
 def _save_with_photos(
-    activity_return: ActivityReturn, photos: list[ProcessedImage], event: ReturnEventKind | None, by: Any
+    activity_return: ActivityReturn, photos: list[ProcessedImage], event: ReturnEventKind | None, by: User
 ) -> ActivityReturn:
     """Validate and save the return and its new photos in one transaction; if anything fails, the stored photo
     files are removed again, so a refused return leaves nothing behind."""
@@ -147,7 +150,7 @@ def _save_with_photos(
     return activity_return
 
 
-def _user_or_none(by: Any) -> Any:
+def _user_or_none(by: User) -> User | None:
     return by if getattr(by, "pk", None) else None
 
 
@@ -163,7 +166,7 @@ def create_return(
     period_due: dt.date,
     fields: dict[str, Any],
     photos: list[ProcessedImage] | None = None,
-    by: Any,
+    by: User,
     member_unit: MemberUnit | None = None,
 ) -> ActivityReturn:
     """A new draft return of a unit for one period of a task. Officers create returns only for their own unit and
@@ -196,7 +199,7 @@ def update_return(
     fields: dict[str, Any],
     photos: list[ProcessedImage] | None = None,
     period_due: dt.date | None = None,
-    by: Any,
+    by: User,
 ) -> ActivityReturn:
     """Change the content of a draft or a returned return (and add photos)."""
     _ensure_officer_scope(by, activity_return)
@@ -215,7 +218,7 @@ def update_return(
         return _save_with_photos(current, list(photos or []), None, by)
 
 
-def delete_return(*, activity_return: ActivityReturn, by: Any) -> None:
+def delete_return(*, activity_return: ActivityReturn, by: User) -> None:
     """Delete a draft that was never submitted, with its photo files."""
     _ensure_officer_scope(by, activity_return)
     with transaction.atomic():
@@ -227,7 +230,7 @@ def delete_return(*, activity_return: ActivityReturn, by: Any) -> None:
         transaction.on_commit(lambda: _delete_files(names))
 
 
-def delete_photo(*, photo: ReturnPhoto, by: Any) -> None:
+def delete_photo(*, photo: ReturnPhoto, by: User) -> None:
     activity_return = photo.activity_return
     _ensure_officer_scope(by, activity_return)
     with transaction.atomic():
@@ -266,7 +269,7 @@ def _move(activity_return: ActivityReturn, target: str) -> ActivityReturn:
     return current
 
 
-def submit_return(*, activity_return: ActivityReturn, by: Any, now: dt.datetime | None = None) -> ActivityReturn:
+def submit_return(*, activity_return: ActivityReturn, by: User, now: dt.datetime | None = None) -> ActivityReturn:
     """Submit a draft, or resubmit a returned return. The first submission after the period's due date marks the
     return late, with the number of days."""
     _ensure_officer_scope(by, activity_return)
@@ -294,12 +297,12 @@ def submit_return(*, activity_return: ActivityReturn, by: Any, now: dt.datetime 
     return current
 
 
-def _ensure_reviewer(by: Any) -> None:
+def _ensure_reviewer(by: User) -> None:
     if not (is_office_staff(by) and by.has_perm("campaigns.change_activityreturn")):
         raise PermissionDenied
 
 
-def accept_return(*, activity_return: ActivityReturn, by: Any) -> ActivityReturn:
+def accept_return(*, activity_return: ActivityReturn, by: User) -> ActivityReturn:
     _ensure_reviewer(by)
     with transaction.atomic():
         current = _move(activity_return, ReturnStatus.ACCEPTED)
@@ -312,7 +315,7 @@ def accept_return(*, activity_return: ActivityReturn, by: Any) -> ActivityReturn
     return current
 
 
-def send_back_return(*, activity_return: ActivityReturn, by: Any, reason: str) -> ActivityReturn:
+def send_back_return(*, activity_return: ActivityReturn, by: User, reason: str) -> ActivityReturn:
     """Return a submitted return to its unit for changes, with the reason they will see."""
     _ensure_reviewer(by)
     reason = (reason or "").strip()
@@ -337,7 +340,7 @@ class BulkResult:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
-def review_returns(*, ids: Iterable[int], by: Any, accept: bool, reason: str = "") -> BulkResult:
+def review_returns(*, ids: Iterable[int], by: User, accept: bool, reason: str = "") -> BulkResult:
     """Accept (or send back) several returns; each is moved on its own, those that cannot move are skipped with
     the reason."""
     _ensure_reviewer(by)
@@ -487,7 +490,7 @@ def send_reminders(*, today: dt.date | None = None) -> ReminderRun:
     return ReminderRun(created=len(created), emailed=sent, failed_emails=failed)
 
 
-def mark_reminders_read(*, officer: Any) -> int:
+def mark_reminders_read(*, officer: User) -> int:
     return Reminder.objects.filter(officer=officer, read_at__isnull=True).update(read_at=timezone.now())
 
 
@@ -499,7 +502,7 @@ def default_summary_title(campaign: Campaign) -> str:
     return _("%(year)s年%(name)s活动总结") % {"year": campaign.year, "name": name}
 
 
-def create_summary(*, campaign: Campaign, authority: IssuingAuthority, by: Any, title: str = "") -> CampaignSummary:
+def create_summary(*, campaign: Campaign, authority: IssuingAuthority, by: User, title: str = "") -> CampaignSummary:
     """A draft summary whose narrative skeleton is written from the accepted returns."""
     from .summaries import draft_narrative
 
