@@ -10,7 +10,7 @@ import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,6 +55,11 @@ from .models import (
     SupervisionLevel,
 )
 
+if TYPE_CHECKING:
+    from safetyportal.types import User, UserOrAnonymous
+
+M = TypeVar("M", bound=models.Model)
+
 logger = logging.getLogger(__name__)
 
 MAX_PHOTOS_PER_STAGE = 9
@@ -72,7 +77,7 @@ OFFICER_TARGETS = frozenset(
 )
 
 # Which member unit usually supervises the rectification of a category (by short name, see the demo city).
-CATEGORY_SUPERVISORS = {
+CATEGORY_SUPERVISORS: dict[str, str] = {
     HazardCategory.FIRE: "消防大队",
     HazardCategory.EBIKE: "消防大队",
     HazardCategory.GAS: "城管局",
@@ -92,7 +97,7 @@ CATEGORY_SUPERVISORS = {
 # snapshot(), diff() and record_history() are the legal-record kit's (safetyportal.services, imported above).
 
 
-def save_record(*, instance: models.Model, by: Any, m2m: dict[str, Iterable[Any]] | None = None) -> models.Model:
+def save_record(*, instance: M, by: User | None, m2m: dict[str, Iterable[Any]] | None = None) -> M:
     """Create or change a record (inspection, penalty, draft order, draft case) with its history row."""
     with transaction.atomic():
         adding = instance._state.adding or instance.pk is None
@@ -100,7 +105,12 @@ def save_record(*, instance: models.Model, by: Any, m2m: dict[str, Iterable[Any]
         if not adding:
             before = snapshot(type(instance)._base_manager.select_for_update().get(pk=instance.pk))
             _ensure_editable(type(instance)._base_manager.get(pk=instance.pk))
-        elif hasattr(instance, "created_by_id") and not instance.created_by_id and getattr(by, "pk", None):
+        elif (
+            hasattr(instance, "created_by_id")
+            and not instance.created_by_id
+            and hasattr(instance, "created_by")  # (None, without a query: the id is empty)
+            and getattr(by, "pk", None)
+        ):
             instance.created_by = by
         if isinstance(instance, ExposureCase):
             _remove_reporters(instance, ExposureCase.EDITABLE_TEXT, [instance.hazard_id, _penalty_hazard(instance)])
@@ -147,7 +157,9 @@ def _penalty_hazard(case: ExposureCase) -> int | None:
     return PenaltyCase.objects.filter(pk=case.penalty_id).values_list("hazard_id", flat=True).first()
 
 
-def void_record(*, record: Inspection | PenaltyCase | RectificationOrder, by: Any, reason: str) -> Any:
+def void_record(
+    *, record: Inspection | PenaltyCase | RectificationOrder, by: User, reason: str
+) -> Inspection | PenaltyCase | RectificationOrder:
     """Legal records are voided, never deleted: who, when and why (the kit's service, with its history row)."""
     return void_legal_record(record=record, by=by, reason=reason)
 
@@ -166,12 +178,12 @@ def default_responsible_unit(category: str, enterprise: Enterprise | None) -> Me
 
 def township_of(jurisdiction: Jurisdiction) -> Jurisdiction:
     """The subdistrict or town (镇/街道) a jurisdiction lies in (itself if it is one; the county stays the county)."""
-    if jurisdiction.level == JurisdictionLevel.COMMUNITY and jurisdiction.parent_id:
+    if jurisdiction.level == JurisdictionLevel.COMMUNITY and jurisdiction.parent is not None:
         return jurisdiction.parent
     return jurisdiction
 
 
-def _check_can_file(by: Any, jurisdiction: Jurisdiction, enterprise: Enterprise | None) -> None:
+def _check_can_file(by: User | None, jurisdiction: Jurisdiction, enterprise: Enterprise | None) -> None:
     if by is None:
         return  # the public form: the jurisdiction came from a validated choice
     if not (is_office_staff(by) or is_officer(by)):
@@ -182,7 +194,7 @@ def _check_can_file(by: Any, jurisdiction: Jurisdiction, enterprise: Enterprise 
         raise ValidationError({"enterprise": _("只能选择本辖区的生产经营单位。")})
 
 
-def _store_photos(hazard: Hazard, photos: Sequence[ProcessedImage], stage: str, by: Any) -> list[HazardPhoto]:
+def _store_photos(hazard: Hazard, photos: Sequence[ProcessedImage], stage: str, by: User | None) -> list[HazardPhoto]:
     existing = hazard.photos.filter(stage=stage).count() if photos else 0
     if existing + len(photos) > MAX_PHOTOS_PER_STAGE:
         raise ValidationError(_("每类照片最多%(max)s张。") % {"max": MAX_PHOTOS_PER_STAGE})
@@ -205,7 +217,7 @@ def _store_photos(hazard: Hazard, photos: Sequence[ProcessedImage], stage: str, 
 
 def create_hazard(
     *,
-    by: Any,
+    by: User | None,
     source: str,
     category: str,
     jurisdiction: Jurisdiction,
@@ -306,7 +318,7 @@ def submit_public_report(
     return report, code
 
 
-def reveal_identity(*, report: PublicReport, by: Any, reason: str) -> ReporterIdentity | None:
+def reveal_identity(*, report: PublicReport, by: User, reason: str) -> ReporterIdentity | None:
     """A custodian reads who reported: permission checked, reason required, one log row written first."""
     if not (is_office_staff(by) and by.has_perm("inspections.view_reporter_identity") and is_verified(by)):
         raise PermissionDenied  # ``by`` is request.user: its session must have passed the second factor
@@ -318,7 +330,7 @@ def reveal_identity(*, report: PublicReport, by: Any, reason: str) -> ReporterId
         return ReporterIdentity.objects.filter(report=report).first()
 
 
-def allowed_targets(user: Any, hazard: Hazard) -> list[str]:
+def allowed_targets(user: UserOrAnonymous, hazard: Hazard) -> list[str]:
     targets = list(TRANSITIONS.get(hazard.status, ()))
     if is_office_staff(user) and user.has_perm("inspections.change_hazard"):
         return targets
@@ -331,7 +343,7 @@ def transition_hazard(
     *,
     hazard: Hazard,
     to_status: str,
-    by: Any,
+    by: User,
     reason: str,
     deadline: dt.date | None = None,
     responsible_unit: MemberUnit | None = None,
@@ -398,7 +410,7 @@ def transition_hazard(
     return hazard
 
 
-def add_photos(*, hazard: Hazard, stage: str, photos: Sequence[ProcessedImage], by: Any) -> list[HazardPhoto]:
+def add_photos(*, hazard: Hazard, stage: str, photos: Sequence[ProcessedImage], by: User) -> list[HazardPhoto]:
     if stage == PhotoStage.REPORT:
         raise ValidationError(_("举报照片只能由举报人上传。"))
     with transaction.atomic():
@@ -426,7 +438,7 @@ HAZARD_EDITABLE = (
 )
 
 
-def update_hazard(*, hazard: Hazard, by: Any, values: dict[str, Any]) -> Hazard:
+def update_hazard(*, hazard: Hazard, by: User, values: dict[str, Any]) -> Hazard:
     """Change a hazard's details (never its status: that is ``transition_hazard``), with a history row."""
     unknown = set(values) - set(HAZARD_EDITABLE)
     if unknown:
@@ -449,7 +461,7 @@ def update_hazard(*, hazard: Hazard, by: Any, values: dict[str, Any]) -> Hazard:
     return hazard
 
 
-def set_supervision(*, hazard: Hazard, level: str, by: Any, reason: str, on: dt.date | None = None) -> Hazard:
+def set_supervision(*, hazard: Hazard, level: str, by: User, reason: str, on: dt.date | None = None) -> Hazard:
     """挂牌督办 (or removing it): major hazards only."""
     if level not in SupervisionLevel.values:
         raise ValidationError(_("督办级别无效。"))
@@ -504,7 +516,7 @@ def hazard_summary_lines(hazard: Hazard) -> list[str]:
     ]
     if hazard.rectification_deadline:
         lines.append(_("整改期限：%(v)s") % {"v": hazard.rectification_deadline.isoformat()})
-    if hazard.responsible_unit_id:
+    if hazard.responsible_unit is not None:
         lines.append(_("整改责任单位：%(v)s") % {"v": hazard.responsible_unit.name})
     return lines
 
@@ -559,7 +571,7 @@ def flag_overdue_hazards(*, today: dt.date | None = None) -> list[int]:
     return flagged
 
 
-def mark_report_rewarded(*, report: PublicReport, amount: Decimal, paid_on: dt.date, by: Any) -> PublicReport:
+def mark_report_rewarded(*, report: PublicReport, amount: Decimal, paid_on: dt.date, by: User) -> PublicReport:
     """有奖举报: staff record a reward paid for a report found to be true."""
     if not (is_office_staff(by) and by.has_perm("inspections.change_publicreport")):
         raise PermissionDenied
@@ -593,7 +605,7 @@ def mark_report_rewarded(*, report: PublicReport, amount: Decimal, paid_on: dt.d
 
 def record_inspection(
     *,
-    by: Any,
+    by: User,
     kind: str,
     inspected_on: dt.date,
     enterprise: Enterprise,
@@ -612,7 +624,7 @@ def record_inspection(
 def add_finding(
     *,
     inspection: Inspection,
-    by: Any,
+    by: User,
     category: str,
     description: str,
     level: str = HazardLevel.GENERAL,
@@ -649,14 +661,14 @@ def add_finding(
 def names_to_mask(case: ExposureCase) -> list[str]:
     """Everyone the office knows to be involved in a case, whose name must not appear in full on the public page."""
     names = [case.principal_person]
-    enterprise = case.enterprise or (case.penalty.enterprise if case.penalty_id else None)
-    if case.hazard_id:
+    enterprise = case.enterprise or (case.penalty.enterprise if case.penalty is not None else None)
+    if case.hazard is not None:
         enterprise = enterprise or case.hazard.enterprise
         names.append(case.hazard.responsible_person)
-        report = PublicReport.objects.filter(hazard_id=case.hazard_id).first()
+        report = PublicReport.objects.filter(hazard=case.hazard).first()
         if report is not None:
             names.extend(ReporterIdentity.objects.filter(report=report).values_list("name", flat=True))
-    if case.penalty_id:
+    if case.penalty is not None:
         names.append(case.penalty.principal_person)
     if enterprise is not None:
         names += [enterprise.legal_representative, enterprise.contact_name]
@@ -676,13 +688,13 @@ def _case_defaults(kind: str, category: str, jurisdiction: Jurisdiction) -> dict
     return {"kind": kind, "category": category, "jurisdiction": township_of(jurisdiction)}
 
 
-def draft_case_from_hazard(*, hazard: Hazard, by: Any) -> ExposureCase:
+def draft_case_from_hazard(*, hazard: Hazard, by: User) -> ExposureCase:
     kind = CaseKind.MAJOR_HAZARD if hazard.level == HazardLevel.MAJOR else CaseKind.HAZARD
     if hazard.source == HazardSource.PUBLIC:
         kind = CaseKind.REPORT
     elif hazard.source == HazardSource.COVERT:
         kind = CaseKind.COVERT
-    name = hazard.enterprise.name if hazard.enterprise_id else ""
+    name = hazard.enterprise.name if hazard.enterprise is not None else ""
     case = ExposureCase(
         **_case_defaults(kind, hazard.category, hazard.jurisdiction),
         enterprise=hazard.enterprise,
@@ -701,9 +713,9 @@ def draft_case_from_hazard(*, hazard: Hazard, by: Any) -> ExposureCase:
     return save_record(instance=case, by=by)
 
 
-def draft_case_from_penalty(*, penalty: PenaltyCase, by: Any) -> ExposureCase:
+def draft_case_from_penalty(*, penalty: PenaltyCase, by: User) -> ExposureCase:
     enterprise = penalty.enterprise
-    category = penalty.hazard.category if penalty.hazard_id else _category_of(enterprise)
+    category = penalty.hazard.category if penalty.hazard is not None else _category_of(enterprise)
     result = _("罚款人民币%(fine)s元") % {"fine": f"{penalty.fine:,.0f}"}
     if penalty.other_measures:
         result += "，" + penalty.other_measures
@@ -740,12 +752,12 @@ def _category_of(enterprise: Enterprise) -> str:
     return _INDUSTRY_CATEGORY.get(enterprise.industry, HazardCategory.OTHER)
 
 
-def _check_publisher(by: Any) -> None:
+def _check_publisher(by: User) -> None:
     if not (is_office_staff(by) and by.has_perm("inspections.publish_exposurecase")):
         raise PermissionDenied
 
 
-def publish_case(*, case: ExposureCase, by: Any, at: dt.datetime | None = None) -> ExposureCase:
+def publish_case(*, case: ExposureCase, by: User, at: dt.datetime | None = None) -> ExposureCase:
     """Mask the draft text and publish it (or republish an edited case, keeping its date). The public pages change
     on the next request: the cache version is bumped when the transaction commits."""
     _check_publisher(by)
@@ -758,7 +770,7 @@ def publish_case(*, case: ExposureCase, by: Any, at: dt.datetime | None = None) 
             raise ValidationError({"public_until": _("公开截止日期已过，不能发布。")})
         before = snapshot(case)
         for field, value in masked_case_text(case).items():
-            limit = ExposureCase._meta.get_field(field).max_length
+            limit = getattr(ExposureCase._meta.get_field(field), "max_length", None)
             setattr(case, field, value[:limit] if limit else value)
         if case.status != CaseStatus.PUBLISHED:
             case.published_at = now
@@ -771,7 +783,7 @@ def publish_case(*, case: ExposureCase, by: Any, at: dt.datetime | None = None) 
     return case
 
 
-def withdraw_case(*, case: ExposureCase, by: Any, reason: str) -> ExposureCase:
+def withdraw_case(*, case: ExposureCase, by: User, reason: str) -> ExposureCase:
     """Take a case off the public pages at once (its URL then answers 410)."""
     _check_publisher(by)
     reason = (reason or "").strip()
