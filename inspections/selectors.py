@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, F, Max, Q, QuerySet
@@ -33,6 +33,9 @@ from .models import (
     RecordStatus,
 )
 from .services import tracking_hash
+
+if TYPE_CHECKING:
+    from safetyportal.types import User
 
 PUBLIC_PAGE_SIZE = 50
 DATA_PAGE_SIZE = 100
@@ -209,7 +212,7 @@ def sitemap_months(today: dt.date | None = None) -> list[tuple[int, int]]:
     if first is None:
         return []
     start = timezone.localtime(first).date()
-    months = []
+    months: list[tuple[int, int]] = []
     year, month = today.year, today.month
     while (year, month) >= (start.year, start.month) and len(months) < 600:
         months.append((year, month))
@@ -321,7 +324,7 @@ class HazardFilters:
         )
 
 
-def hazards_for(user: Any, filters: HazardFilters, *, today: dt.date | None = None) -> QuerySet[Hazard]:
+def hazards_for(user: User, filters: HazardFilters, *, today: dt.date | None = None) -> QuerySet[Hazard]:
     queryset = Hazard.objects.for_user(user).select_related("jurisdiction", "enterprise", "responsible_unit")
     if filters.status == "overdue":
         queryset = queryset.filter(
@@ -334,7 +337,7 @@ def hazards_for(user: Any, filters: HazardFilters, *, today: dt.date | None = No
     return queryset.order_by(*PORTAL_SORTS[filters.sort])
 
 
-def hazard_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
+def hazard_counts(user: User, *, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     return Hazard.objects.for_user(user).aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
@@ -343,7 +346,7 @@ def hazard_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
     )
 
 
-def hazard_for(user: Any, pk: int) -> Hazard:
+def hazard_for(user: User, pk: int) -> Hazard:
     from safetyportal.scoping import get_scoped_object_or_404
 
     return get_scoped_object_or_404(
@@ -355,11 +358,11 @@ def hazard_timeline(hazard: Hazard) -> list[HazardEvent]:
     return list(hazard.events.select_related("actor").order_by("at", "pk"))
 
 
-def recent_notifications(user: Any, limit: int = 5) -> list[HazardNotification]:
+def recent_notifications(user: User, limit: int = 5) -> list[HazardNotification]:
     return list(HazardNotification.objects.for_user(user).select_related("hazard")[:limit])
 
 
-def due_inspections(user: Any, *, today: dt.date | None = None) -> QuerySet[Enterprise]:
+def due_inspections(user: User, *, today: dt.date | None = None) -> QuerySet[Enterprise]:
     """Enterprises whose next inspection is due by their risk grade (never inspected counts as due), most overdue
     first: one query with the last inspection date annotated."""
     today = today or timezone.localdate()
@@ -379,5 +382,5 @@ def next_due_date(enterprise: Enterprise) -> dt.date | None:
     return last + dt.timedelta(days=inspection_interval_days().get(enterprise.risk_grade, 365))
 
 
-def inspections_for(user: Any) -> QuerySet[Inspection]:
+def inspections_for(user: User) -> QuerySet[Inspection]:
     return Inspection.objects.for_user(user).select_related("enterprise")
