@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup setup-dev demo test test-fast lint format audit bench bench-campaigns bench-training bench-inspections bench-images bench-login clean
+.PHONY: run setup setup-dev demo test test-fast lint typecheck format audit bench bench-campaigns bench-training bench-inspections bench-images bench-login clean
 
 run: setup ## Install, migrate, load the demo data and start web + worker + beat on the embedded default.
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
@@ -29,7 +29,11 @@ test-fast: ## Without the browser and worker tests.
 lint:
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(MAKE) --no-print-directory typecheck
 	TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+typecheck: ## mypy with django-stubs on safetyportal/ and every services.py and selectors.py (pyproject.toml [tool.mypy]).
+	TESTING=1 $(PY) -m mypy
 
 format:
 	$(PY) -m ruff check --fix .
