@@ -116,8 +116,9 @@ class JsonFormatter(logging.Formatter):
             value = getattr(record, key, None)
             if value is not None and value != "-":
                 line[key] = value if isinstance(value, (int, float, bool)) else str(value)
-        if "status" not in line and isinstance(getattr(record, "status_code", None), int):
-            line["status"] = record.status_code  # type: ignore[attr-defined]
+        status_code = getattr(record, "status_code", None)
+        if "status" not in line and isinstance(status_code, int):
+            line["status"] = status_code
         if record.exc_info and record.exc_info[0] is not None:
             line["exc_type"] = record.exc_info[0].__name__
             line["exc"] = mask("".join(traceback.format_exception(*record.exc_info)))
@@ -155,7 +156,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = incoming_request_id(request)
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # the portal's own attribute
         token = _context.set({"request": request, "request_id": request_id})
         started = time.perf_counter()
         try:

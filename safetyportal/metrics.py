@@ -283,4 +283,5 @@ class PrometheusAfterMiddleware(django_prometheus.PrometheusAfterMiddleware):
         try:
             super().process_request(request)
         except ValueError:  # a Content-Length that is not a number (Django itself reads it as 0)
+            # django-prometheus's own request attribute, set here as its process_request would have
             request.prometheus_after_middleware_event = Time()  # type: ignore[attr-defined]
