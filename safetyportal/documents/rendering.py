@@ -166,6 +166,7 @@ def render_memory_scope() -> Iterator[None]:
 # FONT_FILE_CACHE_MIN_BYTES or more are kept (font files; the subsets WeasyPrint reads back are far smaller). The
 # worker's parent fills it in warm_up(): its children share those pages.
 
+font_file_cache = True  # False: WeasyPrint's own copy per render (the benchmark's "former" renders, tests)
 FONT_FILE_CACHE_MIN_BYTES = 4 * 1024 * 1024
 FONT_FILE_CACHE_ENTRIES = 6
 _font_files: dict[tuple[int, int], tuple[bytes, Any]] = {}
@@ -181,7 +182,7 @@ def _install_font_file_cache() -> None:
     from weasyprint.text.ffi import ffi, harfbuzz
 
     def get_hb_object_data(hb_object: Any, ot_color: str | None = None, glyph: int | None = None) -> bytes | None:
-        if ot_color is not None or glyph is not None:
+        if ot_color is not None or glyph is not None or not font_file_cache:
             return original(hb_object, ot_color, glyph)
         blob = harfbuzz.hb_face_reference_blob(hb_object)
         length = ffi.new("unsigned int *")
@@ -204,7 +205,7 @@ def _install_font_file_cache() -> None:
             _font_files[key] = (content, blob)
             return content
 
-    get_hb_object_data.portal_cached = True  # type: ignore[attr-defined]
+    get_hb_object_data.portal_cached = True  # type: ignore[attr-defined]  # a marker on the function object
     pdf_fonts.get_hb_object_data = get_hb_object_data
 
 
