@@ -1,8 +1,9 @@
 """``python -m benchmarks``: set up a throwaway environment, run the document benchmarks, print the table.
 
-Exit status: 0 every target met, 1 a target missed, 2 the benchmark could not run (HarfBuzz subsetting missing, a
-worker that never started...). ``--child ...`` is internal: the parent runs itself in a fresh process for the
-cold-start and memory measurements, with the environment it set up."""
+Exit status: 0 the report was printed, every target with its value and PASS or MISS (a report, not a test); 2 the
+benchmark could not measure (HarfBuzz subsetting missing, a worker that never started...). ``--child ...`` is
+internal: the parent runs itself in a fresh process for the cold-start and memory measurements, with the
+environment it set up."""
 
 from __future__ import annotations
 

@@ -30,12 +30,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 KB = 1024
 
-# Targets (the issue's). Timings are absolute: they drift with the machine, so the ratios are printed too.
-NOTICE_WARM_MAX_S = 0.25
+# Targets (issue 11). Timings are absolute: they drift with the machine, so each timed line also gives its ratio to
+# the former behaviour measured in the same run (the former renderer, a process importing the whole portal).
+NOTICE_WARM_MAX_S = 0.20
 NOTICE_COLD_MAX_S = 1.0
 NOTICE_MAX_BYTES = 350 * KB
 NOTICE_MAX_FACES = 2
-REPORT_WARM_MAX_S = 4.0
+REPORT_WARM_MAX_S = 3.5
 REPORT_PAGES = (18, 22)  # "about twenty"
 MEMORY_GROWTH_MAX_MB = 50.0
 NO_GC_RSS_GUARD_MB = 3000.0  # the run without gc.collect() stops before it can hurt the machine
@@ -113,7 +114,7 @@ class Row:
 
     @property
     def status(self) -> str:
-        return "ERROR" if self.error else "" if self.ok is None else "ok" if self.ok else "MISS"
+        return "ERROR" if self.error else "" if self.ok is None else "PASS" if self.ok else "MISS"
 
 
 # --- environment -------------------------------------------------------------------------------------------------
@@ -237,20 +238,40 @@ def build_and_render(document: Any, patch: Callable[[Any], None] | None = None) 
     return rendered, time.perf_counter() - started, time.process_time() - cpu_started
 
 
-def build_and_render_without_gc(document: Any) -> bytes:
-    """render_html_to_pdf() as it is, less its gc.collect(): the counterfactual of the memory benchmark."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
+@contextlib.contextmanager
+def memory_policy(policy: str) -> Iterator[None]:
+    """Render under another memory policy of safetyportal.documents.rendering ("young": production; "full": the
+    former renderer, gc.collect() + malloc_trim(0) after every render and every font file copied at every render;
+    "off": no collection but the automatic one)."""
+    from safetyportal.documents import rendering
 
-    from safetyportal.documents.context import engine_context
-    from safetyportal.documents.fetcher import SafeURLFetcher
-    from safetyportal.documents.registry import get_builder
-    from safetyportal.documents.rendering import _drop_embedded_files
+    if policy not in rendering.MEMORY_POLICIES:
+        raise BenchmarkError(f"unknown memory policy {policy!r}")
+    saved = rendering.memory_policy, rendering.font_file_cache
+    rendering.memory_policy = policy
+    rendering.font_file_cache = policy != "full"
+    try:
+        yield
+    finally:
+        rendering.memory_policy, rendering.font_file_cache = saved
 
-    spec = get_builder(document.kind)(document)
-    html = render_to_string(spec.template_name, {**engine_context(document), **spec.context})
-    rendered = HTML(string=html, base_url="file:///nonexistent/", url_fetcher=SafeURLFetcher()).render()
-    return rendered.write_pdf(finisher=_drop_embedded_files, attachments=[])
+
+def interleaved(document: Any, runs: int, patch: Callable[[Any], None] | None = None) -> dict[str, Any]:
+    """``runs`` renders with the production renderer and as many with the former one, alternating, so that
+    whatever else loads the machine weighs on both alike. Wall and CPU times per policy."""
+    times: dict[str, list[float]] = {"young": [], "full": []}
+    cpu: dict[str, list[float]] = {"young": [], "full": []}
+    rendered = None
+    for index in range(runs):
+        order = ("young", "full") if index % 2 == 0 else ("full", "young")
+        for policy in order:
+            with memory_policy(policy):
+                result, seconds, cpu_seconds = build_and_render(document, patch)
+            times[policy].append(seconds)
+            cpu[policy].append(cpu_seconds)
+            if policy == "young":
+                rendered = result
+    return {"rendered": rendered, "times": times, "cpu": cpu}
 
 
 def embedded_fonts(data: bytes) -> tuple[int, list[str]]:
@@ -304,9 +325,15 @@ def embedded_fonts(data: bytes) -> tuple[int, list[str]]:
 # --- children (fresh processes) ------------------------------------------------------------------------------------
 
 
-def run_child(*child_args: str, timeout: float = 180) -> dict[str, Any]:
-    """Run ``python -m benchmarks --child ...`` in the parent's environment; return the JSON it prints last."""
+def run_child(*child_args: str, timeout: float = 180, role: str = "worker") -> dict[str, Any]:
+    """Run ``python -m benchmarks --child ...`` in the parent's environment; return the JSON it prints last.
+
+    ``role``: ``worker`` starts it as a Celery worker process starts (``PORTAL_ROLE=worker``: no admin modules);
+    ``web`` as a process that loads the whole portal."""
     env = {**os.environ, "BENCH_T0": repr(time.time())}
+    env.pop("PORTAL_ROLE", None)
+    if role == "worker":
+        env["PORTAL_ROLE"] = "worker"
     command = [sys.executable, "-m", "benchmarks", "--child", *child_args]
     try:
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
@@ -319,7 +346,10 @@ def run_child(*child_args: str, timeout: float = 180) -> dict[str, Any]:
 
 
 def child_main(argv: list[str], *, started_at: float) -> int:
-    """A child's entry point: ``cold <document id> [<report padding>]``, ``memory gc|nogc|trim <document id> <n>``."""
+    """A child's entry point: ``cold <document id> [<report padding>]``, ``memory young|full|off <document id> <n>``.
+
+    ``PORTAL_ROLE`` comes from the parent: ``worker`` for a process like a Celery worker, unset for one that loads
+    the whole portal (the admin and its spreadsheet libraries) like the web process."""
     mode, *rest = argv
     if mode == "cold":
         result = _child_cold(int(rest[0]), int(rest[1]) if len(rest) > 1 else 1, started_at=started_at)
@@ -350,52 +380,33 @@ def _child_cold(document_id: int, padding: int, *, started_at: float) -> dict[st
         "django": django_ready - started_at,
         "weasyprint_import": weasyprint_ready - django_ready,
         "render": done - weasyprint_ready,
+        "cpu": time.process_time(),  # this process's CPU time since it started
         "pages": rendered.page_count,
     }
 
 
-def malloc_trim() -> Callable[[], object] | None:
-    """glibc's malloc_trim(0), which hands freed heap pages back to the system; None elsewhere (musl, macOS)."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return None
-    return lambda: trim(0)
-
-
 def _child_memory(mode: str, document_id: int, renders: int) -> dict[str, Any]:
-    """RSS over ``renders`` renders of one document after one warm-up render, as a worker child would see it.
-
-    ``gc``: the production path (render_template_to_pdf, with its gc.collect()); ``nogc``: the same without the
-    gc.collect(); ``trim``: the production path followed by malloc_trim(0), which tells heap fragmentation (pages
-    glibc keeps after Python and the C libraries freed them) from memory that is really still in use."""
+    """RSS over ``renders`` renders of one document after one warm-up render, as a worker child would see it, under
+    the memory policy ``mode`` of safetyportal.documents.rendering: ``young`` (production), ``full`` (the former
+    gc.collect() + malloc_trim(0) after every render) or ``off`` (no collection but the automatic one)."""
     import gc
 
     from django.db import reset_queries
 
     setup_django(migrate=False)
+    from safetyportal.documents import rendering
     from safetyportal.documents.models import GeneratedDocument
 
     document = GeneratedDocument.objects.select_related("authority").get(pk=document_id)
-    trim = malloc_trim() if mode == "trim" else None
-    if mode == "trim" and trim is None:
-        return {"unavailable": "malloc_trim() not found (not glibc)"}
 
     def once() -> None:
         reset_queries()  # DEBUG=1 keeps a query log: not what is measured here
-        if mode == "nogc":
-            build_and_render_without_gc(document)
-        else:
+        with memory_policy(mode):
             build_and_render(document)
-        if trim is not None:
-            trim()
 
     once()
     baseline = rss_mb()
+    full_before = rendering.full_collections
     samples: list[float] = []
     durations: list[float] = []
     stopped_early = False
@@ -422,6 +433,7 @@ def _child_memory(mode: str, document_id: int, renders: int) -> dict[str, Any]:
         "peak_growth_mb": max(samples) - baseline,
         "steady_mb_per_render": steady,
         "median_render_s": statistics.median(durations),
+        "safety_net_collections": rendering.full_collections - full_before,
         "gc_collections": [entry["collections"] for entry in gc.get_stats()],
     }
 
@@ -435,7 +447,7 @@ def celery_worker(*, queue: str, log_path: Path, concurrency: int) -> Iterator[s
     the temporary VAR_DIR), reading the benchmark's SQLite file, consuming only the benchmark's own queue."""
     from django.conf import settings
 
-    env = dict(os.environ)
+    env = {**os.environ, "PORTAL_ROLE": "worker"}  # as deploy/systemd/portal-worker@.service starts it
     if not settings.REDIS_URL:
         options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
         env["CELERY_FS_BROKER_DIR"] = str(Path(options["data_folder_in"]).parent)
@@ -542,6 +554,18 @@ class Bench:
         self.notice_body = notice_body(low)
         return self.notice_body
 
+    def cold_starts(self, document: Any, padding: int = 1) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """Median (by total) fresh processes in the worker role and in the web role, alternating."""
+        runs: dict[str, list[dict[str, Any]]] = {"worker": [], "web": []}
+        for _ in range(max(self.args.cold_runs, 1)):
+            for role in ("worker", "web"):
+                runs[role].append(run_child("cold", str(document.pk), str(padding), role=role))
+        medians: list[dict[str, Any] | None] = []
+        for role in ("worker", "web"):
+            ordered = sorted(runs[role], key=lambda r: r["total"])
+            medians.append({**ordered[len(ordered) // 2], "runs": len(ordered), "all": ordered} if ordered else None)
+        return medians[0], medians[1]
+
     def notice(self) -> None:
         body = self.fit_notice()
         notice = create_notice(self.authority, body)
@@ -549,29 +573,29 @@ class Bench:
             kind="notice", title=NOTICE_TITLE, authority=self.authority, serial=self.next_serial(), source=notice
         )
         build_and_render(document)  # warm-up (the fit above rendered too)
-        times, cpu_times = [], []
-        for _ in range(self.args.warm):
-            rendered, seconds, cpu = build_and_render(document)
-            times.append(seconds)
-            cpu_times.append(cpu)
+        runs = interleaved(document, self.args.warm)
+        rendered = runs["rendered"]
+        times, cpu_times = runs["times"]["young"], runs["cpu"]["young"]
+        former, former_cpu = runs["times"]["full"], runs["cpu"]["full"]
         warm = statistics.median(times)
         self.notice_warm_s = warm
         (self.var_dir / "notice.pdf").write_bytes(rendered.data)
         programs, faces = embedded_fonts(rendered.data)
 
         cold_error: BenchmarkError | None = None
-        colds: list[dict[str, Any]] = []
+        cold = cold_web = None
         try:
-            for _ in range(max(self.args.cold_runs, 1)):
-                colds.append(run_child("cold", str(document.pk)))
+            cold, cold_web = self.cold_starts(document)
         except BenchmarkError as error:  # the in-process figures are still worth printing
             cold_error = error
-        colds.sort(key=lambda r: r["total"])
-        cold = colds[len(colds) // 2] if colds else None
         self.raw["notice"] = {
             "body_chars": len(body),
             "warm_s": times,
-            "cold": colds,
+            "warm_cpu_s": cpu_times,
+            "former_policy_warm_s": former,
+            "former_policy_warm_cpu_s": former_cpu,
+            "cold_worker": cold,
+            "cold_web": cold_web,
             "bytes": len(rendered.data),
             "pages": rendered.page_count,
             "font_programs": programs,
@@ -580,27 +604,41 @@ class Bench:
 
         self.add("notice: pages (GB/T 9704 layout)", str(rendered.page_count), "2", rendered.page_count == 2,
                  f"body {len(body)} characters")  # fmt: skip
-        ratio = (
-            f"; {warm / cold['render']:.2f}x the first render (render part), "
-            f"{warm / cold['total']:.2f}x the whole cold start"
-            if cold
-            else ""
-        )
+        former_warm = statistics.median(former)
         self.add(
             f"notice: warm render, median of {len(times)}",
             f"{warm:.3f} s",
             f"< {NOTICE_WARM_MAX_S} s",
             warm < NOTICE_WARM_MAX_S,
-            f"min {min(times):.3f} max {max(times):.3f}, CPU {statistics.median(cpu_times):.3f}{ratio}",
+            f"min {min(times):.3f} max {max(times):.3f}, CPU {statistics.median(cpu_times):.3f}; "
+            f"{warm / former_warm:.2f}x the former renderer in this run (CPU "
+            f"{statistics.median(cpu_times) / statistics.median(former_cpu):.2f}x)",
+        )
+        self.add(
+            f"notice: same, former renderer, median of {len(former)}",
+            f"{former_warm:.3f} s",
+            note=f"former renderer: gc.collect() + malloc_trim(0) after every render, font files copied at every "
+            f"render; renders alternating with the line above; "
+            f"CPU {statistics.median(former_cpu):.3f}",
         )
         if cold:
             self.add(
-                f"notice: first render, new process (median of {len(colds)})",
+                f"notice: first render, new process (median of {cold['runs']})",
                 f"{cold['total']:.2f} s",
                 f"< {NOTICE_COLD_MAX_S} s",
                 cold["total"] < NOTICE_COLD_MAX_S,
-                f"interpreter {cold['interpreter']:.2f} + django.setup {cold['django']:.2f} + import weasyprint "
-                f"{cold['weasyprint_import']:.2f} + first render {cold['render']:.2f}",
+                f"worker role: interpreter {cold['interpreter']:.2f} + django.setup {cold['django']:.2f} + import "
+                f"weasyprint {cold['weasyprint_import']:.2f} + first render {cold['render']:.2f}; CPU "
+                f"{cold['cpu']:.2f}" + (f"; {cold['total'] / cold_web['total']:.2f}x the web role" if cold_web else ""),
+            )
+        if cold_web:
+            self.add(
+                f"notice: same, web role (median of {cold_web['runs']})",
+                f"{cold_web['total']:.2f} s",
+                note=f"a process loading the whole portal (admin, import-export, openpyxl, numpy): interpreter "
+                f"{cold_web['interpreter']:.2f} + django.setup {cold_web['django']:.2f} + import weasyprint "
+                f"{cold_web['weasyprint_import']:.2f} + first render {cold_web['render']:.2f}; "
+                f"CPU {cold_web['cpu']:.2f}",
             )
         self.add("notice: PDF size", f"{len(rendered.data) / KB:.0f} KB", f"<= {NOTICE_MAX_BYTES // KB} KB",
                  len(rendered.data) <= NOTICE_MAX_BYTES, "KB = 1024 bytes")  # fmt: skip
@@ -622,12 +660,12 @@ class Bench:
             padding = max(2, math.ceil(20 / max(rendered.page_count, 1)))
             rendered, first, _cpu = build_and_render(document, pad_report(padding))
             note = f"sample_report rows x{padding} (the kind alone made too few pages)"
-        times, cpu_times = [], []
-        for _ in range(self.args.report_warm):
-            rendered, seconds, cpu = build_and_render(document, pad_report(padding))
-            times.append(seconds)
-            cpu_times.append(cpu)
+        runs = interleaved(document, self.args.report_warm, pad_report(padding))
+        rendered = runs["rendered"]
+        times, cpu_times = runs["times"]["young"], runs["cpu"]["young"]
+        former, former_cpu = runs["times"]["full"], runs["cpu"]["full"]
         warm = statistics.median(times)
+        former_warm = statistics.median(former)
         (self.var_dir / "report.pdf").write_bytes(rendered.data)
         programs, faces = embedded_fonts(rendered.data)
         cold_error: BenchmarkError | None = None
@@ -636,8 +674,10 @@ class Bench:
             cold = run_child("cold", str(document.pk), str(padding))
         except BenchmarkError as error:
             cold_error = error
-        self.raw["report"] = {"first_s": first, "warm_s": times, "cold": cold, "bytes": len(rendered.data),
-                              "pages": rendered.page_count, "padding": padding, "faces": faces}  # fmt: skip
+        self.raw["report"] = {"first_s": first, "warm_s": times, "warm_cpu_s": cpu_times,
+                              "former_policy_warm_s": former, "former_policy_warm_cpu_s": former_cpu, "cold": cold,
+                              "bytes": len(rendered.data), "pages": rendered.page_count, "padding": padding,
+                              "faces": faces}  # fmt: skip
 
         low, high = REPORT_PAGES
         self.add("report: pages (tables + SVG chart)", str(rendered.page_count), f"{low}-{high}",
@@ -648,8 +688,15 @@ class Bench:
             f"< {REPORT_WARM_MAX_S} s",
             warm < REPORT_WARM_MAX_S,
             f"min {min(times):.2f} max {max(times):.2f}, CPU {statistics.median(cpu_times):.2f}; "
-            f"{warm / rendered.page_count * 1000:.0f} ms/page"
-            + (f"; {warm / cold['render']:.2f}x its first render in a new process (render part)" if cold else ""),
+            f"{warm / rendered.page_count * 1000:.0f} ms/page; {warm / former_warm:.2f}x the former renderer "
+            f"in this run (CPU {statistics.median(cpu_times) / statistics.median(former_cpu):.2f}x)",
+        )
+        self.add(
+            f"report: same, former renderer, median of {len(former)}",
+            f"{former_warm:.2f} s",
+            note=f"former renderer (gc.collect() + malloc_trim(0) after every render, font files copied at every "
+            f"render), alternating with the line above; "
+            f"CPU {statistics.median(former_cpu):.2f}",
         )
         self.add("report: first render in this process", f"{first:.2f} s", note="after the notice: fonts loaded; "
                  "includes the chart (matplotlib import)")  # fmt: skip
@@ -657,8 +704,8 @@ class Bench:
             self.add(
                 "report: first render, new process",
                 f"{cold['total']:.2f} s",
-                note=f"interpreter {cold['interpreter']:.2f} + django.setup {cold['django']:.2f} + import weasyprint "
-                f"{cold['weasyprint_import']:.2f} + first render {cold['render']:.2f}",
+                note=f"worker role: interpreter {cold['interpreter']:.2f} + django.setup {cold['django']:.2f} + "
+                f"import weasyprint {cold['weasyprint_import']:.2f} + first render {cold['render']:.2f}",
             )
         self.add("report: PDF size, font faces", f"{len(rendered.data) / KB:.0f} KB, {programs}",
                  note=", ".join(faces))  # fmt: skip
@@ -763,39 +810,35 @@ class Bench:
         )
         renders = self.args.memory_renders
         timeout = 60 + renders * 3
-        with_gc = run_child("memory", "gc", str(document.pk), str(renders), timeout=timeout)
-        without = run_child("memory", "nogc", str(document.pk), str(renders), timeout=timeout)
-        trimmed = run_child("memory", "trim", str(document.pk), str(renders), timeout=timeout)
-        self.raw["memory"] = {"with_gc": with_gc, "without_gc": without, "with_gc_and_trim": trimmed}
+        young = run_child("memory", "young", str(document.pk), str(renders), timeout=timeout, role="worker")
+        full = run_child("memory", "full", str(document.pk), str(renders), timeout=timeout, role="worker")
+        off = run_child("memory", "off", str(document.pk), str(renders), timeout=timeout, role="worker")
+        self.raw["memory"] = {"young": young, "full": full, "off": off}
         self.add(
-            f"memory: RSS growth over {with_gc['renders']} renders",
-            f"{with_gc['growth_mb']:.1f} MB",
+            f"memory: RSS growth over {young['renders']} renders",
+            f"{young['growth_mb']:.1f} MB",
             f"<= {MEMORY_GROWTH_MAX_MB:.0f} MB",
-            with_gc["growth_mb"] <= MEMORY_GROWTH_MAX_MB,
-            f"from {with_gc['baseline_mb']:.0f} MB after 1 warm-up render: "
-            f"{with_gc['after_10_mb'] - with_gc['baseline_mb']:+.1f} MB in renders 1-10, "
-            f"{with_gc['final_mb'] - with_gc['after_10_mb']:+.1f} MB in 11-{with_gc['renders']}; "
-            f"peak {with_gc['hwm_mb']:.0f} MB",
+            young["growth_mb"] <= MEMORY_GROWTH_MAX_MB,
+            f"policy: automatic GC paused during a render, gc.collect(0) + malloc_trim(0) after it; "
+            f"from {young['baseline_mb']:.0f} MB after 1 warm-up render: "
+            f"{young['after_10_mb'] - young['baseline_mb']:+.1f} MB in renders 1-10, "
+            f"{young['final_mb'] - young['after_10_mb']:+.1f} MB in 11-{young['renders']}; "
+            f"peak {young['hwm_mb']:.0f} MB; {young['safety_net_collections']} full collections by the safety net; "
+            f"median render {young['median_render_s']:.3f} s",
         )
-        stopped = " (stopped at the guard)" if without["stopped_early"] else ""
         self.add(
-            f"memory: same without gc.collect(), {without['renders']} renders{stopped}",
-            f"{without['peak_growth_mb']:.1f} MB peak",
-            note=f"RSS up to {without['max_mb']:.0f} MB; {without['growth_mb']:+.0f} MB at the end, "
-            f"{without['after_10_mb'] - without['baseline_mb']:+.0f} MB after 10 (a sawtooth: automatic GC runs "
-            f"now and then); median render {without['median_render_s']:.3f} s vs "
-            f"{with_gc['median_render_s']:.3f} s with it",
+            f"memory: same, former renderer (gc.collect() after each render), {full['renders']} renders",
+            f"{full['growth_mb']:.1f} MB",
+            note=f"peak {full['hwm_mb']:.0f} MB; median render {full['median_render_s']:.3f} s "
+            f"(production policy: {young['median_render_s'] / full['median_render_s']:.2f}x)",
         )
-        if "unavailable" in trimmed:
-            self.add("memory: with malloc_trim(0) after each render", "n/a", note=trimmed["unavailable"])
-        else:
-            self.add(
-                f"memory: same + malloc_trim(0) after each render, {trimmed['renders']} renders",
-                f"{trimmed['growth_mb']:.1f} MB",
-                note=f"diagnostic: what is left once glibc returns free heap pages; "
-                f"{trimmed['steady_mb_per_render'] * 1000:.0f} kB/render after render 10; "
-                f"peak {trimmed['hwm_mb']:.0f} MB",
-            )
+        stopped = " (stopped at the guard)" if off["stopped_early"] else ""
+        self.add(
+            f"memory: same without any collection, {off['renders']} renders{stopped}",
+            f"{off['peak_growth_mb']:.1f} MB peak",
+            note=f"why a policy is needed: RSS up to {off['max_mb']:.0f} MB, {off['growth_mb']:+.0f} MB at the end "
+            f"(a sawtooth: automatic GC runs now and then); median render {off['median_render_s']:.3f} s",
+        )
 
 
 # --- driver -----------------------------------------------------------------------------------------------------
@@ -876,10 +919,15 @@ def run(args: argparse.Namespace, *, var_dir: Path) -> int:
         args.json.write_text(
             json.dumps({"rows": [asdict(r) for r in bench.rows], "raw": bench.raw}, ensure_ascii=False, indent=2)
         )
+    targets = [row for row in bench.rows if row.ok is not None and not row.error]
+    print("\ntargets:")
+    for row in targets:
+        print(f"  {row.status:<5} {row.measure}: {row.value} (target {row.target})")
     if bench.errors:
-        return 2
+        return 2  # a section could not measure: the report is incomplete
+    # A report, not a test: missed targets are printed (MISS), the exit status stays 0.
     if missed:
-        print(f"\n{len(missed)} target(s) missed: " + "; ".join(row.measure for row in missed), file=sys.stderr)
-        return 1
-    print("\nall targets met")
+        print(f"\n{len(missed)} target(s) missed: " + "; ".join(row.measure for row in missed))
+    else:
+        print("\nall targets met")
     return 0

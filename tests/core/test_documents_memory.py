@@ -94,22 +94,15 @@ def test_the_safety_net_runs_a_full_collection_once_rss_has_grown(policy, monkey
     assert rendering.full_collections == before + 1
 
 
-def test_font_files_are_read_once_per_process_and_the_pdf_is_the_same(policy) -> None:  # type: ignore[no-untyped-def]
+def test_font_files_are_read_once_per_process_and_the_pdf_is_the_same(policy, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """WeasyPrint copies each face's whole font file per render; the renderer keeps one copy per process."""
-    import weasyprint.pdf.fonts
-    from weasyprint.text.fonts import get_hb_object_data
-
     policy("young")
     cached = render_html_to_pdf(HTML)
     assert rendering._font_files, "the Noto CJK file of the page was not kept"
     assert all(size >= rendering.FONT_FILE_CACHE_MIN_BYTES for _address, size in rendering._font_files)
     assert len(rendering._font_files) <= rendering.FONT_FILE_CACHE_ENTRIES
-    installed = weasyprint.pdf.fonts.get_hb_object_data
-    try:
-        weasyprint.pdf.fonts.get_hb_object_data = get_hb_object_data  # WeasyPrint's own, copying every time
-        uncached = render_html_to_pdf(HTML)
-    finally:
-        weasyprint.pdf.fonts.get_hb_object_data = installed
+    monkeypatch.setattr(rendering, "font_file_cache", False)  # WeasyPrint's own copy at every render
+    uncached = render_html_to_pdf(HTML)
     assert without_dates(cached.data) == without_dates(uncached.data)
 
 
