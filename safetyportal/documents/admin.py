@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -182,16 +184,36 @@ class RegisterEntryAdmin(admin.ModelAdmin):
     """Every number, issued here or reserved for a paper issued outside the portal: one row each, no gap. Rows are
     written by the numbering services only; staff may complete the title and note of a reserved number."""
 
-    list_display = ("number", "authority", "origin", "kind_display", "title", "source_link", "created_by",
-                    "created_at", "note")  # fmt: skip
+    list_display = (
+        "number",
+        "authority",
+        "origin",
+        "kind_display",
+        "title",
+        "source_link",
+        "created_by",
+        "created_at",
+        "note",
+    )
     list_filter = ("authority", "year", "origin")
     search_fields = ("number", "title", "note")
     list_select_related = ("authority", "created_by", "source_type")
     list_per_page = 100
     ordering = ("-year", "authority", "-serial")
     change_list_template = "admin/documents/register_change_list.html"
-    fields = ("number", "authority", "year", "serial", "origin", "kind_display", "title", "source_link",
-              "created_by", "created_at", "note")  # fmt: skip
+    fields = (
+        "number",
+        "authority",
+        "year",
+        "serial",
+        "origin",
+        "kind_display",
+        "title",
+        "source_link",
+        "created_by",
+        "created_at",
+        "note",
+    )
 
     @admin.display(description=_("文书类型"), ordering="kind")
     def kind_display(self, obj: RegisterEntry) -> str:
@@ -238,7 +260,30 @@ class RegisterEntryAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _form_page(self, request: HttpRequest, form: Any, title: str, intro: str, submit: str) -> TemplateResponse:
+    def _register_page(
+        self,
+        request: HttpRequest,
+        form_class: type[forms.Form],
+        act: Callable[[dict[str, Any], Any], str],
+        texts: tuple[str, str, str],
+    ) -> HttpResponse:
+        """A register page (set the next serial, reserve): the form, then ``act(cleaned_data, user)`` whose answer
+        is the success message; a refusal of the service shows on the form. ``texts``: title, intro, button."""
+        if not request.user.has_perm(REGISTER_PERMISSION):
+            raise PermissionDenied
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                done = act(data, signed_in_user(request))
+            except ValidationError as error:
+                for field, messages in getattr(error, "message_dict", {None: error.messages}).items():
+                    form.add_error(field if field in form.fields else None, messages)
+            else:
+                self.message_user(request, done)
+                url = reverse("admin:safetyportal_registerentry_changelist")
+                return HttpResponseRedirect(f"{url}?authority__id__exact={data['authority'].pk}&year={data['year']}")
+        title, intro, submit = texts
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -249,74 +294,40 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/documents/register_form.html", context)
 
-    def _changelist(self, form: Any) -> HttpResponseRedirect:
-        url = reverse("admin:safetyportal_registerentry_changelist")
-        data = form.cleaned_data
-        return HttpResponseRedirect(f"{url}?authority__id__exact={data['authority'].pk}&year={data['year']}")
-
     def next_serial_view(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm(REGISTER_PERMISSION):
-            raise PermissionDenied
-        form = NextSerialForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                skipped = set_next_serial(
-                    authority=data["authority"],
-                    year=data["year"],
-                    next_serial=data["next_serial"],
-                    by=signed_in_user(request),
-                    note=data["note"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            else:
-                self.message_user(
-                    request,
-                    gettext("已设定%(code)s〔%(year)s〕下一序号为%(serial)s号，%(skipped)s个序号登记为门户外已编号。")
-                    % {
-                        "code": data["authority"].code,
-                        "year": data["year"],
-                        "serial": data["next_serial"],
-                        "skipped": skipped,
-                    },
-                )
-                return self._changelist(form)
-        return self._form_page(
-            request,
-            form,
-            gettext("设定下一序号"),
-            gettext(
-                "用于与本单位原有的发文登记簿衔接：门户下一次印发将使用设定的序号。设定值必须大于已使用或预留的序号。"
-            ),
-            gettext("确认设定"),
+        def act(data: dict[str, Any], by: Any) -> str:
+            skipped = set_next_serial(
+                authority=data["authority"],
+                year=data["year"],
+                next_serial=data["next_serial"],
+                by=by,
+                note=data["note"],
+            )
+            return gettext(
+                "已设定%(code)s〔%(year)s〕下一序号为%(serial)s号，%(skipped)s个序号登记为门户外已编号。"
+            ) % {
+                "code": data["authority"].code,
+                "year": data["year"],
+                "serial": data["next_serial"],
+                "skipped": skipped,
+            }
+
+        intro = gettext(
+            "用于与本单位原有的发文登记簿衔接：门户下一次印发将使用设定的序号。设定值必须大于已使用或预留的序号。"
         )
+        return self._register_page(request, NextSerialForm, act, (gettext("设定下一序号"), intro, gettext("确认设定")))
 
     def reserve_view(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm(REGISTER_PERMISSION):
-            raise PermissionDenied
-        form = ReserveForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                entry = reserve_number(
-                    authority=data["authority"],
-                    year=data["year"],
-                    by=signed_in_user(request),
-                    note=data["note"],
-                    title=data["title"],
-                    serial=data["serial"],
-                )
-            except ValidationError as error:
-                for field, messages in getattr(error, "message_dict", {None: error.messages}).items():
-                    form.add_error(field if field in form.fields else None, messages)
-            else:
-                self.message_user(request, gettext("已预留%(number)s。") % {"number": entry.number})
-                return self._changelist(form)
-        return self._form_page(
-            request,
-            form,
-            gettext("预留文号"),
-            gettext("为门户外印发的文件（纸质发文等）预留一个文号，门户印发时将跳过该文号。"),
-            gettext("确认预留"),
-        )
+        def act(data: dict[str, Any], by: Any) -> str:
+            entry = reserve_number(
+                authority=data["authority"],
+                year=data["year"],
+                by=by,
+                note=data["note"],
+                title=data["title"],
+                serial=data["serial"],
+            )
+            return gettext("已预留%(number)s。") % {"number": entry.number}
+
+        intro = gettext("为门户外印发的文件（纸质发文等）预留一个文号，门户印发时将跳过该文号。")
+        return self._register_page(request, ReserveForm, act, (gettext("预留文号"), intro, gettext("确认预留")))
