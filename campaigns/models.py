@@ -663,6 +663,21 @@ class CampaignSummary(IssuedRecord):
     def check_issuable(self, issued_on: dt.date) -> None:
         if not self.narrative.strip():
             raise ValidationError(_("请先填写总结正文。"))
+        from .figures import summary_figures
+        from .summaries import stale_figures
+
+        # The text and the annexed tables must say the same: a figure of the drafted sentence that no longer
+        # matches the live tables (returns accepted since the draft) refuses the issue, naming the figure.
+        stale = stale_figures(self.narrative, summary_figures(self.campaign, photo_limit=0))
+        if stale:
+            raise ValidationError(
+                _(
+                    "正文中的数字与统计表不一致：%(stale)s。请点击“按最新数据重新生成草稿”重新生成正文，"
+                    "或修改正文中的数字后再印发。"
+                )
+                % {"stale": "；".join(stale)},
+                code="stale_figures",
+            )
 
     def build_snapshot(self) -> dict[str, Any]:
         from .figures import summary_snapshot

@@ -212,20 +212,32 @@ class IssuingAdminMixin(_IssuingAdminBase):
                 self.message_user(request, _("您没有%(verb)s%(name)s的权限。") % names, messages.ERROR)
                 return change
             except ValidationError as error:
-                self._errors(request, error)
                 if getattr(error, "code", None) != "number_changed":
-                    return change
+                    # Refused (the record's own checks): the page says why, nothing was numbered.
+                    return self._confirm_page(request, record, names, refusals=error.messages)
+                self._errors(request, error)
                 # The number moved on: show the page again with the new one.
             else:
                 done = _("%(name)s已%(verb)s，%(label)s：%(number)s。正式文件生成中。")
                 self.message_user(request, done % {**names, "number": issued.number})
                 return change
+        try:
+            record.check_issuable(timezone.localdate())
+        except ValidationError as error:
+            return self._confirm_page(request, record, names, refusals=error.messages)
+        return self._confirm_page(request, record, names)
+
+    def _confirm_page(
+        self, request: HttpRequest, record: IssuedRecord, names: dict[str, Any], refusals: list[str] | None = None
+    ) -> TemplateResponse:
+        """The confirmation page; with ``refusals`` (why the record cannot be issued now) it offers no issue button."""
         today = timezone.localdate()
         _serial, number = next_number(authority=record.authority, year=today.year)
         return self._page(
             request,
             record,
             mode="issue",
+            refusals=refusals or [],
             title=_("确认%(verb)s：%(name)s") % names,
             names=names,
             expected_number=number,

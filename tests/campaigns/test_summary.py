@@ -364,6 +364,44 @@ def test_a_preview_warns_when_the_drafted_figures_are_no_longer_the_tables(june,
     assert build_campaign_summary(document_services.preview(summary, by=staff_user)).context["stale_figures"] == []
 
 
+def test_a_summary_whose_text_no_longer_matches_the_tables_is_not_issued(
+    client, june, unit_a, admin_user_office, enqueued
+):
+    from django.urls import reverse
+
+    from safetyportal.documents.models import RegisterEntry
+
+    task = CampaignTaskFactory(campaign=june, units=[unit_a])
+    accepted(task, unit_a, activity_type="drill", sessions=10, participants=100, media_reports=1)
+    summary = services.create_summary(campaign=june, authority=make_authority(), by=admin_user_office)
+    accepted(task, unit_a, activity_type="consultation", sessions=5, participants=50, media_reports=0, leaflets=0,
+             booklets=0, wall_charts=0, boards=0, banners=0, giveaways=0)  # fmt: skip
+
+    with pytest.raises(ValidationError) as refused:
+        document_services.issue(summary, by=admin_user_office, issued_on=dt.date(2024, 7, 5))
+    message = refused.value.messages[0]
+    assert "开展各类活动（场次）：正文10，统计表15" in message and "参与（人次）：正文100，统计表150" in message
+    assert "重新生成草稿" in message and "修改正文" in message
+
+    # The confirmation page says so and offers no issue button; posting anyway numbers nothing.
+    client.force_login(admin_user_office)
+    url = reverse("admin:campaigns_campaignsummary_issue", args=[summary.pk])
+    page = client.get(url).content.decode()
+    assert 'id="issue-refusal"' in page and "开展各类活动（场次）：正文10，统计表15" in page
+    assert 'name="_confirm"' not in page
+    response = client.post(url, {"expected_number": "晋安办〔2024〕1号"})
+    assert response.status_code == 200 and "正文10，统计表15" in response.content.decode()
+    summary.refresh_from_db()
+    assert summary.status == SummaryStatus.DRAFT and summary.number == "" and summary.snapshot is None
+    assert not RegisterEntry.objects.exists() and not GeneratedDocument.objects.filter(is_preview=False).exists()
+
+    # Redrafted from the tables, it issues.
+    summary = services.redraft_narrative(summary=summary)
+    assert 'name="_confirm"' in client.get(url).content.decode()
+    issued = document_services.issue(summary, by=admin_user_office, issued_on=dt.date(2024, 7, 5))
+    assert issued.status == SummaryStatus.ISSUED and issued.snapshot["totals"]["sessions"] == 15
+
+
 def test_summary_pdf_has_the_narrative_tables_charts_and_photos(
     campaign, unit_a, unit_b, staff_user, enqueued, django_capture_on_commit_callbacks, tmp_path
 ):
