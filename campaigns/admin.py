@@ -32,6 +32,7 @@ from .models import (
     Reminder,
     ReturnPhoto,
 )
+from .figures import figures_for_summary
 from .resources import ActivityReturnResource, CampaignTaskResource
 from .summaries import board_workbook
 
@@ -428,11 +429,20 @@ class CampaignSummaryAdmin(IssuingAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("当前统计（已审核报送）"))
     def current_figures(self, obj: CampaignSummary) -> str:
-        figures = selectors.summary_figures(obj.campaign, photo_limit=0)
+        """An issued summary's figures as frozen at issue (what its papers say); a draft's live, labelled so."""
+        figures = figures_for_summary(obj, photo_limit=0)
+        when = {"when": figures.taken_text()}
+        if figures.frozen:
+            label = _("印发时冻结的数据（截至%(when)s）") % when
+        elif figures.issued_unfrozen:
+            label = _("实时数据（印发时未保存统计数据，截至%(when)s）") % when
+        else:
+            label = _("实时数据（截至%(when)s，印发时冻结）") % when
         totals = figures.totals
         return format_html(
-            "{}份报送，{}场次，{}人次；发放{}；媒体报道{}条，曝光典型案例{}个（曝光台公开案例{}个）。",
-            totals["returns"], totals["sessions"], totals["participants"], figures.materials_text(),
+            "<strong class='figures-source'>{}</strong>：{}份报送，{}场次，{}人次；发放{}；媒体报道{}条，"
+            "曝光典型案例{}个（曝光台公开案例{}个）。",
+            label, totals["returns"], totals["sessions"], totals["participants"], figures.materials_text(),
             totals["media_reports"], totals["exposures"], figures.exposure_cases,
         )  # fmt: skip
 

@@ -281,6 +281,7 @@ def test_staff_draft_preview_and_issue_a_summary(client, admin_user_office, camp
     change = reverse("admin:campaigns_campaignsummary_change", args=[summary.pk])
     page = client.get(change).content.decode()
     assert "当前统计" in page and "1份报送，9场次，880人次" in page and "印发（分配发文字号并锁定）" in page
+    assert "实时数据（截至" in page  # a draft's figures are live, and say so
 
     edited = summary.narrative + "\n三、特色亮点补充"
     with django_capture_on_commit_callbacks(execute=True):
@@ -306,6 +307,12 @@ def test_staff_draft_preview_and_issue_a_summary(client, admin_user_office, camp
     response = client.post(change, {"title": "改过", "authority": authority.pk, "narrative": "改过", "_continue": "1"})
     assert "已印发的活动总结不能修改。" in messages_of(response)
     assert CampaignSummary.objects.get().narrative == edited
+
+    # Returns accepted after the issue do not change what the issued summary's page shows: its frozen figures.
+    ActivityReturnFactory(task=task, jurisdiction=unit_a, status=ReturnStatus.ACCEPTED, sessions=5, participants=20)
+    page = client.get(change).content.decode()
+    assert "印发时冻结的数据（截至" in page and "1份报送，9场次，880人次" in page
+    assert "实时数据" not in page and "14场次" not in page
 
 
 @pytest.mark.parametrize("model", ["activityreturn", "campaigntask"])
