@@ -20,6 +20,7 @@ from safetyportal.images import image_response
 from safetyportal.spreadsheets import SafeImportExportAdmin
 
 from . import selectors, services
+from .figures import figures_for_summary
 from .models import (
     AWAITING_REVIEW,
     MATERIAL_FIELDS,
@@ -32,7 +33,6 @@ from .models import (
     Reminder,
     ReturnPhoto,
 )
-from .figures import figures_for_summary
 from .resources import ActivityReturnResource, CampaignTaskResource
 from .summaries import board_workbook
 
