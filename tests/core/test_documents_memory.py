@@ -22,15 +22,18 @@ def cyclic_garbage_after(render: Callable[[], object]) -> int:
     return gc.collect()
 
 
+UsePolicy = Callable[[str], None]
+
+
 @pytest.fixture
-def policy(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def policy(monkeypatch: pytest.MonkeyPatch) -> UsePolicy:
     def use(name: str) -> None:
         monkeypatch.setattr(rendering, "memory_policy", name)
 
     return use
 
 
-def test_a_render_leaves_cycles_that_reference_counting_alone_does_not_free(policy) -> None:  # type: ignore[no-untyped-def]
+def test_a_render_leaves_cycles_that_reference_counting_alone_does_not_free(policy: UsePolicy) -> None:
     """The premise: without a collection a render leaves its boxes, styles and layouts in cycles."""
     policy("off")
     gc.disable()
@@ -40,7 +43,7 @@ def test_a_render_leaves_cycles_that_reference_counting_alone_does_not_free(poli
         gc.enable()
 
 
-def test_the_production_policy_frees_every_render_and_turns_gc_back_on(policy) -> None:  # type: ignore[no-untyped-def]
+def test_the_production_policy_frees_every_render_and_turns_gc_back_on(policy: UsePolicy) -> None:
     policy("young")
     render_html_to_pdf(HTML)  # the first render of a process also fills caches
     for _ in range(3):
@@ -48,7 +51,7 @@ def test_the_production_policy_frees_every_render_and_turns_gc_back_on(policy) -
         assert gc.isenabled()
 
 
-def test_a_failed_render_turns_gc_back_on(policy) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_render_turns_gc_back_on(policy: UsePolicy) -> None:
     policy("young")
     with pytest.raises(ValueError), render_memory_scope():
         assert not gc.isenabled()
@@ -56,7 +59,7 @@ def test_a_failed_render_turns_gc_back_on(policy) -> None:  # type: ignore[no-un
     assert gc.isenabled()
 
 
-def test_gc_comes_back_when_the_last_of_concurrent_renders_ends(policy) -> None:  # type: ignore[no-untyped-def]
+def test_gc_comes_back_when_the_last_of_concurrent_renders_ends(policy: UsePolicy) -> None:
     policy("young")
     inner_started, outer_may_end = threading.Event(), threading.Event()
 
@@ -75,7 +78,9 @@ def test_gc_comes_back_when_the_last_of_concurrent_renders_ends(policy) -> None:
     assert gc.isenabled()
 
 
-def test_the_safety_net_runs_a_full_collection_once_rss_has_grown(policy, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_safety_net_runs_a_full_collection_once_rss_has_grown(
+    policy: UsePolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
     policy("young")
     readings = iter([500.0, 520.0, 500.0 + rendering.FULL_COLLECT_GROWTH_MB + 1, 580.0, 580.0])
     monkeypatch.setattr(rendering, "rss_mb", lambda: next(readings))
@@ -94,7 +99,9 @@ def test_the_safety_net_runs_a_full_collection_once_rss_has_grown(policy, monkey
     assert rendering.full_collections == before + 1
 
 
-def test_font_files_are_read_once_per_process_and_the_pdf_is_the_same(policy, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_font_files_are_read_once_per_process_and_the_pdf_is_the_same(
+    policy: UsePolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """WeasyPrint copies each face's whole font file per render; the renderer keeps one copy per process."""
     policy("young")
     cached = render_html_to_pdf(HTML)
