@@ -488,8 +488,20 @@ BASES = [
 
 
 def _campaign() -> Any:
+    """The campaign the items and visits of the month belong to: the city's own 安全生产月 (晋江市应急管理局 runs the
+    account, the screens and the bases; shared/seeds/000 reports them as the city's), so that the city's summary shows
+    them. Each item links to one campaign, so no summary counts an item twice. Without the city's campaign (the
+    publicity demo loaded alone) a campaign of its own stands in."""
     from campaigns.models import Campaign
+    from safetyportal.demo.jinjiang import COUNTY_CODE
 
+    city = (
+        Campaign.objects.filter(kind=CAMPAIGN_KEY["kind"], year=YEAR, jurisdiction__code=COUNTY_CODE)
+        .order_by("pk")
+        .first()
+    )
+    if city is not None:
+        return city
     campaign, _created = Campaign.objects.get_or_create(**CAMPAIGN_KEY, defaults=CAMPAIGN_DEFAULTS)
     return campaign
 

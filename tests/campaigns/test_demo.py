@@ -67,6 +67,24 @@ def test_demo_month_adds_up_to_the_citys_published_figures(demo, media_root):
     assert "市消防救援大队未报送活动信息。" in summary.narrative
 
 
+def test_the_city_summary_shows_the_citys_publicity_of_the_month(demo):
+    from publicity.demo import load_demo_publicity
+    from publicity.models import PublicityItem, Visit
+
+    load_demo_publicity()
+    city = Campaign.objects.get(year=2024, name="全市“安全生产月”")
+    # shared/seeds/000: the 黄芊芊 video of the month on 110 bus and 500 elevator screens, the WeChat account's
+    # articles of the month: the city's publicity, linked to the city's campaign, none to the national one.
+    assert not PublicityItem.objects.filter(campaign=city.parent).exists()
+    assert not Visit.objects.filter(campaign=city.parent).exists()
+    publicity = {row.key: row.value for row in summary_figures(city).publicity}
+    assert publicity["screens_on_air"] == 610 and publicity["videos"] == 2
+    assert publicity["articles"] > 0 and publicity["visit_batches"] > 0
+    # Each item counted once: the summary's figures are the items linked to the city's campaign.
+    assert publicity["articles"] == PublicityItem.objects.filter(campaign=city, kind="wechat_article").count()
+    assert publicity["visit_batches"] == Visit.objects.filter(campaign=city).count()
+
+
 def test_officers_have_something_due_now_and_the_loader_is_idempotent(demo):
     officer = OfficerProfile.objects.get(jurisdiction__name="灵源街道").user
     slots = officer_dashboard(officer)["slots"]
