@@ -7,6 +7,12 @@ proxy's ``X-Request-ID`` when it is a plain token, otherwise a new one; sent bac
 ``task_id``. The request line names the view and route pattern, never the path or query string, which can carry
 tokens or search terms.
 
+Django's own loggers (``django.request``, ``django.security``, ``django.server``) quote the path ("Not Found: %s",
+"Internal Server Error: %s", the server's request line), and a path can carry a certificate's or a document's secret
+token: ``PathFilter`` (in ``ContextFilter``, the handlers' filter) and the JSON formatter replace such a path by its
+route pattern (``/verify/<str:token>/``) when the request resolved, otherwise mask each segment that is longer than
+12 characters or has the shape of a token, an ID, phone or card number; the query string is dropped.
+
 Messages and tracebacks pass through the masking of safetyportal/masking.py (ID numbers, phone and card numbers,
 names after role words) before they are written, because an exception text can quote a value (PostgreSQL's
 "Key (...)=(...) already exists").
@@ -53,6 +59,84 @@ def mask(text: str) -> str:
     return mask_public_text(text).text if text else text
 
 
+# Paths ----------------------------------------------------------------------------------------------------------------
+
+# Loggers whose messages quote a request's path.
+PATH_LOGGERS = ("django.request", "django.security", "django.server")
+MASKED_SEGMENT = "…"
+_LONGEST_PLAIN_SEGMENT = 12
+# A token-like segment: letters and digits mixed, 8 characters or more; or a run of six digits and more.
+_TOKEN_SEGMENT = re.compile(r"(?=[^/]*[0-9])(?=[^/]*[A-Za-z])[A-Za-z0-9_=-]{8,}|.*[0-9]{6}")
+# A path inside a message: after a space, a quote, a colon or the start, up to whitespace or a quote.
+_PATH_IN_TEXT = re.compile(r"""(?:^|(?<=[\s"':(]))/[^\s"']*""")
+
+
+def _secret_segment(segment: str) -> bool:
+    from .masking import is_id_shaped, mask_numbers
+
+    return (
+        len(segment) > _LONGEST_PLAIN_SEGMENT
+        or bool(_TOKEN_SEGMENT.match(segment))
+        or is_id_shaped(segment)
+        or mask_numbers(segment)[1] > 0
+    )
+
+
+def mask_path(path: str) -> str:
+    """A path with its query string dropped and every segment that could be a secret (longer than 12 characters,
+    token-, ID- or phone-shaped) replaced by ``…``: ``/certificates/c/…/``."""
+    bare, _sep, query = path.partition("?")
+    masked = "/".join(MASKED_SEGMENT if _secret_segment(segment) else segment for segment in bare.split("/"))
+    return masked + ("?…" if query else "")
+
+
+def mask_paths(text: str) -> str:
+    """Every path quoted in a text masked (``mask_path``): Django's request lines and "Not Found: /…" messages."""
+    return _PATH_IN_TEXT.sub(lambda match: mask_path(match.group(0)), text) if "/" in text else text
+
+
+def _route_path(request: Any) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    route = getattr(match, "route", None)
+    return "/" + str(route).lstrip("^").removesuffix("$") if route else None
+
+
+def mask_record_paths(record: logging.LogRecord) -> None:
+    """A Django record's path arguments replaced by the route pattern (the record's request resolved) or masked;
+    any other path in its arguments or message masked too. Idempotent."""
+    if getattr(record, "_paths_masked", False) or not record.name.startswith(PATH_LOGGERS):
+        return
+    request = getattr(record, "request", None)
+    paths: set[str] = set()
+    if isinstance(request, HttpRequest):
+        with contextlib.suppress(Exception):  # a broken request must not stop logging
+            paths = {request.path, request.path_info, request.get_full_path()}
+    route = _route_path(request) if paths else None
+
+    def clean(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if value in paths:
+            return route or mask_path(value)
+        return mask_paths(value)
+
+    if isinstance(record.args, tuple):
+        record.args = tuple(clean(arg) for arg in record.args)
+    elif isinstance(record.args, dict):
+        record.args = {key: clean(value) for key, value in record.args.items()}
+    if isinstance(record.msg, str):
+        record.msg = mask_paths(record.msg)
+    record._paths_masked = True
+
+
+class PathFilter(logging.Filter):
+    """Masks the paths Django's request, security and server loggers quote (``mask_record_paths``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        mask_record_paths(record)
+        return True
+
+
 # Context --------------------------------------------------------------------------------------------------------------
 
 
@@ -91,6 +175,7 @@ class ContextFilter(logging.Filter):
     """Adds the running request's or task's fields to every record (handlers' filter in settings.LOGGING)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        mask_record_paths(record)
         for key, value in current_fields().items():
             if not hasattr(record, key):
                 setattr(record, key, value)
@@ -106,6 +191,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: ts, level, logger, message, the context fields, and exc_type/exc for errors."""
 
     def format(self, record: logging.LogRecord) -> str:
+        mask_record_paths(record)  # the last line of defence when a handler lacks the filter
         line: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -133,6 +219,7 @@ class TextFormatter(logging.Formatter):
     """The readable form for DEBUG: the usual line with the request id, masked like the JSON form."""
 
     def format(self, record: logging.LogRecord) -> str:
+        mask_record_paths(record)
         return mask(super().format(record))
 
 

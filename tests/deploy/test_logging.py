@@ -143,6 +143,52 @@ def test_the_text_format_masks_too() -> None:
     assert PHONE not in text and text.startswith("- called")
 
 
+# Paths: Django's own lines quote the path, and a path can carry a secret token -----------------------------------
+
+SECRET_TOKEN = "Zx9yQ8wP7vR6tS5uT4kq"
+
+
+@pytest.mark.django_db
+def test_django_request_lines_name_the_route_never_a_token_id_number_or_phone(captured, monkeypatch) -> None:
+    def broken(token: str) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("safetyportal.documents.views.verifiable_document", broken)
+    client = Client(raise_request_exception=False)
+    assert client.get(f"/certificates/c/{SECRET_TOKEN}/").status_code == 404  # routed, unknown token
+    assert client.get(f"/certificates/c/T{ID_NUMBER}/").status_code == 404
+    assert client.get(f"/no-such-page/{SECRET_TOKEN}/{PHONE}/{ID_NUMBER}/?q={PHONE}").status_code == 404  # unrouted
+    assert client.get(f"/verify/{SECRET_TOKEN}/").status_code == 500
+    django_lines = [line for line in lines(captured) if line["logger"] == "django.request"]
+    messages = [line["message"] for line in django_lines]
+    assert "Not Found: /certificates/c/<str:token>/" in messages
+    assert "Internal Server Error: /verify/<str:token>/" in messages
+    assert any(message.startswith("Not Found: /no-such-page/") for message in messages)
+    text = captured.getvalue()
+    assert SECRET_TOKEN not in text
+    assert_nothing_personal(text)
+
+
+def test_server_and_security_lines_mask_paths_even_without_the_filter() -> None:
+    server = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        (f"GET /verify/{SECRET_TOKEN}/ HTTP/1.1", "404", "9"),
+        None,
+    )
+    security = logging.LogRecord(
+        "django.security.csrf", logging.WARNING, __file__, 1, "Forbidden (%s): %s", ("CSRF", f"/c/{PHONE}/"), None
+    )
+    for record in (server, security):
+        text = logs.JsonFormatter().format(record)  # no ContextFilter: the formatter masks on its own
+        assert SECRET_TOKEN not in text and PHONE not in text and PHONE[-6:] not in text
+    assert json.loads(logs.JsonFormatter().format(server))["message"] == '"GET /verify/…/ HTTP/1.1" 404 9'
+    assert logs.mask_path("/admin/training/certificate/") == "/admin/training/certificate/"  # plain paths stay
+
+
 # Sentry ----------------------------------------------------------------------------------------------------------
 
 
