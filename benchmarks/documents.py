@@ -241,19 +241,19 @@ def build_and_render(document: Any, patch: Callable[[Any], None] | None = None) 
 @contextlib.contextmanager
 def memory_policy(policy: str) -> Iterator[None]:
     """Render under another memory policy of safetyportal.documents.rendering ("young": production; "full": the
-    former renderer, gc.collect() + malloc_trim(0) after every render and every font file copied at every render;
-    "off": no collection but the automatic one)."""
+    former renderer, gc.collect() + malloc_trim(0) after every render, every font file copied and array types
+    parsed at every render; "off": no collection but the automatic one)."""
     from safetyportal.documents import rendering
 
     if policy not in rendering.MEMORY_POLICIES:
         raise BenchmarkError(f"unknown memory policy {policy!r}")
-    saved = rendering.memory_policy, rendering.font_file_cache
+    saved = rendering.memory_policy, rendering.font_file_cache, rendering.array_type_reuse
     rendering.memory_policy = policy
-    rendering.font_file_cache = policy != "full"
+    rendering.font_file_cache = rendering.array_type_reuse = policy != "full"
     try:
         yield
     finally:
-        rendering.memory_policy, rendering.font_file_cache = saved
+        rendering.memory_policy, rendering.font_file_cache, rendering.array_type_reuse = saved
 
 
 def interleaved(document: Any, runs: int, patch: Callable[[Any], None] | None = None) -> dict[str, Any]:

@@ -209,6 +209,38 @@ def _install_font_file_cache() -> None:
     pdf_fonts.get_hb_object_data = get_hb_object_data
 
 
+# --- C array types parsed once ----------------------------------------------------------------------------------
+#
+# WeasyPrint allocates the glyph lists it hands to HarfBuzz as ffi.new(f"hb_codepoint_t[{len(glyphs)}]", glyphs):
+# cffi parses every new type string with pycparser (4-10 ms each) and keeps it forever, and the length differs with
+# every document and face, so nearly every render parsed six new strings (25-45 ms) and the cache grew without end.
+# An array whose length is given and fully initialised (or not initialised) is the same array allocated from the
+# open type "T[]", which is parsed once.
+
+array_type_reuse = True  # False: WeasyPrint's own type strings (the benchmark's "former" renders, tests)
+_ARRAY_DECLARATION = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_ ]*?)\s*\[(\d+)\]\s*")
+
+
+def _install_array_type_reuse() -> None:
+    from weasyprint.text.ffi import ffi
+
+    original = ffi.new
+    if getattr(original, "portal_arrays", False):
+        return
+
+    def new(cdecl: Any, init: Any = None) -> Any:
+        if array_type_reuse and isinstance(cdecl, str) and (match := _ARRAY_DECLARATION.fullmatch(cdecl)):
+            length = int(match.group(2))
+            if init is None:
+                return original(f"{match.group(1)}[]", length)
+            if isinstance(init, list | tuple) and len(init) == length:
+                return original(f"{match.group(1)}[]", init)
+        return original(cdecl, init)
+
+    new.portal_arrays = True  # type: ignore[attr-defined]
+    ffi.new = new
+
+
 def warm_up() -> None:
     """Import WeasyPrint and render a tiny document in the faces documents use (which also reads their font files
     into the cache above), then freeze the surviving objects so later collections skip them. Run in the worker before
@@ -261,6 +293,7 @@ def render_html_to_pdf(html: str, progress: Progress | None = None) -> RenderedP
     from .fetcher import SafeURLFetcher
 
     _install_font_file_cache()
+    _install_array_type_reuse()
     report = progress or (lambda _percent: None)
     fetcher = SafeURLFetcher()
     with render_memory_scope():

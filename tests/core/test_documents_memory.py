@@ -115,3 +115,20 @@ def test_font_files_are_read_once_per_process_and_the_pdf_is_the_same(
 
 def without_dates(pdf: bytes) -> bytes:
     return re.sub(rb"/(CreationDate|ModDate) \(.*?\)|/ID \[.*?\]", b"", pdf)
+
+
+def test_array_types_are_parsed_once_whatever_the_glyph_count(
+    policy: UsePolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each document's glyph lists have their own length; cffi would parse a new type string for each."""
+    from weasyprint.text.ffi import ffi
+
+    policy("young")
+    render_html_to_pdf(HTML)
+    parsed = len(ffi._parsed_types)
+    other = HTML.replace("安全生产月", "隐患排查治理专项行动方案")
+    reused = render_html_to_pdf(other)
+    assert len(ffi._parsed_types) == parsed
+    monkeypatch.setattr(rendering, "array_type_reuse", False)
+    parsed_each_time = render_html_to_pdf(other)
+    assert without_dates(reused.data) == without_dates(parsed_each_time.data)
