@@ -629,7 +629,8 @@ def summary_figures(
     if with_board:
         from .selectors import completeness_board
 
-        board = BoardFigures.from_board(completeness_board(campaign, today=timezone.localdate(taken_at)))
+        live_board = completeness_board(campaign, today=timezone.localdate(taken_at), within_campaign=True)
+        board = BoardFigures.from_board(live_board)
     whole, platform = _area_words(campaign)
     return SummaryFigures(
         campaign_id=campaign.pk,

@@ -310,9 +310,11 @@ def campaign_tasks_with_units(campaign: Campaign) -> list[CampaignTask]:
     )
 
 
-def completeness_board(campaign: Campaign, today: dt.date | None = None) -> Board:
+def completeness_board(campaign: Campaign, today: dt.date | None = None, *, within_campaign: bool = False) -> Board:
     """Units × task periods: filed on time, late, missing or not yet due. Four queries whatever the number of
-    returns (tasks, their units twice, one GROUP BY over the returns)."""
+    returns (tasks, their units twice, one GROUP BY over the returns). ``within_campaign``: only the periods that
+    start before the campaign ends (the summary's rule, figures.period_condition: a year-long monthly task counts
+    June in a June summary, not July to December)."""
     today = today or timezone.localdate()
     tasks = campaign_tasks_with_units(campaign)
     jurisdictions: dict[int, Jurisdiction] = {}
@@ -329,7 +331,12 @@ def completeness_board(campaign: Campaign, today: dt.date | None = None) -> Boar
         assigned[task.pk] = keys
     units = [BoardUnit(("j", j.pk), j.name) for j in sorted(jurisdictions.values(), key=lambda j: j.code)]
     units += [BoardUnit(("m", m.pk), m.name) for m in sorted(members.values(), key=lambda m: m.name)]
-    columns = [BoardColumn(task, period) for task in tasks for period in task.periods()]
+    columns = [
+        BoardColumn(task, period)
+        for task in tasks
+        for period in task.periods()
+        if not within_campaign or period.start <= campaign.ends_on
+    ]
 
     filed: dict[tuple[int, dt.date, tuple[str, int]], Mapping[str, Any]] = {}
     rows = (

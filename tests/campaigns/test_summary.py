@@ -232,6 +232,16 @@ def test_a_june_summary_counts_junes_exposures(june, unit_a):
     assert figures.totals["exposures"] == 2 and figures.totals["returns"] == 2  # June's exposure return and the plan
     assert figures.exposure_cases == 1
 
+    # The reporting-completeness sheet follows the same rule: the plan and June's period, not July to December.
+    from campaigns.summaries import summary_workbook
+
+    board = summary_figures(june, with_board=True).board
+    assert board is not None and len(board.columns) == 2
+    assert sum(board.rows[0].counts.values()) == 2
+    sheet = openpyxl.load_workbook(io.BytesIO(summary_workbook(summary_figures(june, with_board=True))))["报送完成情况"]
+    headings = [cell.value for cell in next(row for row in sheet.iter_rows() if row[0].value == "单位")]
+    assert len([h for h in headings if h and str(h).startswith(monthly.title)]) == 1
+
 
 # --- Exposure cases: the table's units in their rows, the others apart ------------------------------------------------
 
@@ -400,6 +410,24 @@ def test_a_summary_whose_text_no_longer_matches_the_tables_is_not_issued(
     assert 'name="_confirm"' in client.get(url).content.decode()
     issued = document_services.issue(summary, by=admin_user_office, issued_on=dt.date(2024, 7, 5))
     assert issued.status == SummaryStatus.ISSUED and issued.snapshot["totals"]["sessions"] == 15
+
+
+def test_a_heading_paragraphs_body_text_is_not_set_in_the_heading_face(campaign, staff_user, enqueued):
+    """As in the notice: the heading of a 一、 or （一） paragraph in its own span, the text run in after it apart."""
+    from django.template.loader import render_to_string
+
+    from safetyportal.documents.context import engine_context
+
+    summary = CampaignSummaryFactory(
+        campaign=campaign, narrative="一、基本情况\n（一）领导高度重视。市安委办及时部署。\n正文段落。"
+    )
+    preview = document_services.preview(summary, by=staff_user)
+    spec = build_campaign_summary(preview)
+    html = render_to_string(spec.template_name, {**engine_context(preview), **spec.context})
+    assert '<p class="l1"><span class="head">一、基本情况</span></p>' in html
+    assert (
+        '<p class="l2"><span class="head">（一）领导高度重视。</span><span class="run-in">市安委办及时部署。</span></p>'
+    ) in html
 
 
 def test_summary_pdf_has_the_narrative_tables_charts_and_photos(
