@@ -169,7 +169,7 @@ def render_memory_scope() -> Iterator[None]:
 font_file_cache = True  # False: WeasyPrint's own copy per render (the benchmark's "former" renders, tests)
 FONT_FILE_CACHE_MIN_BYTES = 4 * 1024 * 1024
 FONT_FILE_CACHE_ENTRIES = 6
-_font_files: dict[tuple[int, int], tuple[bytes, Any]] = {}
+_font_files: dict[tuple[Any, int], tuple[bytes, Any]] = {}  # (blob data pointer, size): (copy, blob reference)
 _font_files_lock = threading.Lock()
 
 
@@ -192,7 +192,7 @@ def _install_font_file_cache() -> None:
             content = None if data == ffi.NULL else ffi.unpack(data, size)
             harfbuzz.hb_blob_destroy(blob)
             return content
-        key = (int(ffi.cast("uintptr_t", data)), size)
+        key = (data, size)  # cffi pointers compare and hash by address
         with _font_files_lock:
             cached = _font_files.get(key)
             if cached is not None:

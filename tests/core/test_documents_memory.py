@@ -106,7 +106,7 @@ def test_font_files_are_read_once_per_process_and_the_pdf_is_the_same(
     policy("young")
     cached = render_html_to_pdf(HTML)
     assert rendering._font_files, "the Noto CJK file of the page was not kept"
-    assert all(size >= rendering.FONT_FILE_CACHE_MIN_BYTES for _address, size in rendering._font_files)
+    assert all(size >= rendering.FONT_FILE_CACHE_MIN_BYTES for _pointer, size in rendering._font_files)
     assert len(rendering._font_files) <= rendering.FONT_FILE_CACHE_ENTRIES
     monkeypatch.setattr(rendering, "font_file_cache", False)  # WeasyPrint's own copy at every render
     uncached = render_html_to_pdf(HTML)
