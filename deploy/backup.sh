@@ -46,7 +46,8 @@ BACKUP_RECIPIENTS="${BACKUP_RECIPIENTS:-/etc/portal/backup-recipients.txt}"
 BACKUP_RETENTION_DAYS="${BACKUP_RETENTION_DAYS:-14}"
 [[ "$BACKUP_RETENTION_DAYS" =~ ^[0-9]+$ ]] && [ "$BACKUP_RETENTION_DAYS" -ge 1 ] \
   || die "BACKUP_RETENTION_DAYS must be a whole number of days, 1 or more"
-db_url="$(libpq_url "$DATABASE_URL")" || die "DATABASE_URL is not a PostgreSQL address"
+# db_url is the address without its password, which goes to PGPASSWORD: never on a command line (ps, /proc).
+libpq_connect "$DATABASE_URL" || die "DATABASE_URL is not a PostgreSQL address"
 for tool in pg_dump psql tar age sha256sum; do
   command -v "$tool" >/dev/null || die "$tool is not installed (Debian: postgresql-client, tar, age, coreutils)"
 done

@@ -24,3 +24,27 @@ libpq_url() {
     *) return 1 ;;
   esac
 }
+
+# libpq_connect URL: set db_url to URL without its password (libpq form, see libpq_url) and export the password,
+# percent-decoded, as PGPASSWORD, so that no psql, pg_dump or pg_restore command line (readable by every local user
+# in /proc/*/cmdline and ps) carries it. A URL without a password leaves PGPASSWORD (or ~/.pgpass) as it was.
+libpq_connect() {
+  local url scheme rest authority tail userinfo user password
+  url="$(libpq_url "$1")" || return 1
+  scheme="${url%%://*}"
+  rest="${url#*://}"
+  authority="${rest%%[/?]*}"
+  tail="${rest:${#authority}}"
+  if [[ "$authority" == *@* ]]; then
+    userinfo="${authority%@*}"
+    if [[ "$userinfo" == *:* ]]; then
+      user="${userinfo%%:*}"
+      password="${userinfo#*:}"
+      password="${password//\\/\\\\}"  # a literal backslash stays one for printf %b
+      printf -v PGPASSWORD '%b' "${password//%/\\x}"
+      export PGPASSWORD
+      authority="$user@${authority##*@}"
+    fi
+  fi
+  db_url="$scheme://$authority$tail"
+}

@@ -47,7 +47,8 @@ done
 [ -r "$identity" ] || die "cannot read the age secret key $identity"
 [[ "$jobs" =~ ^[1-9][0-9]?$ ]] || die "--jobs must be 1 to 99"
 . "$here/env.sh"
-db_url="$(libpq_url "$target_url")" || die "--database-url must be a PostgreSQL address"
+# db_url is the address without its password, which goes to PGPASSWORD: never on a command line (ps, /proc).
+libpq_connect "$target_url" || die "--database-url must be a PostgreSQL address"
 for tool in pg_restore psql tar age sha256sum; do
   command -v "$tool" >/dev/null || die "$tool is not installed (Debian: postgresql-client, tar, age, coreutils)"
 done

@@ -112,6 +112,29 @@ def run(command: list[str], env: dict[str, str], timeout: float = 120) -> subpro
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
+def with_password(url: str, password: str) -> str:
+    """The address with ``password`` (and a percent-encoded "/") as its user's password."""
+    scheme, rest = url.split("://", 1)
+    user, host = rest.split("@", 1) if "@" in rest else ("postgres", rest)
+    return f"{scheme}://{user.split(':')[0]}:{password}%2Fx@{host}"
+
+
+def pg_shims(folder: Path, log: Path) -> Path:
+    """psql, pg_dump and pg_restore wrappers that append "tool<TAB>argv<TAB>PGPASSWORD" to ``log`` (one line a call),
+    then run the tool."""
+    folder.mkdir()
+    for tool in ("psql", "pg_dump", "pg_restore"):
+        shim = folder / tool
+        shim.write_text(
+            "#!/bin/sh\n"
+            f"{{ printf '%s\\t' {tool}; printf ' %s' \"$@\" | tr '\\n\\t' '  ';"
+            f" printf '\\t%s\\n' \"${{PGPASSWORD-}}\"; }} >>'{log}'\n"
+            f'exec {shutil.which(tool)} "$@"\n'
+        )
+        shim.chmod(0o755)
+    return folder
+
+
 @pytest.fixture
 def scratch_database() -> Iterator[str]:
     """A new, empty database next to the test database, dropped afterwards."""
@@ -147,8 +170,13 @@ def test_backup_restores_into_a_fresh_database_with_every_row_file_and_verify_pa
     identity, recipients = keys
     media, backups, restored_media = tmp_path / "media", tmp_path / "backups", tmp_path / "restored" / "media"
     seeded = seed(media, settings)
-    source = database_url()
+    # The scripts get the address with a password (trust authentication here ignores it), and psql, pg_dump and
+    # pg_restore are wrapped to record their command lines: the password must reach them only in their environment.
+    password = f"drill-{secrets.token_hex(6)}"
+    source, target = with_password(database_url(), password), with_password(scratch_database, password)
+    shims = pg_shims(tmp_path / "shims", tmp_path / "pg-calls.log")
     env = worker_env(
+        PATH=f"{shims}{os.pathsep}{os.environ['PATH']}",
         DATABASE_URL=source,
         MEDIA_ROOT=str(media),
         BACKUP_DIR=str(backups),
@@ -174,7 +202,7 @@ def test_backup_restores_into_a_fresh_database_with_every_row_file_and_verify_pa
     assert not old.exists() and recent.exists()
 
     # Never over existing data: a database with a table is refused.
-    restore_command = [str(DEPLOY / "restore.sh"), "--database-url", scratch_database, "--media-root"]
+    restore_command = [str(DEPLOY / "restore.sh"), "--database-url", target, "--media-root"]
     with psycopg.connect(scratch_database, autocommit=True) as db:
         db.execute("CREATE TABLE precious (id int)")
     refused = run([*restore_command, str(restored_media), "--identity", str(identity), str(archive)], env)
@@ -196,6 +224,13 @@ def test_backup_restores_into_a_fresh_database_with_every_row_file_and_verify_pa
     assert "rows per table equal the backup's" in restore.stderr
     assert "application check passed" in restore.stderr
     print(f"backup {backup_seconds:.1f} s, restore with checks {restore_seconds:.1f} s\n{restore.stderr}")
+
+    # No tool saw the password on its command line (ps, /proc/*/cmdline); each had it, decoded, as PGPASSWORD.
+    calls = (tmp_path / "pg-calls.log").read_text().splitlines()
+    tools = {call.split("\t")[0] for call in calls}
+    assert {"psql", "pg_dump", "pg_restore"} <= tools, calls
+    assert not [call for call in calls if password.split("-")[1] in call.split("\t")[1]]
+    assert all(call.split("\t")[2] == f"{password}/x" for call in calls)
 
     # Independently of the scripts: every table, every row count.
     before, after = row_counts(source), row_counts(scratch_database)
