@@ -7,6 +7,7 @@ import base64
 import logging
 import math
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from .models import GeneratedDocument
+from .models import GeneratedDocument, IssuingAuthority
 from .rendering import static_file_url
 
 logger = logging.getLogger(__name__)
@@ -189,33 +190,96 @@ def signature_centred_on_date(name: str, date_text: str) -> bool:
     return text_width_em(name) / 2 <= date_centre_from_right
 
 
-def seal_data_uri(document: GeneratedDocument) -> str:
-    """The issuing authority's electronic seal as a data: URI, for issued documents only (a preview never carries
-    it). The seal is stored outside the folder the renderer may read, so it reaches the PDF only this way."""
-    authority = document.authority
-    if document.is_preview or authority is None or not getattr(authority, "seal", None):
-        return ""
+# --- The authority as it was at issue ------------------------------------------------------------------------------
+
+# The reserved key of an issued record's snapshot holding its authority's name, header, code and seal file at issue
+# (services.issue). Seal files are never deleted (seals.set_seal), so the paper renders the same whenever it is
+# rendered again, whatever seal or header the authority has since.
+AUTHORITY_KEY = "_authority"
+
+
+@dataclass(frozen=True)
+class AuthorityAtIssue:
+    """What the templates read of an authority (``authority.name`` / ``.header`` / ``.code``), frozen at issue."""
+
+    pk: int | None
+    name: str
+    header: str
+    code: str
+    seal_name: str
+
+    @property
+    def seal(self) -> str:
+        return self.seal_name
+
+
+def authority_snapshot(authority: IssuingAuthority) -> dict[str, Any]:
+    return {
+        "id": authority.pk,
+        "name": authority.name,
+        "header": authority.header,
+        "code": authority.code,
+        "seal": authority.seal.name if authority.seal else "",
+    }
+
+
+def authority_at_issue(document: GeneratedDocument) -> AuthorityAtIssue | None:
+    """The authority as stored by the issued record the document belongs to, or None (a preview, a document of a
+    record issued before this was stored, a document of no issued record)."""
+    if document.is_preview or document.source_type_id is None:
+        return None
+    source = document.source
+    stored = (getattr(source, "snapshot", None) or {}).get(AUTHORITY_KEY) if source is not None else None
+    if not isinstance(stored, dict):
+        return None
+    return AuthorityAtIssue(
+        pk=stored.get("id"),
+        name=str(stored.get("name", "")),
+        header=str(stored.get("header", "")),
+        code=str(stored.get("code", "")),
+        seal_name=str(stored.get("seal", "")),
+    )
+
+
+def _seal_file_uri(authority_pk: int | None, name: str) -> str:
+    storage = IssuingAuthority._meta.get_field("seal").storage  # type: ignore[union-attr]
     try:
-        with authority.seal.open("rb") as handle:
+        with storage.open(name, "rb") as handle:
             data = handle.read()
     except OSError:
-        logger.error("seal of authority %s missing from storage: %s", authority.pk, authority.seal.name)
+        logger.error("seal of authority %s missing from storage: %s", authority_pk, name)
         return ""
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
+def seal_data_uri(document: GeneratedDocument, at_issue: AuthorityAtIssue | None = None) -> str:
+    """The issuing authority's electronic seal as a data: URI, for issued documents only (a preview never carries
+    it): the seal file stored with the record at issue, else (records issued before it was stored) the authority's
+    current one. The seal is stored outside the folder the renderer may read, so it reaches the PDF only this way."""
+    if document.is_preview:
+        return ""
+    if at_issue is not None:
+        return _seal_file_uri(at_issue.pk, at_issue.seal_name) if at_issue.seal_name else ""
+    authority = document.authority
+    if authority is None or not getattr(authority, "seal", None):
+        return ""
+    return _seal_file_uri(authority.pk, authority.seal.name)
+
+
 def engine_context(document: GeneratedDocument) -> dict[str, Any]:
     url = verify_url(document)
-    header = document.authority.header if document.authority else ""
+    at_issue = authority_at_issue(document)
+    authority: IssuingAuthority | AuthorityAtIssue | None = at_issue or document.authority
+    header = authority.header if authority else ""
     return {
         "masthead_size": masthead_size_pt(header),
         "document": document,
         "title": document.title,
         "title_lines": balanced_title_lines(document.title),
         "number": document.number,
-        "authority": document.authority,
+        "authority": authority,
         "stylesheet_url": static_file_url("documents/official.css"),
         "verify_url": url,
         "qr_svg": qr_svg(url) if url else "",
-        "seal_uri": seal_data_uri(document),
+        "seal_uri": seal_data_uri(document, at_issue),
     }

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from safetyportal.services import record_history
 
-from .context import engine_context
-from .issuing import IssueStatus
+from .context import AUTHORITY_KEY, authority_snapshot, chinese_date, engine_context
+from .issuing import IssueStatus, _own_field
 from .models import DocumentStatus, GeneratedDocument, IssuingAuthority
 from .numbering import allocate_number
 from .registry import RenderSpec, get_builder, get_kind
@@ -244,12 +244,17 @@ def preview(record: IssuedRecord, *, by: User) -> GeneratedDocument:
     return document
 
 
+def _own_label(model: type[models.Model], name: str) -> str:
+    return str(_own_field(model, name).verbose_name)
+
+
 def issue(
     record: R,
     *,
     by: User,
     issued_on: dt.date | None = None,
     expected_number: str | None = None,
+    expected_issued_on: dt.date | None = None,
 ) -> R:
     """Issue a numbered paper, in one transaction: the permission, the record's own checks, the next number (written
     in the register), the figures frozen in ``snapshot``, the official PDF and its companions requested from the
@@ -257,7 +262,14 @@ def issue(
     persists, not even the number.
 
     ``expected_number`` is the number the confirmation page showed: if another paper took it meanwhile, the issue
-    is refused (code ``number_changed``) so that the person confirms the new one."""
+    is refused (code ``number_changed``) so that the person confirms the new one. ``expected_issued_on`` is the date
+    it showed: a confirmation made before midnight and posted after it is refused (code ``date_changed``).
+
+    The snapshot is built once, before the number is taken (the register's lock is held only for the allocation),
+    and it is what the record's ``check_snapshot`` checks: the paper's text and its frozen figures agree (a return
+    accepted between the confirmation page and the issue refuses it, code ``stale_figures``). With it go the
+    authority's name, header, code and seal file as they are now (``AUTHORITY_KEY``), from which the worker renders
+    the issued paper whatever changes on the authority later."""
     model = type(record)
     if not by.has_perm(model.issue_permission):
         raise PermissionDenied
@@ -268,8 +280,20 @@ def issue(
             names = {"name": model._meta.verbose_name, "verb": model.ISSUE_VERB}
             raise ValidationError(_("该%(name)s已%(verb)s，不能重复%(verb)s。") % names)
         current.full_clean()
-        issued_on = issued_on or timezone.localdate()
+        today = timezone.localdate()
+        if expected_issued_on is not None and expected_issued_on != (issued_on or today):
+            raise ValidationError(
+                _("%(date_label)s已变为%(today)s（确认页显示的是%(shown)s，可能已过零点），请重新确认后再%(verb)s。")
+                % {"date_label": _own_label(model, "issued_on"), "today": chinese_date(issued_on or today),
+                   "shown": chinese_date(expected_issued_on), "verb": model.ISSUE_VERB},
+                code="date_changed",
+            )  # fmt: skip
+        issued_on = issued_on or today
         current.check_issuable(issued_on)
+        # The figures, once: checked against the text, then stored as they are (before the sequence's lock).
+        snapshot = {**current.build_snapshot(), AUTHORITY_KEY: authority_snapshot(current.authority)}
+        snapshot_taken_at = timezone.now()
+        current.check_snapshot(snapshot)
         serial, number = allocate_number(
             authority=current.authority,
             year=issued_on.year,
@@ -290,8 +314,8 @@ def issue(
         current.issued_at = timezone.now()
         current.issued_by = by
         current.status = current.STATUS_CHOICES(IssueStatus.ISSUED)  # the kind's own member (its own label)
-        current.snapshot = current.build_snapshot()
-        current.snapshot_taken_at = timezone.now()
+        current.snapshot = snapshot
+        current.snapshot_taken_at = snapshot_taken_at
         current.document = request_document(
             kind=model.DOCUMENT_KIND,
             title=current.document_title(),
