@@ -166,9 +166,9 @@ class IssuingAuthorityAdmin(admin.ModelAdmin):
         if not (request.user.is_superuser and isinstance(form, AuthoritySealForm)):
             return
         if form.cleaned_data.get("seal_upload"):
-            set_seal(obj, form.cleaned_data["seal_upload"])
+            set_seal(obj, form.cleaned_data["seal_upload"], by=signed_in_user(request))
         elif form.cleaned_data.get("remove_seal") and obj.seal:
-            set_seal(obj, None)
+            set_seal(obj, None, by=signed_in_user(request))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -14,19 +14,24 @@ from __future__ import annotations
 import base64
 import io
 import uuid
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from PIL import Image, ImageChops
 
 from safetyportal.images import process_image
+from safetyportal.services import record_history
 
 from .models import IssuingAuthority
+
+if TYPE_CHECKING:
+    from safetyportal.types import User
 
 SEAL_EDGE = 600  # pixels of the stored square, whatever the scan's size: 42 mm at about 360 dpi
 SEAL_RED = (214, 0, 15)
@@ -69,13 +74,27 @@ def process_seal(upload: IO[bytes] | Any) -> bytes:
     return buffer.getvalue()
 
 
-def set_seal(authority: IssuingAuthority, data: bytes | None) -> IssuingAuthority:
-    """Give an authority a new seal (processed PNG bytes) or none. The previous file stays in storage."""
-    if data is None:
-        authority.seal = ""
-    else:
-        authority.seal.save(f"{uuid.uuid4().hex}.png", ContentFile(data), save=False)
-    authority.save(update_fields=["seal"])
+def set_seal(authority: IssuingAuthority, data: bytes | None, *, by: User | None = None) -> IssuingAuthority:
+    """Give an authority a new seal (processed PNG bytes) or none, with a history row naming who did it and the
+    files before and after. The previous file stays in storage: papers issued with it are rendered from it
+    (their record stored its name at issue, ``context.AUTHORITY_KEY``)."""
+    before = authority.seal.name if authority.seal else ""
+    if data is None and not before:
+        return authority  # nothing to remove
+    with transaction.atomic():
+        if data is None:
+            authority.seal = ""
+        else:
+            authority.seal.save(f"{uuid.uuid4().hex}.png", ContentFile(data), save=False)
+        authority.save(update_fields=["seal"])
+        after = authority.seal.name if authority.seal else ""
+        if not before:
+            note = _("上传电子印章")
+        elif after:
+            note = _("更换电子印章")
+        else:
+            note = _("撤下电子印章")
+        record_history(authority, action="change", by=by, changes={"seal": [before, after]}, note=note)
     return authority
 
 
