@@ -117,6 +117,7 @@ class Notice(IssuedRecord):
         "contact_note",
         "copy_to",
     )
+    CONTENT_M2M = ("recipient_jurisdictions", "recipient_units")
     locked_message = _("已印发的通知不能修改，如需更正请创建更正通知。")
 
     title = models.CharField(_("标题"), max_length=200)

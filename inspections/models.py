@@ -497,6 +497,7 @@ class RectificationOrder(VoidableRecord, IssuedRecord):
         "deadline",
         "legal_basis",
     )
+    CONTENT_M2M = ("hazards",)
     FIELD_LABELS = {
         "number": _("文书编号"),
         "issued_on": _("下达日期"),

@@ -17,12 +17,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import class_prepared
+from django.db.models.signals import class_prepared, m2m_changed
 from django.utils.translation import gettext_lazy as _
 
 from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
@@ -46,6 +46,7 @@ ISSUE_FIELDS = ("authority_id", "year", "serial", "number", "issued_on", "docume
 class IssuedRecord(LegalRecordMixin, models.Model):
     DOCUMENT_KIND: ClassVar[str] = ""
     CONTENT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    CONTENT_M2M: ClassVar[tuple[str, ...]] = ()  # many-to-many fields locked once issued (m2m_changed guard below)
     COMPANIONS: ClassVar[tuple[tuple[str, str], ...]] = ()
     STATUS_CHOICES: ClassVar[type[models.TextChoices]] = IssueStatus
     FIELD_LABELS: ClassVar[dict[str, Any]] = {}
@@ -180,3 +181,48 @@ def _prepare_issued_record(sender: type[models.Model], **kwargs: Any) -> None:
 
 
 class_prepared.connect(_prepare_issued_record)
+
+
+def _issued_m2m_field(record_model: type[models.Model], through: type[models.Model]) -> str | None:
+    """The name of the record model's locked many-to-many field whose through table is ``through``, if any."""
+    if not issubclass(record_model, IssuedRecord):
+        return None
+    for name in record_model.CONTENT_M2M:
+        if getattr(record_model, name).through is through:
+            return name
+    return None
+
+
+def _guard_issued_m2m(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
+    """The edit guard of the many-to-many content (``CONTENT_M2M``: a notice's addressees, an order's hazards):
+    adding, removing or clearing on an issued record is refused with its ``locked_message``, from either side of the
+    relation (``notice.recipient_units.add(...)`` as well as ``unit.notices.add(notice)``)."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        if _issued_m2m_field(type(instance), sender) is None:
+            return
+        record = cast(IssuedRecord, instance)
+        loaded = record.__dict__.get("_loaded") or {}  # the status as loaded, as the save() guard reads it
+        if record.status != IssueStatus.DRAFT or loaded.get("status", IssueStatus.DRAFT) != IssueStatus.DRAFT:
+            raise ValidationError(record.locked_message)
+        return
+    name = _issued_m2m_field(model, sender)
+    if name is None:
+        return
+    record_model = cast(type[IssuedRecord], model)
+    # Clearing from the other side (no pk_set) touches every record linked to the instance.
+    linked = models.Q(pk__in=pk_set) if pk_set is not None else models.Q(**{name: instance})
+    if record_model._default_manager.exclude(status=IssueStatus.DRAFT).filter(linked).exists():
+        raise ValidationError(record_model.locked_message)
+
+
+m2m_changed.connect(_guard_issued_m2m, dispatch_uid="safetyportal.documents.issuing.guard_issued_m2m")
