@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safetyportal.throttle import hit, too_many_requests
 
 from .compare import Comparison, compare_upload, max_compare_bytes
-from .models import DocumentStatus, GeneratedDocument
+from .models import GeneratedDocument
 from .selectors import status_payload, verifiable_document
 
 # Comparing an uploaded PDF costs reading and hashing up to 20 MB: limited like the other public forms.
@@ -50,17 +50,3 @@ def _staff_document(request: HttpRequest, pk: int) -> GeneratedDocument:
 @staff_member_required
 def document_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(status_payload(_staff_document(request, pk)))
-
-
-@require_GET
-@staff_member_required
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = _staff_document(request, pk)
-    if document.status != DocumentStatus.DONE or not document.file:
-        raise Http404
-    filename = f"{document.number or document.title}.pdf".replace("/", "-")
-    response = FileResponse(
-        document.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
