@@ -20,6 +20,9 @@ from .admin_base import ReadOnlyAdminMixin
 from .history import HistoryAction, RecordHistory
 
 PANEL_ROWS = 30
+# Action codes written by services that HistoryAction does not list (adding them there would change the field's
+# choices, i.e. need a migration): their Chinese names for the list and the panel.
+EXTRA_ACTION_LABELS: dict[str, Any] = {"supersede": gettext_lazy("被更正")}
 
 
 def action_label(code: str) -> str:
@@ -27,7 +30,7 @@ def action_label(code: str) -> str:
     try:
         return str(HistoryAction(code).label)
     except ValueError:
-        return code
+        return str(EXTRA_ACTION_LABELS.get(code, code))
 
 
 def _field_label(model: type[models.Model] | None, name: str) -> str:
@@ -83,13 +86,13 @@ class HistoryPanelMixin:
 class RecordHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Append-only: nobody adds, changes or deletes a row here; each row links to its record's own page."""
 
-    list_display = ("at", "actor", "content_type", "record_link", "action", "changed", "note")
+    list_display = ("at", "actor", "content_type", "record_link", "action_name", "changed", "note")
     list_filter = ("action", ("content_type", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("actor", "content_type")
     search_fields = ("object_repr",)
     date_hierarchy = "at"
     list_per_page = 50
-    fields = ("at", "actor", "content_type", "record_link", "action", "changes_table", "note")
+    fields = ("at", "actor", "content_type", "record_link", "action_name", "changes_table", "note")
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RecordHistory]:
@@ -107,6 +110,10 @@ class RecordHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         except NoReverseMatch:
             return row.object_repr
         return format_html("<a href='{}'>{}</a>", url, row.object_repr)
+
+    @admin.display(description=gettext_lazy("操作"), ordering="action")
+    def action_name(self, row: RecordHistory) -> str:
+        return action_label(row.action)
 
     @admin.display(description=gettext_lazy("变更字段"))
     def changed(self, row: RecordHistory) -> str:

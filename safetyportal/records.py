@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
@@ -30,6 +30,29 @@ from .types import QuerySetMixinBase
 class LegalRecordQuerySet(models.QuerySet[Any]):
     def delete(self) -> NoReturn:
         raise ProtectedError(_("法律文书记录不能删除，只能作废或被替代。"), set(self))
+
+    def update(self, **kwargs: Any) -> int:
+        """The edit guard of issued records (``IssuedRecord.save``) for queryset updates too: a model's
+        ``CONTENT_FIELDS`` never change on a row that is no longer a draft; status-only updates (issued ->
+        superseded) and updates of drafts pass."""
+        locked = self._locked_fields(kwargs)
+        if locked and self.exclude(status="draft").exists():
+            raise ValidationError(str(getattr(self.model, "locked_message", "") or _("已印发的文书不能修改。")))
+        return super().update(**kwargs)
+
+    def _locked_fields(self, kwargs: dict[str, Any]) -> list[str]:
+        content = set(getattr(self.model, "CONTENT_FIELDS", ()))
+        if not content:
+            return []
+        names: list[str] = []
+        for name in kwargs:
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if {name, field.name, getattr(field, "attname", name)} & content:
+                names.append(name)
+        return names
 
 
 class LegalRecordMixin(models.Model):

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings as project_settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -386,3 +387,38 @@ def test_the_move_keeps_every_history_row_its_ids_and_its_permission(scratch_dat
     ]
     assert result["back"] == 4  # reversible: the rows go back with the table
     assert result["type_back"] == [["inspections"]]
+
+
+# Queryset updates of issued records ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def issued_notices(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """An issued notice and a draft one (issued through the one service, the PDF not rendered)."""
+    from safetyportal.documents import services as document_services
+    from tests.core.documents_support import make_notice
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(document_services, "enqueue", lambda pk: True)
+    return make_notice, lambda record, by: document_services.issue(record, by=by)
+
+
+def test_queryset_update_refuses_content_changes_of_issued_records_but_not_status_or_drafts(
+    issued_notices, office_admin
+):
+    from campaigns.models import Notice, NoticeStatus
+
+    make_notice, issue = issued_notices
+    issued, draft = issue(make_notice(), office_admin), make_notice()
+    for changes in ({"title": "改过的标题"}, {"body": "改过"}, {"authority": draft.authority}):
+        with pytest.raises(ValidationError) as refused:
+            Notice.objects.filter(pk__in=[issued.pk, draft.pk]).update(**changes)
+        assert "已印发的通知不能修改" in str(refused.value)
+    issued.title = "改过的标题"
+    with pytest.raises(ValidationError), transaction.atomic():  # bulk_update's own atomic block has no savepoint
+        Notice.objects.bulk_update([issued], ["title"])  # bulk_update goes through update()
+    issued.refresh_from_db()
+    assert issued.title != "改过的标题" and issued.status == NoticeStatus.ISSUED
+
+    assert Notice.objects.filter(pk=draft.pk).update(title="草稿可改") == 1  # a draft stays editable
+    assert Notice.objects.filter(pk=issued.pk).update(status=NoticeStatus.SUPERSEDED) == 1  # status only: allowed
