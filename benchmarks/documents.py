@@ -366,7 +366,9 @@ def _child_cold(document_id: int, padding: int, *, started_at: float) -> dict[st
     process_start = float(os.environ["BENCH_T0"])  # taken by the parent just before it started this process
     setup_django(migrate=False)
     django_ready = time.time()
-    import weasyprint  # noqa: F401  (would be imported by the render anyway: separated to show its share)
+    from safetyportal.documents.rendering import load_weasyprint
+
+    load_weasyprint()  # as the render would anyway: separated to show its share
 
     weasyprint_ready = time.time()
     from safetyportal.documents.models import GeneratedDocument
@@ -874,8 +876,12 @@ def print_table(rows: list[Row]) -> None:
 
 
 def run(args: argparse.Namespace, *, var_dir: Path) -> int:
-    import weasyprint
     from django.conf import settings
+
+    from safetyportal.documents.rendering import load_weasyprint
+
+    load_weasyprint()
+    import weasyprint
 
     message = check_harfbuzz()
     if message:

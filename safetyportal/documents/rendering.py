@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +36,69 @@ class RenderedPDF:
     refused_urls: list[str] = field(default_factory=list)
 
 
+# --- Loading WeasyPrint ------------------------------------------------------------------------------------------
+#
+# WeasyPrint looks for each of its seven C libraries under several names (libpango-1.0-0, pango-1.0-0, pango-1.0,
+# libpango-1.0.so.0, ...). For every name that is not a file the loader knows, cffi calls ctypes.util.find_library,
+# which on Linux runs `/sbin/ldconfig -p` and, when that lists nothing, gcc and ld: 22 lookups, 16 of them misses,
+# some 50 processes started for one `import weasyprint` (0.1-0.3 s of its 0.4 s where gcc is installed). While
+# WeasyPrint is imported here, find_library answers from one `ldconfig -p` listing, as its own first step does; a
+# library that ldconfig does not list is still found by the file name cffi passes to the loader (LD_LIBRARY_PATH
+# included), and if WeasyPrint still finds nothing the import is retried with the standard lookup.
+
+_LDCONFIG = "/sbin/ldconfig"
+
+
+def _ldconfig_listing() -> bytes | None:
+    if not sys.platform.startswith("linux") or not os.path.exists(_LDCONFIG):
+        return None
+    try:
+        done = subprocess.run(  # noqa: S603  (a fixed command, as ctypes.util runs it)
+            [_LDCONFIG, "-p"], capture_output=True, env={"LC_ALL": "C", "LANG": "C"}, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _abi_type() -> str:
+    """The architecture tag ldconfig prints, as ctypes.util._findSoname_ldconfig computes it."""
+    import struct
+
+    machine = os.uname().machine + ("-32" if struct.calcsize("l") == 4 else "-64")
+    tags = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit"}
+    tags |= {"s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}
+    return tags.get(machine, "libc6")
+
+
+def load_weasyprint() -> None:
+    """Import WeasyPrint (see above). Every import of it in the project goes through here first."""
+    if "weasyprint" in sys.modules:
+        return
+    import ctypes.util
+
+    listing = _ldconfig_listing()
+    if listing is None:
+        import weasyprint
+
+        return
+    abi = re.escape(_abi_type())
+    standard = ctypes.util.find_library
+
+    def find_library(name: str) -> str | None:
+        found = re.search(os.fsencode(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}"), listing)
+        return os.fsdecode(found.group(1)) if found else None
+
+    ctypes.util.find_library = find_library
+    try:
+        import weasyprint
+    except OSError:  # a library only gcc or ld can find: WeasyPrint's own lookup
+        ctypes.util.find_library = standard
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = standard
+
+
 _font_config: FontConfiguration | None = None
 
 
@@ -40,6 +106,7 @@ def font_configuration() -> FontConfiguration:
     """One WeasyPrint FontConfiguration per process: each new one leaks ~0.2 MB of C memory."""
     global _font_config
     if _font_config is None:
+        load_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
         _font_config = FontConfiguration()
@@ -255,6 +322,7 @@ def warm_up() -> None:
 
 def harfbuzz_subsetting() -> bool:
     """Whether WeasyPrint subsets fonts with HarfBuzz (libharfbuzz-subset0) rather than pure-Python fontTools."""
+    load_weasyprint()
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
@@ -288,6 +356,7 @@ def render_template_to_pdf(
 
 
 def render_html_to_pdf(html: str, progress: Progress | None = None) -> RenderedPDF:
+    load_weasyprint()
     from weasyprint import HTML
 
     from .fetcher import SafeURLFetcher

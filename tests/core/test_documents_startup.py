@@ -57,3 +57,32 @@ def test_every_other_process_loads_the_admin_as_before() -> None:
 
 def test_the_verification_link_is_the_same_from_the_documents_urlconf() -> None:
     assert reverse("verify", args=["abc"], urlconf="safetyportal.documents.urls") == reverse("verify", args=["abc"])
+
+
+LIBRARIES_PROBE = """
+import re, sys
+if sys.argv[1] == "portal":
+    from safetyportal.documents.rendering import load_weasyprint
+    load_weasyprint()
+else:
+    import weasyprint
+from weasyprint.text import ffi
+names = ("gobject", "pango", "harfbuzz", "harfbuzz_subset", "harfbuzz_vector", "fontconfig", "pangoft2")
+wanted = re.compile(r"lib(pango|harfbuzz|gobject|fontconfig)")
+loaded = sorted({line.split()[-1] for line in open("/proc/self/maps") if wanted.search(line)})
+print([getattr(ffi, name) is None for name in names], loaded)
+"""
+
+
+def test_weasyprint_loads_the_same_libraries_without_starting_a_process_per_name() -> None:
+    if not Path("/proc/self/maps").exists():
+        return
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "safetyportal.settings", "TESTING": "1"}
+    outputs = []
+    for how in ("portal", "weasyprint"):
+        done = subprocess.run([sys.executable, "-c", LIBRARIES_PROBE, how], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert "libharfbuzz-subset" in outputs[0]
