@@ -27,7 +27,7 @@ from .models import (
     RegisterEntry,
     RegisterOrigin,
 )
-from .numbering import REGISTER_PERMISSION, reserve_number, set_next_serial
+from .numbering import REGISTER_PERMISSION, reserve_number, set_next_serial, update_reserved_entry
 from .registry import CONTENT_TYPES, kind_label, kind_output
 from .seals import AuthorityForm, AuthoritySealForm, seal_preview_html, set_seal
 
@@ -236,6 +236,18 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         if obj is not None and obj.origin == RegisterOrigin.RESERVED:
             return [name for name in self.fields if name not in ("title", "note")]
         return self.fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if "note" in form.base_fields:
+            form.base_fields["note"].required = True  # a reserved number says what it was used for
+        return form
+
+    def save_model(self, request: HttpRequest, obj: RegisterEntry, form: Any, change: bool) -> None:
+        """The title and note of a reserved number, through the numbering service (history row)."""
+        if not change:
+            raise PermissionDenied
+        update_reserved_entry(entry=obj, by=signed_in_user(request), title=obj.title, note=obj.note)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # numbers are taken by issuing, by reserving or by setting the next serial (the pages below)

@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from safetyportal.services import record_history
+
 from .models import DocumentNumberSequence, IssuingAuthority, RegisterEntry, RegisterOrigin
 
 if TYPE_CHECKING:
@@ -150,6 +152,34 @@ def reserve_number(
                 {"serial": _("%(number)s已被使用或预留。") % {"number": format_number(authority.code, year, serial)}}
             )
         return _take(sequence, serial, ahead, origin=RegisterOrigin.RESERVED, title=title, by=by, note=note)
+
+
+EDIT_PERMISSION = "safetyportal.change_registerentry"
+
+
+def update_reserved_entry(*, entry: RegisterEntry, by: User, title: str, note: str) -> RegisterEntry:
+    """Complete or correct the title and note of a reserved number (a paper issued outside the portal), with a
+    history row of what changed. A number taken by a paper issued here is written by the issue and never edited."""
+    if not (getattr(by, "is_staff", False) and by.has_perm(EDIT_PERMISSION)):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
+        if current.origin != RegisterOrigin.RESERVED:
+            raise ValidationError(_("门户印发的文号由印发时登记，不能修改。"))
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError({"note": _("请填写预留说明（如门户外发文的用途或登记簿页码）。")})
+        changes = {
+            name: [getattr(current, name), value]
+            for name, value in (("title", (title or "").strip()[:255]), ("note", note[:255]))
+            if getattr(current, name) != value
+        }
+        if changes:
+            for name, (_before, value) in changes.items():
+                setattr(current, name, value)
+            current.save(update_fields=list(changes))
+            record_history(current, action="change", by=by, changes=changes)
+    return current
 
 
 def set_next_serial(*, authority: IssuingAuthority, year: int, next_serial: int, by: User, note: str = "") -> int:

@@ -296,3 +296,35 @@ def test_a_reserved_row_takes_a_title_and_note_an_issued_one_nothing(client, adm
     page = client.get(reverse("admin:safetyportal_registerentry_change", args=[issued.pk])).content.decode()
     assert 'name="title"' not in page and 'name="note"' not in page
     assert client.get(reverse("admin:safetyportal_registerentry_add")).status_code == 403
+
+
+def test_editing_a_reserved_row_goes_through_the_service_and_is_a_history_row(
+    client, admin_user_office, authority, officer_a
+):
+    from safetyportal.documents.numbering import update_reserved_entry
+    from safetyportal.history import RecordHistory
+
+    client.force_login(admin_user_office)
+    reserved = reserve_number(authority=authority, year=YEAR, by=admin_user_office, note="纸质发文")
+    change = reverse("admin:safetyportal_registerentry_change", args=[reserved.pk])
+    response = client.post(change, {"title": "关于做好防汛工作的通知", "note": "纸质发文，综合科"})
+    assert response.status_code == 302
+    history = RecordHistory.objects.get(content_type__model="registerentry", object_id=reserved.pk)
+    assert (history.action, history.actor) == ("change", admin_user_office)
+    assert history.changes == {"title": ["", "关于做好防汛工作的通知"], "note": ["纸质发文", "纸质发文，综合科"]}
+
+    # The note stays required; an unchanged save writes no row.
+    response = client.post(change, {"title": "关于做好防汛工作的通知", "note": ""})
+    assert response.status_code == 200 and RecordHistory.objects.filter(object_id=reserved.pk).count() == 1
+    client.post(change, {"title": "关于做好防汛工作的通知", "note": "纸质发文，综合科"})
+    assert RecordHistory.objects.filter(content_type__model="registerentry").count() == 1
+
+    # A number issued here is not edited, and not by someone without the permission.
+    allocate(authority)
+    issued = RegisterEntry.objects.get(origin=RegisterOrigin.ISSUED)
+    with pytest.raises(ValidationError):
+        update_reserved_entry(entry=issued, by=admin_user_office, title="改", note="改")
+    with pytest.raises(PermissionDenied):
+        update_reserved_entry(entry=reserved, by=officer_a, title="改", note="改")
+    reserved.refresh_from_db()
+    assert reserved.title == "关于做好防汛工作的通知"
