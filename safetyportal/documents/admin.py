@@ -157,6 +157,11 @@ class IssuingAuthorityAdmin(admin.ModelAdmin):
         fields = ("name", "header", "code", "contact", "is_active", "seal_preview")
         return (*fields, "seal_upload", "remove_seal") if request.user.is_superuser else fields
 
+    def get_readonly_fields(self, request: HttpRequest, obj: IssuingAuthority | None = None) -> Any:
+        # the code is in every number of the register: fixed once it has a row (IssuingAuthority.check_code_unchanged)
+        locked = ("code",) if obj is not None and obj.has_register_entries() else ()
+        return (*self.readonly_fields, *locked)
+
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         kwargs["form"] = AuthoritySealForm if request.user.is_superuser else AuthorityForm
         return super().get_form(request, obj, change, **kwargs)

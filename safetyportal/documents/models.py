@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +47,30 @@ class IssuingAuthority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "code" in update_fields:
+            self.check_code_unchanged()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_code_unchanged()
+
+    def has_register_entries(self) -> bool:
+        return self.pk is not None and self.register_entries.exists()
+
+    def check_code_unchanged(self) -> None:
+        """The 机关代字 is part of every number written in the register: once it has a row, it never changes (a
+        renamed organ is a new authority)."""
+        if self.pk is None:
+            return
+        stored = IssuingAuthority.objects.filter(pk=self.pk).values_list("code", flat=True).first()
+        if stored is not None and stored != self.code and self.has_register_entries():
+            raise ValidationError(
+                {"code": _("%(code)s已有发文登记，机关代字不能修改；机关代字变更时请新建发文机关。") % {"code": stored}}
+            )
 
 
 class DocumentNumberSequence(models.Model):

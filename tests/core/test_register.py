@@ -328,3 +328,31 @@ def test_editing_a_reserved_row_goes_through_the_service_and_is_a_history_row(
         update_reserved_entry(entry=reserved, by=officer_a, title="改", note="改")
     reserved.refresh_from_db()
     assert reserved.title == "关于做好防汛工作的通知"
+
+
+def test_the_authority_code_is_fixed_once_the_register_has_a_row(client, admin_user_office, authority):
+    from safetyportal.documents.models import IssuingAuthority
+
+    change = reverse("admin:safetyportal_issuingauthority_change", args=[authority.pk])
+    data = {"name": authority.name, "header": authority.header, "code": "晋安委", "contact": "", "is_active": "on"}
+    client.force_login(admin_user_office)
+    assert 'name="code"' in client.get(change).content.decode()  # no register row yet: editable
+    assert client.post(change, data).status_code == 302
+    authority.refresh_from_db()
+    assert authority.code == "晋安委"
+
+    reserve_number(authority=authority, year=YEAR, by=admin_user_office, note="纸质发文")
+    page = client.get(change).content.decode()
+    assert 'name="code"' not in page and "晋安委" in page
+    response = client.post(change, {**data, "code": "晋安办", "contact": "综合科"})
+    assert response.status_code == 302  # the other fields save, the code stays
+    authority.refresh_from_db()
+    assert (authority.code, authority.contact) == ("晋安委", "综合科")
+
+    authority.code = "晋安办"
+    with pytest.raises(ValidationError) as refused:
+        authority.full_clean()
+    assert "晋安委已有发文登记，机关代字不能修改" in refused.value.message_dict["code"][0]
+    with pytest.raises(ValidationError):
+        authority.save()
+    assert IssuingAuthority.objects.get(pk=authority.pk).code == "晋安委"
