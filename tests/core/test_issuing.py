@@ -477,12 +477,19 @@ def test_the_migration_keeps_every_number_file_and_link_and_goes_back(settings, 
             dt.date(2024, 7, 10),
             order.document.created_at,
         )
-        register = apps.get_model("safetyportal", "RegisterEntry").objects.order_by("authority__code", "serial")
+        entries = apps.get_model("safetyportal", "RegisterEntry").objects.order_by("authority__code", "serial")
+        register = entries.filter(origin="issued")
         assert [(e.number, e.kind, e.source_id, e.created_by_id) for e in register] == [
             ("晋安办〔2024〕62号", "notice", ids["notice"], ids["user"]),
             ("晋安办〔2024〕63号", "campaign_summary", ids["summary"], ids["user"]),
             ("晋应急责改〔2024〕1号", "rectification_order", ids["order"], ids["user"]),
         ]
+        # 晋安办's old sequence had handed out 1-61 too: historic rows, so that the register has no gap.
+        historic = entries.exclude(origin="issued")
+        assert [e.serial for e in historic] == list(range(1, 62))
+        assert {(e.origin, e.note, e.source_id, e.kind) for e in historic} == {
+            ("reserved", "历史占用（迁移前已使用，未在本系统登记）", None, "")
+        }
 
         executor.migrate(BEFORE)
         executor.loader.build_graph()
@@ -494,6 +501,65 @@ def test_the_migration_keeps_every_number_file_and_link_and_goes_back(settings, 
             "晋安办〔2024〕63号",
         )
         assert apps.get_model("campaigns", "Notice").objects.get(pk=ids["notice"]).number == "晋安办〔2024〕62号"
+    finally:
+        executor.loader.build_graph()
+        executor.migrate(leaves)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_registers_the_serials_an_old_sequence_used_without_a_record(settings, tmp_path):
+    """A sequence at 5 with records for 2 (a notice) and 4 (an order of the same authority): 1, 3 and 5 become
+    historic rows, whichever app's migration runs first; going back keeps them as historic rows, no gap either."""
+    settings.MEDIA_ROOT = tmp_path
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    historic = "历史占用（迁移前已使用，未在本系统登记）"
+    try:
+        executor.migrate(BEFORE)
+        executor.loader.build_graph()
+        apps = executor.loader.project_state(BEFORE).apps
+        city = apps.get_model("safetyportal", "IssuingAuthority").objects.create(
+            name="晋江市安全生产委员会办公室", header="文件", code="晋安办"
+        )
+        sequences = apps.get_model("safetyportal", "DocumentNumberSequence").objects
+        sequences.create(authority=city, year=2024, last_serial=5)
+        notice = apps.get_model("campaigns", "Notice").objects.create(
+            authority=city, title="通知", body="正文", status="issued", year=2024, serial=2, number="晋安办〔2024〕2号",
+            issued_on=dt.date(2024, 5, 28),
+        )  # fmt: skip
+        town = apps.get_model("safetyportal", "Jurisdiction").objects.create(
+            code="350582100", name="青阳街道", level="subdistrict", path="350582100/"
+        )
+        enterprise = apps.get_model("safetyportal", "Enterprise").objects.create(
+            name="晋江市某鞋业有限公司", credit_code="91350582MA00000001", industry="manufacturing", jurisdiction=town
+        )
+        order = apps.get_model("inspections", "RectificationOrder").objects.create(
+            enterprise=enterprise, authority=city, deadline=dt.date(2024, 8, 1), status="issued", year=2024, serial=4,
+            number="晋安办〔2024〕4号", issued_on=dt.date(2024, 7, 10),
+        )  # fmt: skip
+
+        old_campaigns, old_inspections = BEFORE[1], BEFORE[2]
+        neither = [old_campaigns, old_inspections]
+        for first in ([old_campaigns, AFTER[1]], [AFTER[0], old_inspections]):  # inspections first, then campaigns
+            executor.migrate(first)
+            executor.loader.build_graph()
+            executor.migrate(AFTER)
+            executor.loader.build_graph()
+            entries = executor.loader.project_state(AFTER).apps.get_model("safetyportal", "RegisterEntry").objects
+            assert [(e.serial, e.number, e.origin, e.source_id, e.note) for e in entries.order_by("serial")] == [
+                (1, "晋安办〔2024〕1号", "reserved", None, historic),
+                (2, "晋安办〔2024〕2号", "issued", notice.pk, ""),
+                (3, "晋安办〔2024〕3号", "reserved", None, historic),
+                (4, "晋安办〔2024〕4号", "issued", order.pk, ""),
+                (5, "晋安办〔2024〕5号", "reserved", None, historic),
+            ]
+            executor.migrate(neither)
+            executor.loader.build_graph()
+            state = executor.loader.project_state([*neither, ("safetyportal", "0010_document_register")])
+            entries = state.apps.get_model("safetyportal", "RegisterEntry").objects
+            assert [(e.serial, e.origin, e.note) for e in entries.order_by("serial")] == [
+                (serial, "reserved", historic) for serial in range(1, 6)
+            ]
     finally:
         executor.loader.build_graph()
         executor.migrate(leaves)
