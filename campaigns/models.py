@@ -669,7 +669,19 @@ class CampaignSummary(IssuedRecord):
 
         # The text and the annexed tables must say the same: a figure of the drafted sentence that no longer
         # matches the live tables (returns accepted since the draft) refuses the issue, naming the figure.
-        stale = stale_figures(self.narrative, summary_figures(self.campaign, photo_limit=0))
+        # This is the confirmation page's early warning; check_snapshot is the binding check at issue.
+        self._refuse_stale(stale_figures(self.narrative, summary_figures(self.campaign, photo_limit=0)))
+
+    def check_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """The figures frozen at issue are those the narrative states (a return accepted after the confirmation
+        page refuses the issue: nothing is numbered)."""
+        from .figures import SummaryFigures
+        from .summaries import stale_figures
+
+        self._refuse_stale(stale_figures(self.narrative, SummaryFigures.from_snapshot(snapshot)))
+
+    @staticmethod
+    def _refuse_stale(stale: list[str]) -> None:
         if stale:
             raise ValidationError(
                 _(

@@ -10,7 +10,7 @@ A subclass sets ``DOCUMENT_KIND`` (the registered builder of its PDF), ``CONTENT
 once issued), optionally ``COMPANIONS`` (other documents produced with the PDF, e.g. the summary's workbook, as
 ``(foreign key field, kind)``), ``STATUS_CHOICES`` / ``FIELD_LABELS`` / ``ISSUE_VERB`` for its own wording, and
 overrides the hooks it needs: ``document_title``, ``addressees``, ``check_issuable``, ``build_snapshot``,
-``after_issue``."""
+``check_snapshot``, ``after_issue``."""
 
 from __future__ import annotations
 
@@ -144,6 +144,11 @@ class IssuedRecord(LegalRecordMixin, models.Model):
     def build_snapshot(self) -> dict[str, Any]:
         """The figures the issued paper shows, computed once at issue and stored with it (JSON)."""
         return {}
+
+    def check_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """Raise ValidationError (code ``stale_figures``) if the paper's text disagrees with the figures about to be
+        frozen: the binding check, on the very snapshot that is stored (``check_issuable`` may warn earlier, on live
+        figures). Called in the issuing transaction before the number is taken."""
 
     def after_issue(self, by: User) -> None:
         """What else issuing changes (history rows, superseded papers), in the issuing transaction."""
