@@ -14,6 +14,7 @@ issuing also needs the model's ``issue_permission`` (checked again by the servic
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
@@ -38,6 +39,14 @@ from .registry import get_kind, kind_label
 from .selectors import documents_for
 
 ISSUE_TEMPLATE = "admin/documents/issue.html"
+
+
+def _posted_date(value: str) -> dt.date | None:
+    """The 成文日期 the confirmation page showed (ISO), or None if absent or garbled (then only the number guards)."""
+    try:
+        return dt.date.fromisoformat(value.strip()[:10]) if value.strip() else None
+    except ValueError:
+        return None
 
 
 def _names(record: IssuedRecord | type[IssuedRecord]) -> dict[str, Any]:
@@ -207,16 +216,17 @@ class IssuingAdminMixin(_IssuingAdminBase):
                     record,
                     by=signed_in_user(request),
                     expected_number=request.POST.get("expected_number", "")[:64] or None,
+                    expected_issued_on=_posted_date(request.POST.get("expected_issued_on", "")),
                 )
             except PermissionDenied:
                 self.message_user(request, _("您没有%(verb)s%(name)s的权限。") % names, messages.ERROR)
                 return change
             except ValidationError as error:
-                if getattr(error, "code", None) != "number_changed":
+                if getattr(error, "code", None) not in ("number_changed", "date_changed"):
                     # Refused (the record's own checks): the page says why, nothing was numbered.
                     return self._confirm_page(request, record, names, refusals=error.messages)
                 self._errors(request, error)
-                # The number moved on: show the page again with the new one.
+                # The number or the date moved on (midnight passed): show the page again with the new ones.
             else:
                 done = _("%(name)s已%(verb)s，%(label)s：%(number)s。正式文件生成中。")
                 self.message_user(request, done % {**names, "number": issued.number})
@@ -241,6 +251,7 @@ class IssuingAdminMixin(_IssuingAdminBase):
             title=_("确认%(verb)s：%(name)s") % names,
             names=names,
             expected_number=number,
+            issued_on=today,
             issued_on_label=record._meta.get_field("issued_on").verbose_name,
             issued_on_text=chinese_date(today),
             addressees=record.addressees(),

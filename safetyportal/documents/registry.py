@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.utils.translation import gettext
+
 if TYPE_CHECKING:
     from .models import GeneratedDocument
 
@@ -61,8 +63,11 @@ def get_builder(kind: str) -> Builder:
 
 
 def kind_label(kind: str) -> str:
+    """The kind's Chinese name; a kind no longer registered (a removed builder) is named as unknown, with its code."""
     registered = _KINDS.get(kind)
-    return registered.label if registered else kind
+    if registered:
+        return str(registered.label)
+    return gettext("未知文书类型（%(kind)s）") % {"kind": kind}
 
 
 def kind_output(kind: str) -> Output:

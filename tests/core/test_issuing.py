@@ -350,6 +350,50 @@ def test_the_confirmation_page_shows_the_new_number_when_another_was_taken(clien
     assert notice.status == IssueStatus.DRAFT
 
 
+@pytest.mark.parametrize(("kind", "verb", "other"), [("notice", "印发", "下达"), ("order", "下达", "印发")])
+def test_the_confirmation_page_speaks_the_kinds_verb(kind, verb, other, client, admin_user_office, enqueued):
+    record = KINDS[kind]()
+    client.force_login(admin_user_office)
+    page = client.get(admin_url(record, "issue")).content.decode()
+    assert f"{verb}前请核对" in page and f"{verb}后将分配" in page and f"建议先预览核对后再{verb}" in page
+    assert f"{other}前请核对" not in page and f"{other}后将分配" not in page
+    assert f'name="expected_issued_on" value="{timezone.localdate().isoformat()}"' in page
+
+
+def test_a_confirmation_posted_after_midnight_is_refused_and_shown_again(client, admin_user_office, enqueued):
+    notice = make_notice()
+    today = timezone.localdate()
+    number = f"晋安办〔{today.year}〕1号"
+    client.force_login(admin_user_office)
+    yesterday = today - dt.timedelta(days=1)  # the page was shown before midnight
+
+    response = client.post(
+        admin_url(notice, "issue"), {"expected_number": number, "expected_issued_on": yesterday.isoformat()}
+    )
+
+    assert response.status_code == 200
+    shown = f"{yesterday.year}年{yesterday.month}月{yesterday.day}日"
+    assert any(f"确认页显示的是{shown}" in message and "请重新确认" in message for message in messages_of(response))
+    page = response.content.decode()
+    assert f'name="expected_issued_on" value="{today.isoformat()}"' in page
+    notice.refresh_from_db()
+    assert notice.status == IssueStatus.DRAFT and notice.number == "" and not RegisterEntry.objects.exists()
+    assert not DocumentNumberSequence.objects.filter(last_serial__gt=0).exists()
+
+    response = client.post(
+        admin_url(notice, "issue"), {"expected_number": number, "expected_issued_on": today.isoformat()}
+    )
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert (notice.number, notice.issued_on) == (number, today)
+
+
+def test_an_unregistered_kind_is_named_in_chinese():
+    from safetyportal.documents.registry import kind_label
+
+    assert kind_label("notice") == "通知" and kind_label("retired_kind") == "未知文书类型（retired_kind）"
+
+
 def test_issuing_and_previewing_are_csrf_protected_posts(admin_user_office, enqueued):
     notice = make_notice()
     client = Client(enforce_csrf_checks=True)
