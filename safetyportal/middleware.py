@@ -1,4 +1,4 @@
-"""Cross-cutting request handling: host guard, session lifetime and private caching."""
+"""Cross-cutting request handling: host guard, session lifetime, private caching, early refusals before a body is read."""
 
 from __future__ import annotations
 
@@ -88,3 +88,21 @@ class AuditActorMiddleware:
 
         with acting_request(request):
             return self.get_response(request)
+
+
+class EarlyRefusalMiddleware:
+    """Before CsrfViewMiddleware (which parses a POST's whole body for its token): a view may refuse a request that
+    needs no body to be refused (a client over its limit, an upload declaring more than the cap) through its
+    ``refuse_early(request, *args, **kwargs)`` attribute, e.g. safetyportal/documents/views.py ``verify``."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], view_args: tuple, view_kwargs: dict
+    ) -> HttpResponse | None:
+        check = getattr(view_func, "refuse_early", None)
+        return check(request, *view_args, **view_kwargs) if check is not None else None

@@ -195,3 +195,21 @@ def test_queries_do_not_depend_on_the_file(client, isolated_media, django_assert
         assert MATCH in verdict(post_file(client, document, data))
     with django_assert_max_num_queries(3):
         assert MISMATCH in verdict(post_file(client, document, data[:-1]))
+
+
+def test_limit_and_size_cap_answer_before_the_body_is_read_even_before_the_csrf_check(isolated_media, settings):
+    document = issued_document(pdf_bytes(3000))
+    settings.DOCUMENT_COMPARE_MAX_BYTES = 8 * 1024 * 1024
+    client = Client(enforce_csrf_checks=True)  # no CSRF token sent: the CSRF check would parse the body, then 403
+    url = reverse("verify", args=[document.verify_token])
+    # The body declares 9 MB but carries a few bytes: reading it would fail (the test client refuses to read beyond).
+    declared = {"CONTENT_LENGTH": str(9 * 1024 * 1024), "REMOTE_ADDR": "203.0.113.9"}
+    response = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7")}, **declared)
+    assert response.status_code == 200
+    assert "所选文件超过8MB，超出在线核对的上限，未予核对" in verdict(response)
+    statuses = [
+        client.post(url, {"file": SimpleUploadedFile("a.pdf", b"x")}, **declared).status_code for _ in range(10)
+    ]
+    assert statuses == [200] * 9 + [429]  # the limit counts these too, still without reading a body
+    # Within the cap the CSRF check applies as before.
+    assert client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7")}).status_code == 403
