@@ -178,9 +178,19 @@ class Notice(IssuedRecord):
         return [j.name for j in self.recipient_jurisdictions.all()] + [u.name for u in self.recipient_units.all()]
 
     def after_issue(self, by: Any) -> None:
-        if self.supersedes_id:
-            Notice.objects.filter(pk=self.supersedes_id, status=NoticeStatus.ISSUED).update(
-                status=NoticeStatus.SUPERSEDED
+        """A correction supersedes the notice it corrects; the superseded notice's history says so (被更正)."""
+        from safetyportal.services import record_history
+
+        if self.supersedes_id and Notice.objects.filter(pk=self.supersedes_id, status=NoticeStatus.ISSUED).update(
+            status=NoticeStatus.SUPERSEDED
+        ):
+            superseded = Notice.objects.get(pk=self.supersedes_id)
+            record_history(
+                superseded,
+                action="supersede",
+                by=by,
+                changes={"status": [NoticeStatus.ISSUED.value, NoticeStatus.SUPERSEDED.value]},
+                note=self.number,
             )
 
 

@@ -422,3 +422,16 @@ def test_queryset_update_refuses_content_changes_of_issued_records_but_not_statu
 
     assert Notice.objects.filter(pk=draft.pk).update(title="草稿可改") == 1  # a draft stays editable
     assert Notice.objects.filter(pk=issued.pk).update(status=NoticeStatus.SUPERSEDED) == 1  # status only: allowed
+
+
+def test_a_correction_writes_a_supersede_history_row_on_the_superseded_notice(issued_notices, office_admin):
+    from campaigns.models import NoticeStatus
+
+    make_notice, issue = issued_notices
+    original = issue(make_notice(), office_admin)
+    issue(make_notice(supersedes=original), office_admin)
+    original.refresh_from_db()
+    assert original.status == NoticeStatus.SUPERSEDED
+    rows = RecordHistory.objects.filter(object_id=original.pk, action="supersede")
+    assert [(row.actor, row.changes["status"]) for row in rows] == [(office_admin, ["issued", "superseded"])]
+    assert action_label("supersede") == "被更正"
