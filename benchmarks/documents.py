@@ -329,11 +329,13 @@ def run_child(*child_args: str, timeout: float = 180, role: str = "worker") -> d
     """Run ``python -m benchmarks --child ...`` in the parent's environment; return the JSON it prints last.
 
     ``role``: ``worker`` starts it as a Celery worker process starts (``PORTAL_ROLE=worker``: no admin modules);
-    ``web`` as a process that loads the whole portal."""
+    ``web`` (or ``former``, for the cold start as it was before issue 11) as a process that loads the whole portal."""
     env = {**os.environ, "BENCH_T0": repr(time.time())}
     env.pop("PORTAL_ROLE", None)
     if role == "worker":
         env["PORTAL_ROLE"] = "worker"
+    elif role == "former":
+        child_args = (*child_args, "former")
     command = [sys.executable, "-m", "benchmarks", "--child", *child_args]
     try:
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
@@ -346,13 +348,14 @@ def run_child(*child_args: str, timeout: float = 180, role: str = "worker") -> d
 
 
 def child_main(argv: list[str], *, started_at: float) -> int:
-    """A child's entry point: ``cold <document id> [<report padding>]``, ``memory young|full|off <document id> <n>``.
+    """A child's entry point: ``cold <document id> <report padding> [former]``, ``memory young|full|off <id> <n>``.
 
     ``PORTAL_ROLE`` comes from the parent: ``worker`` for a process like a Celery worker, unset for one that loads
     the whole portal (the admin and its spreadsheet libraries) like the web process."""
     mode, *rest = argv
     if mode == "cold":
-        result = _child_cold(int(rest[0]), int(rest[1]) if len(rest) > 1 else 1, started_at=started_at)
+        padding = int(rest[1]) if len(rest) > 1 else 1
+        result = _child_cold(int(rest[0]), padding, former=rest[2:] == ["former"], started_at=started_at)
     elif mode == "memory":
         result = _child_memory(rest[0], int(rest[1]), int(rest[2]))
     else:
@@ -361,20 +364,30 @@ def child_main(argv: list[str], *, started_at: float) -> int:
     return 0
 
 
-def _child_cold(document_id: int, padding: int, *, started_at: float) -> dict[str, Any]:
-    """A fresh process: interpreter, django.setup(), WeasyPrint import, one render. Times from process start."""
+def _child_cold(document_id: int, padding: int, *, former: bool, started_at: float) -> dict[str, Any]:
+    """A fresh process: interpreter, django.setup(), WeasyPrint import, one render. Times from process start.
+
+    ``former``: as before issue 11 (started without PORTAL_ROLE by the parent): WeasyPrint imported with its own
+    library lookup, the root URLconf loaded by the verification link, the former renderer."""
     process_start = float(os.environ["BENCH_T0"])  # taken by the parent just before it started this process
     setup_django(migrate=False)
     django_ready = time.time()
-    from safetyportal.documents.rendering import load_weasyprint
+    if former:
+        import weasyprint  # noqa: F401
+    else:
+        from safetyportal.documents.rendering import load_weasyprint
 
-    load_weasyprint()  # as the render would anyway: separated to show its share
-
+        load_weasyprint()  # as the render would anyway: separated to show its share
     weasyprint_ready = time.time()
     from safetyportal.documents.models import GeneratedDocument
 
     document = GeneratedDocument.objects.select_related("authority").get(pk=document_id)
-    rendered, _wall, _cpu = build_and_render(document, pad_report(padding))
+    if former:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018  (the link was reversed against the root URLconf)
+    with memory_policy("full" if former else "young"):
+        rendered, _wall, _cpu = build_and_render(document, pad_report(padding))
     done = time.time()
     return {
         "total": done - process_start,
@@ -557,13 +570,14 @@ class Bench:
         return self.notice_body
 
     def cold_starts(self, document: Any, padding: int = 1) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """Median (by total) fresh processes in the worker role and in the web role, alternating."""
-        runs: dict[str, list[dict[str, Any]]] = {"worker": [], "web": []}
+        """Median (by total) fresh processes started as a worker now starts, and as any process started before issue
+        11 (the whole portal imported, WeasyPrint's own library lookup, the former renderer), alternating."""
+        runs: dict[str, list[dict[str, Any]]] = {"worker": [], "former": []}
         for _ in range(max(self.args.cold_runs, 1)):
-            for role in ("worker", "web"):
+            for role in ("worker", "former"):
                 runs[role].append(run_child("cold", str(document.pk), str(padding), role=role))
         medians: list[dict[str, Any] | None] = []
-        for role in ("worker", "web"):
+        for role in ("worker", "former"):
             ordered = sorted(runs[role], key=lambda r: r["total"])
             medians.append({**ordered[len(ordered) // 2], "runs": len(ordered), "all": ordered} if ordered else None)
         return medians[0], medians[1]
@@ -585,9 +599,9 @@ class Bench:
         programs, faces = embedded_fonts(rendered.data)
 
         cold_error: BenchmarkError | None = None
-        cold = cold_web = None
+        cold = cold_former = None
         try:
-            cold, cold_web = self.cold_starts(document)
+            cold, cold_former = self.cold_starts(document)
         except BenchmarkError as error:  # the in-process figures are still worth printing
             cold_error = error
         self.raw["notice"] = {
@@ -597,7 +611,7 @@ class Bench:
             "former_policy_warm_s": former,
             "former_policy_warm_cpu_s": former_cpu,
             "cold_worker": cold,
-            "cold_web": cold_web,
+            "cold_former": cold_former,
             "bytes": len(rendered.data),
             "pages": rendered.page_count,
             "font_programs": programs,
@@ -631,16 +645,17 @@ class Bench:
                 cold["total"] < NOTICE_COLD_MAX_S,
                 f"worker role: interpreter {cold['interpreter']:.2f} + django.setup {cold['django']:.2f} + import "
                 f"weasyprint {cold['weasyprint_import']:.2f} + first render {cold['render']:.2f}; CPU "
-                f"{cold['cpu']:.2f}" + (f"; {cold['total'] / cold_web['total']:.2f}x the web role" if cold_web else ""),
+                f"{cold['cpu']:.2f}"
+                + (f"; {cold['total'] / cold_former['total']:.2f}x the former start" if cold_former else ""),
             )
-        if cold_web:
+        if cold_former:
             self.add(
-                f"notice: same, web role (median of {cold_web['runs']})",
-                f"{cold_web['total']:.2f} s",
-                note=f"a process loading the whole portal (admin, import-export, openpyxl, numpy): interpreter "
-                f"{cold_web['interpreter']:.2f} + django.setup {cold_web['django']:.2f} + import weasyprint "
-                f"{cold_web['weasyprint_import']:.2f} + first render {cold_web['render']:.2f}; "
-                f"CPU {cold_web['cpu']:.2f}",
+                f"notice: same, as before issue 11 (median of {cold_former['runs']})",
+                f"{cold_former['total']:.2f} s",
+                note=f"whole portal imported (admin, import-export, openpyxl, numpy), WeasyPrint's own library lookup, "
+                f"root URLconf, former renderer: interpreter {cold_former['interpreter']:.2f} + django.setup "
+                f"{cold_former['django']:.2f} + import weasyprint {cold_former['weasyprint_import']:.2f} + first "
+                f"render {cold_former['render']:.2f}; CPU {cold_former['cpu']:.2f}",
             )
         self.add("notice: PDF size", f"{len(rendered.data) / KB:.0f} KB", f"<= {NOTICE_MAX_BYTES // KB} KB",
                  len(rendered.data) <= NOTICE_MAX_BYTES, "KB = 1024 bytes")  # fmt: skip
