@@ -8,9 +8,11 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.test import Client
@@ -48,6 +50,15 @@ def issued_document(data: bytes, **fields: object) -> GeneratedDocument:
 
 def files_under(root: Path) -> list[str]:
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> Iterator[None]:
+    """Rate-limit counters live in the cache (Redis when REDIS_URL is set), which outlives a test's database: each
+    test starts from zero, as in tests/training/conftest.py."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
