@@ -115,10 +115,11 @@ def font_configuration() -> FontConfiguration:
 
 # --- Memory policy ------------------------------------------------------------------------------------------------
 #
-# A render leaves its garbage in reference cycles (boxes, styles, Pango layouts, and WeasyPrint's Font objects, each
-# holding a copy of the whole CJK font file: 20-27 MB per face), so reference counting alone frees nothing and a
-# worker would grow by ~90 MB per notice until the automatic collector caught up. A full gc.collect() after each
-# render frees it but walks every object of the Django process (~200,000: 60-80 ms, a third of a warm notice).
+# A render leaves its garbage in reference cycles (boxes, styles, Pango layouts, WeasyPrint's Font objects), so
+# reference counting alone frees little of it and a worker grows until the automatic collector catches up (~90 MB per
+# notice while each Font also held its own copy of a font file; see the font file cache below). A full gc.collect()
+# after each render frees it but walks every object of the Django process (~200,000: 50-80 ms, a quarter of a warm
+# notice).
 #
 # Instead, automatic collection is paused while WeasyPrint works, so every object the render allocates stays in the
 # youngest generation, and one gc.collect(0) at the end examines only those: it finds all of the render's cycles
@@ -144,11 +145,17 @@ _rss_after_full_collect_mb: float | None = None
 full_collections = 0  # how many times the safety net ran in this process (tests and benchmark notes)
 
 
-def _malloc_trim() -> None:
-    try:
-        import ctypes
+_libc: Any = None
 
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+def _malloc_trim() -> None:
+    global _libc
+    try:
+        if _libc is None:
+            import ctypes
+
+            _libc = ctypes.CDLL("libc.so.6")
+        _libc.malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
 
@@ -161,8 +168,6 @@ def rss_mb() -> float | None:
     global _PAGE_MB
     try:
         if _PAGE_MB is None:
-            import os
-
             _PAGE_MB = os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
         with open("/proc/self/statm", "rb") as statm:
             return int(statm.read().split()[1]) * _PAGE_MB
@@ -216,9 +221,10 @@ def render_memory_scope() -> Iterator[None]:
         with _pause_lock:
             _paused_renders -= 1
             last = _paused_renders == 0
-        gc.collect(0)
-        if last and _gc_was_enabled:
-            gc.enable()
+        if last:  # a render still running in another thread keeps GC paused: the last one to end collects for all
+            gc.collect(0)
+            if _gc_was_enabled:
+                gc.enable()
         _malloc_trim()
         _check_growth()
 
