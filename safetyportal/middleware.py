@@ -1,4 +1,5 @@
-"""Cross-cutting request handling: host guard, session lifetime, private caching, early refusals before a body is read."""
+"""Cross-cutting request handling: host guard, session lifetime, private caching, and early refusals before a
+request body is read."""
 
 from __future__ import annotations
 
