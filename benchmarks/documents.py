@@ -256,6 +256,11 @@ def memory_policy(policy: str) -> Iterator[None]:
         rendering.memory_policy, rendering.font_file_cache, rendering.array_type_reuse = saved
 
 
+def paired_ratio(new: list[float], old: list[float]) -> float:
+    """Median of new[i] / old[i]: each pair ran back to back, so a load that drifts during the run cancels out."""
+    return statistics.median(a / b for a, b in zip(new, old, strict=True) if b > 0)
+
+
 def interleaved(document: Any, runs: int, patch: Callable[[Any], None] | None = None) -> dict[str, Any]:
     """``runs`` renders with the production renderer and as many with the former one, alternating, so that
     whatever else loads the machine weighs on both alike. Wall and CPU times per policy."""
@@ -580,6 +585,13 @@ class Bench:
         for role in ("worker", "former"):
             ordered = sorted(runs[role], key=lambda r: r["total"])
             medians.append({**ordered[len(ordered) // 2], "runs": len(ordered), "all": ordered} if ordered else None)
+        if medians[0] is not None:  # ratios of the children started back to back
+            medians[0]["ratio"] = paired_ratio(
+                [r["total"] for r in runs["worker"]], [r["total"] for r in runs["former"]]
+            )
+            medians[0]["cpu_ratio"] = paired_ratio(
+                [r["cpu"] for r in runs["worker"]], [r["cpu"] for r in runs["former"]]
+            )
         return medians[0], medians[1]
 
     def notice(self) -> None:
@@ -627,8 +639,8 @@ class Bench:
             f"< {NOTICE_WARM_MAX_S} s",
             warm < NOTICE_WARM_MAX_S,
             f"min {min(times):.3f} max {max(times):.3f}, CPU {statistics.median(cpu_times):.3f}; "
-            f"{warm / former_warm:.2f}x the former renderer in this run (CPU "
-            f"{statistics.median(cpu_times) / statistics.median(former_cpu):.2f}x)",
+            f"{paired_ratio(times, former):.2f}x the former renderer in this run (CPU "
+            f"{paired_ratio(cpu_times, former_cpu):.2f}x; medians of the ratios of back-to-back renders)",
         )
         self.add(
             f"notice: same, former renderer, median of {len(former)}",
@@ -646,7 +658,7 @@ class Bench:
                 f"worker role: interpreter {cold['interpreter']:.2f} + django.setup {cold['django']:.2f} + import "
                 f"weasyprint {cold['weasyprint_import']:.2f} + first render {cold['render']:.2f}; CPU "
                 f"{cold['cpu']:.2f}"
-                + (f"; {cold['total'] / cold_former['total']:.2f}x the former start" if cold_former else ""),
+                + (f"; {cold['ratio']:.2f}x the former start (CPU {cold['cpu_ratio']:.2f}x)" if cold_former else ""),
             )
         if cold_former:
             self.add(
@@ -705,8 +717,8 @@ class Bench:
             f"< {REPORT_WARM_MAX_S} s",
             warm < REPORT_WARM_MAX_S,
             f"min {min(times):.2f} max {max(times):.2f}, CPU {statistics.median(cpu_times):.2f}; "
-            f"{warm / rendered.page_count * 1000:.0f} ms/page; {warm / former_warm:.2f}x the former renderer "
-            f"in this run (CPU {statistics.median(cpu_times) / statistics.median(former_cpu):.2f}x)",
+            f"{warm / rendered.page_count * 1000:.0f} ms/page; {paired_ratio(times, former):.2f}x the former renderer "
+            f"in this run (CPU {paired_ratio(cpu_times, former_cpu):.2f}x; medians of back-to-back ratios)",
         )
         self.add(
             f"report: same, former renderer, median of {len(former)}",
