@@ -157,7 +157,7 @@ def test_a_rolled_back_request_publishes_nothing_and_a_committed_one_publishes_o
         assert published.call_count == 0  # not before the commit
     assert len(callbacks) == 1
     assert published.call_count == 1
-    assert published.call_args.kwargs["args"] == [document.pk]
+    assert list(published.call_args.kwargs["args"]) == [document.pk]
     assert status_of(document.pk) == DocumentStatus.QUEUED
 
 
