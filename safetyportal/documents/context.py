@@ -242,7 +242,7 @@ def authority_at_issue(document: GeneratedDocument) -> AuthorityAtIssue | None:
 
 
 def _seal_file_uri(authority_pk: int | None, name: str) -> str:
-    storage = IssuingAuthority._meta.get_field("seal").storage  # type: ignore[union-attr]
+    storage = IssuingAuthority._meta.get_field("seal").storage
     try:
         with storage.open(name, "rb") as handle:
             data = handle.read()
@@ -263,7 +263,7 @@ def seal_data_uri(document: GeneratedDocument, at_issue: AuthorityAtIssue | None
     authority = document.authority
     if authority is None or not getattr(authority, "seal", None):
         return ""
-    return _seal_file_uri(authority.pk, authority.seal.name)
+    return _seal_file_uri(authority.pk, authority.seal.name or "")
 
 
 def engine_context(document: GeneratedDocument) -> dict[str, Any]:

@@ -71,7 +71,7 @@ def fill_gaps(apps: Any) -> int:
     register row: the old sequences handed those numbers out. Returns how many rows were written."""
     RegisterEntry = apps.get_model("safetyportal", "RegisterEntry")
     Sequence = apps.get_model("safetyportal", "DocumentNumberSequence")
-    rows = []
+    rows: list[Any] = []
     for sequence in Sequence.objects.filter(last_serial__gt=0).select_related("authority").order_by("pk"):
         present = set(
             RegisterEntry.objects.filter(authority_id=sequence.authority_id, year=sequence.year).values_list(
