@@ -242,18 +242,20 @@ def build_and_render(document: Any, patch: Callable[[Any], None] | None = None) 
 def memory_policy(policy: str) -> Iterator[None]:
     """Render under another memory policy of safetyportal.documents.rendering ("young": production; "full": the
     former renderer, gc.collect() + malloc_trim(0) after every render, every font file copied and array types
-    parsed at every render; "off": no collection but the automatic one)."""
+    parsed at every render, two subsetting passes per face; "off": no collection but the automatic one)."""
     from safetyportal.documents import rendering
 
     if policy not in rendering.MEMORY_POLICIES:
         raise BenchmarkError(f"unknown memory policy {policy!r}")
-    saved = rendering.memory_policy, rendering.font_file_cache, rendering.array_type_reuse
+    names = ("memory_policy", "font_file_cache", "array_type_reuse", "single_pass_subset")
+    saved = [getattr(rendering, name) for name in names]
     rendering.memory_policy = policy
-    rendering.font_file_cache = rendering.array_type_reuse = policy != "full"
+    rendering.font_file_cache = rendering.array_type_reuse = rendering.single_pass_subset = policy != "full"
     try:
         yield
     finally:
-        rendering.memory_policy, rendering.font_file_cache, rendering.array_type_reuse = saved
+        for name, value in zip(names, saved, strict=True):
+            setattr(rendering, name, value)
 
 
 def paired_ratio(new: list[float], old: list[float]) -> float:
@@ -645,8 +647,8 @@ class Bench:
         self.add(
             f"notice: same, former renderer, median of {len(former)}",
             f"{former_warm:.3f} s",
-            note=f"former renderer: gc.collect() + malloc_trim(0) after every render, font files copied at every "
-            f"render; renders alternating with the line above; "
+            note=f"former renderer: gc.collect() + malloc_trim(0) after every render, font files copied and "
+            f"subset twice at every render; renders alternating with the line above; "
             f"CPU {statistics.median(former_cpu):.3f}",
         )
         if cold:
@@ -723,8 +725,8 @@ class Bench:
         self.add(
             f"report: same, former renderer, median of {len(former)}",
             f"{former_warm:.2f} s",
-            note=f"former renderer (gc.collect() + malloc_trim(0) after every render, font files copied at every "
-            f"render), alternating with the line above; "
+            note=f"former renderer (gc.collect() + malloc_trim(0) after every render, font files copied and "
+            f"subset twice at every render), alternating with the line above; "
             f"CPU {statistics.median(former_cpu):.2f}",
         )
         self.add("report: first render in this process", f"{first:.2f} s", note="after the notice: fonts loaded; "

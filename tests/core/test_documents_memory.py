@@ -132,3 +132,26 @@ def test_array_types_are_parsed_once_whatever_the_glyph_count(
     monkeypatch.setattr(rendering, "array_type_reuse", False)
     parsed_each_time = render_html_to_pdf(other)
     assert without_dates(reused.data) == without_dates(parsed_each_time.data)
+
+
+def test_one_subsetting_pass_gives_the_font_weasyprint_makes_in_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each CFF face is checked once against WeasyPrint's own two passes; the PDF is the same either way."""
+    html = HTML.replace(
+        "<b>通知</b>", f"<b>通知</b><h1 style=\"font-family: '{rendering.FONT_SANS}'\">一、总体要求</h1>"
+    )
+    monkeypatch.setattr(rendering, "_same_as_weasyprint", {})
+    first = render_html_to_pdf(html)  # checks each face
+    assert rendering._same_as_weasyprint and all(rendering._same_as_weasyprint.values())
+    single = render_html_to_pdf(html)
+    monkeypatch.setattr(rendering, "single_pass_subset", False)
+    double = render_html_to_pdf(html)
+    assert without_dates(first.data) == without_dates(single.data) == without_dates(double.data)
+
+
+def test_a_face_whose_font_differs_keeps_weasyprint_s_subsetting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rendering, "_same_as_weasyprint", {})
+    monkeypatch.setattr(rendering, "_subset", lambda font, to_unicode, hinting: b"not the same font")
+    first = render_html_to_pdf(HTML)
+    assert rendering._same_as_weasyprint and not any(rendering._same_as_weasyprint.values())
+    again = render_html_to_pdf(HTML)  # WeasyPrint's own method from now on: a valid PDF
+    assert without_dates(first.data) == without_dates(again.data)
