@@ -321,14 +321,16 @@ def _install_array_type_reuse() -> None:
 # the glyphs after the last one used, and only that second pass removes the hinting. For a CFF face (Noto CJK) whose
 # first pass already ends at the last used glyph, the second pass rebuilds the same font: removing the hinting in the
 # first pass gives it byte for byte in one pass (25-40 ms less per face). When the first pass keeps more glyphs, the
-# second runs as WeasyPrint's does. Each face is checked once per process against WeasyPrint's own two passes (the
-# first render of a face pays for both), and a face whose font differs keeps WeasyPrint's method. Installed for the
-# WeasyPrint version it was checked with only.
+# second runs as WeasyPrint's does. Each face is checked once per process against WeasyPrint's own two passes (its
+# second use pays for both: the first is left alone, for a fresh process's first document), and a face whose font
+# differs keeps WeasyPrint's method. The worker's warm-up checks the faces it uses before the pool forks. Installed
+# for the WeasyPrint version it was checked with only.
 
 single_pass_subset = True  # False: WeasyPrint's own two passes (the benchmark's "former" renders, tests)
 _SUBSET_CHECKED_WITH = "70.0"
 _DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 _same_as_weasyprint: dict[tuple[str, bool], bool] = {}  # (face hash, hinting): our font proved identical to its own
+_seen_faces: set[tuple[str, bool]] = set()
 
 
 def _subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> bytes | None:
@@ -382,10 +384,13 @@ def _install_single_pass_subset() -> None:
         key = (font.hash, bool(hinting))
         if not single_pass_subset or "CFF " not in font.tables or _same_as_weasyprint.get(key) is False:
             return original(font, to_unicode, hinting)
+        if key not in _seen_faces:  # a process's first document pays nothing for the check: the next one does
+            _seen_faces.add(key)
+            return original(font, to_unicode, hinting)
         content = _subset(font, to_unicode, hinting)
         if content is None:
             return original(font, to_unicode, hinting)
-        if key not in _same_as_weasyprint:  # first time for this face: WeasyPrint's own result is the one used
+        if key not in _same_as_weasyprint:  # the check: WeasyPrint's own result is the one used
             original(font, to_unicode, hinting)
             _same_as_weasyprint[key] = font.file_content == content
             return None
@@ -397,13 +402,14 @@ def _install_single_pass_subset() -> None:
 
 
 def warm_up() -> None:
-    """Import WeasyPrint and render a tiny document in the faces documents use (which also reads their font files
-    into the cache above), then freeze the surviving objects so later collections skip them. Run in the worker before
-    it forks its children (safetyportal/celery.py)."""
-    render_html_to_pdf(
-        f'<html lang="zh-CN"><body style="font-family: \'{FONT_SERIF}\'"><p>预热</p><b>预热</b>'
-        f"<p style=\"font-family: '{FONT_SANS}'\">预热</p></body></html>"
-    )
+    """Import WeasyPrint and render a tiny document twice in the faces documents use (which also reads their font
+    files into the cache and checks their single-pass subsetting, above), then freeze the surviving objects so later
+    collections skip them. Run in the worker before it forks its children (safetyportal/celery.py)."""
+    for _ in range(2):
+        render_html_to_pdf(
+            f'<html lang="zh-CN"><body style="font-family: \'{FONT_SERIF}\'"><p>预热</p><b>预热</b>'
+            f"<p style=\"font-family: '{FONT_SANS}'\">预热</p></body></html>"
+        )
     gc.collect()
     gc.freeze()
 

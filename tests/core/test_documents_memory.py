@@ -140,7 +140,10 @@ def test_one_subsetting_pass_gives_the_font_weasyprint_makes_in_two(monkeypatch:
         "<b>通知</b>", f"<b>通知</b><h1 style=\"font-family: '{rendering.FONT_SANS}'\">一、总体要求</h1>"
     )
     monkeypatch.setattr(rendering, "_same_as_weasyprint", {})
-    first = render_html_to_pdf(html)  # checks each face
+    monkeypatch.setattr(rendering, "_seen_faces", set())
+    render_html_to_pdf(html)  # a face's first use: WeasyPrint's method alone
+    assert not rendering._same_as_weasyprint
+    first = render_html_to_pdf(html)  # its second: checked
     assert rendering._same_as_weasyprint and all(rendering._same_as_weasyprint.values())
     single = render_html_to_pdf(html)
     monkeypatch.setattr(rendering, "single_pass_subset", False)
@@ -150,7 +153,9 @@ def test_one_subsetting_pass_gives_the_font_weasyprint_makes_in_two(monkeypatch:
 
 def test_a_face_whose_font_differs_keeps_weasyprint_s_subsetting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rendering, "_same_as_weasyprint", {})
+    monkeypatch.setattr(rendering, "_seen_faces", set())
     monkeypatch.setattr(rendering, "_subset", lambda font, to_unicode, hinting: b"not the same font")
+    render_html_to_pdf(HTML)
     first = render_html_to_pdf(HTML)
     assert rendering._same_as_weasyprint and not any(rendering._same_as_weasyprint.values())
     again = render_html_to_pdf(HTML)  # WeasyPrint's own method from now on: a valid PDF
