@@ -321,10 +321,11 @@ def _install_array_type_reuse() -> None:
 # the glyphs after the last one used, and only that second pass removes the hinting. For a CFF face (Noto CJK) whose
 # first pass already ends at the last used glyph, the second pass rebuilds the same font: removing the hinting in the
 # first pass gives it byte for byte in one pass (25-40 ms less per face). When the first pass keeps more glyphs, the
-# second runs as WeasyPrint's does. Each face is checked once per process against WeasyPrint's own two passes (its
-# second use pays for both: the first is left alone, for a fresh process's first document), and a face whose font
-# differs keeps WeasyPrint's method. The worker's warm-up checks the faces it uses before the pool forks. Installed
-# for the WeasyPrint version it was checked with only.
+# second runs as WeasyPrint's does. Either way the result is a HarfBuzz subset with every used glyph at its id.
+# Each face is also checked once per process against WeasyPrint's own two passes, at its second use (so that a fresh
+# process's first document does not wait for it), and a face whose font differs keeps WeasyPrint's method from then
+# on. The worker's warm-up checks the faces it uses before the pool forks. Installed for the WeasyPrint version it
+# was checked with only.
 
 single_pass_subset = True  # False: WeasyPrint's own two passes (the benchmark's "former" renders, tests)
 _SUBSET_CHECKED_WITH = "70.0"
@@ -384,13 +385,12 @@ def _install_single_pass_subset() -> None:
         key = (font.hash, bool(hinting))
         if not single_pass_subset or "CFF " not in font.tables or _same_as_weasyprint.get(key) is False:
             return original(font, to_unicode, hinting)
-        if key not in _seen_faces:  # a process's first document pays nothing for the check: the next one does
-            _seen_faces.add(key)
-            return original(font, to_unicode, hinting)
         content = _subset(font, to_unicode, hinting)
         if content is None:
             return original(font, to_unicode, hinting)
-        if key not in _same_as_weasyprint:  # the check: WeasyPrint's own result is the one used
+        if key not in _seen_faces:  # a process's first document does not wait for the check: the next one runs it
+            _seen_faces.add(key)
+        elif key not in _same_as_weasyprint:  # the check: WeasyPrint's own result is the one used
             original(font, to_unicode, hinting)
             _same_as_weasyprint[key] = font.file_content == content
             return None
