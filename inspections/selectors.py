@@ -32,7 +32,7 @@ from .models import (
     PublicReport,
     RecordStatus,
 )
-from .services import tracking_hash
+from .services import legacy_tracking_hash, tracking_hash
 
 if TYPE_CHECKING:
     from safetyportal.types import User
@@ -283,10 +283,13 @@ def exposure_board(*, months: int = 6, today: dt.date | None = None) -> dict[str
 
 
 def report_for_code(code: str) -> PublicReport | None:
+    """The report of a tracking code, read case-insensitively with any separators; codes of the old form (before the
+    readable alphabet) are still found as typed. One query."""
     code = (code or "").strip()
     if not 16 <= len(code) <= 64:
         return None
-    return PublicReport.objects.select_related("hazard").filter(tracking_hash=tracking_hash(code)).first()
+    hashes = {tracking_hash(code), legacy_tracking_hash(code)}
+    return PublicReport.objects.select_related("hazard").filter(tracking_hash__in=hashes).first()
 
 
 def tracking_history(report: PublicReport) -> list[HazardEvent]:

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -267,12 +268,32 @@ def create_hazard(
     return hazard
 
 
+# A tracking code people can read aloud and copy by hand: 28 characters of an alphabet without 0/O and 1/I/L
+# (31 symbols, 4.95 bits each: 138 bits), shown in groups of four, read case-insensitively with any separators.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_LENGTH = 28
+TRACKING_GROUP = 4
+
+
 def new_tracking_code() -> str:
-    """128 bits from ``secrets`` (22 URL-safe characters)."""
-    return secrets.token_urlsafe(16)
+    """A fresh code from ``secrets`` (≥ 128 bits), grouped: ``K7QM-2XHD-…``."""
+    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    return "-".join(raw[i : i + TRACKING_GROUP] for i in range(0, TRACKING_LENGTH, TRACKING_GROUP))
+
+
+def normalize_tracking_code(code: str) -> str:
+    """What people type back: full-width characters, lower case, spaces, hyphens or dots between groups."""
+    text = unicodedata.normalize("NFKC", code or "").upper()
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def tracking_hash(code: str) -> str:
+    """The stored digest of a code in its canonical form (upper case, no separators)."""
+    return hashlib.sha256(normalize_tracking_code(code).encode()).hexdigest()
+
+
+def legacy_tracking_hash(code: str) -> str:
+    """Codes issued before the readable alphabet (22 URL-safe, case-sensitive characters) were hashed as typed."""
     return hashlib.sha256((code or "").strip().encode()).hexdigest()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 
 import pytest
 from django.core.files.storage import default_storage
@@ -96,9 +97,13 @@ def test_the_tracking_code_has_128_bits_is_shown_once_and_stored_hashed(client, 
     response = submit(client, township)
     code = tracking_code(response)
 
-    assert len(code) >= 22  # secrets.token_urlsafe(16): 128 bits
+    groups = code.split("-")
+    assert [len(group) for group in groups] == [4] * 7  # read in groups of four
+    raw = "".join(groups)
+    assert set(raw) <= set(services.TRACKING_ALPHABET) and not set(raw) & set("01OIL")
+    assert len(raw) * math.log2(len(services.TRACKING_ALPHABET)) >= 128
     report = PublicReport.objects.get()
-    assert report.tracking_hash == hashlib.sha256(code.encode()).hexdigest()
+    assert report.tracking_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert code not in str(PublicReport.objects.values_list().get())
     assert response.headers["Cache-Control"].count("no-store") == 1
     assert "Location" not in response.headers  # never put in a URL
@@ -206,3 +211,25 @@ def test_a_named_report_keeps_the_identity_apart_and_out_of_the_text(client, tow
 def test_report_for_code_ignores_silly_codes():
     assert selectors.report_for_code("") is None
     assert selectors.report_for_code("x" * 500) is None
+
+
+def test_the_tracking_code_is_read_as_people_type_it(client, township):
+    code = tracking_code(submit(client, township))
+    raw = code.replace("-", "")
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in raw.lower())
+    for typed in (code, code.lower(), raw, " ".join(code.split("-")), code.replace("-", "."), full_width):
+        page = client.post(TRACK_URL, {"code": typed}).content.decode()
+        assert "未找到" not in page, typed
+
+
+def test_a_code_of_the_old_form_is_still_found(client, township):
+    legacy = "Ab3_k9-ZZq1xYw2Pq8rTtA"  # secrets.token_urlsafe(16), the form before the readable alphabet
+    submit(client, township)
+    PublicReport.objects.update(tracking_hash=hashlib.sha256(legacy.encode()).hexdigest())
+    assert "未找到" not in client.post(TRACK_URL, {"code": legacy}).content.decode()
+    assert "未找到" in client.post(TRACK_URL, {"code": legacy.lower()}).content.decode()  # it stays case-sensitive
+
+
+def test_the_done_page_offers_a_copy_button(client, township):
+    html = submit(client, township).content.decode()
+    assert 'data-copy-target="tracking-code"' in html and "js/copy-code.js" in html
