@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safetyportal.documents.issuing import IssuedRecord
 from safetyportal.models import GeneratedDocument, Jurisdiction, MemberUnit
-from safetyportal.records import AppendOnlyModel, AppendOnlyQuerySet
+from safetyportal.records import AppendOnlyModel, AppendOnlyQuerySet, LegalRecordMixin, ScopedLegalQuerySet
 from safetyportal.scoping import ScopedQuerySet
 
 MAX_PHOTOS = 9  # photos per activity return
@@ -178,8 +178,11 @@ class Notice(IssuedRecord):
         return [j.name for j in self.recipient_jurisdictions.all()] + [u.name for u in self.recipient_units.all()]
 
     def after_issue(self, by: Any) -> None:
-        """A correction supersedes the notice it corrects; the superseded notice's history says so (被更正)."""
+        """A correction supersedes the notice it corrects; the superseded notice's history says so (被更正). Every
+        addressee gets its receipt (收文), in the issuing transaction."""
         from safetyportal.services import record_history
+
+        from .inbox_services import create_receipts
 
         if self.supersedes_id and Notice.objects.filter(pk=self.supersedes_id, status=NoticeStatus.ISSUED).update(
             status=NoticeStatus.SUPERSEDED
@@ -192,6 +195,112 @@ class Notice(IssuedRecord):
                 changes={"status": [NoticeStatus.ISSUED.value, NoticeStatus.SUPERSEDED.value]},
                 note=self.number,
             )
+        create_receipts(notice=self)
+
+    def recipient_keys(self) -> list[tuple[int | None, int | None]]:
+        """The addressed units as (jurisdiction id, member unit id) pairs, one of the two set."""
+        return [(pk, None) for pk in self.recipient_jurisdictions.values_list("pk", flat=True)] + [
+            (None, pk) for pk in self.recipient_units.values_list("pk", flat=True)
+        ]
+
+
+class NoticeReceipt(LegalRecordMixin, models.Model):
+    """One addressee's copy of an issued notice (收文): when it was first opened and who signed for it (签收).
+
+    Created for every addressed unit (a jurisdiction's office or a member unit) when the notice is issued
+    (``Notice.after_issue``). The unit records the opening and the signature (``inbox_services.open_receipt``,
+    ``inbox_services.sign_receipt``); a signature is never undone. The signer's name is frozen at signing, so the board
+    still says who signed if the account is renamed later. Never deleted."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.PROTECT, related_name="receipts")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("收文区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notice_receipts",
+    )
+    member_unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("收文成员单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notice_receipts",
+    )
+    first_opened_at = models.DateTimeField(_("首次阅读时间"), null=True, blank=True)
+    first_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("首次阅读人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True, db_index=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("签收人"), max_length=150, blank=True)
+    last_reminded_at = models.DateTimeField(_("最近提醒时间"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(_("提醒次数"), default=0)
+    created_at = models.DateTimeField(_("收文时间"), auto_now_add=True)
+
+    objects = ScopedLegalQuerySet.as_manager()
+    scope_path = "jurisdiction"
+    member_scope_path = "member_unit"
+
+    class Meta:
+        verbose_name = _("通知签收")
+        verbose_name_plural = _("通知签收")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(jurisdiction__isnull=False) & models.Q(member_unit__isnull=True))
+                | (models.Q(jurisdiction__isnull=True) & models.Q(member_unit__isnull=False)),
+                name="notice_receipt_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["notice", "jurisdiction"],
+                condition=models.Q(jurisdiction__isnull=False),
+                name="unique_notice_receipt_jurisdiction",
+            ),
+            models.UniqueConstraint(
+                fields=["notice", "member_unit"],
+                condition=models.Q(member_unit__isnull=False),
+                name="unique_notice_receipt_member_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_at__isnull=True) | models.Q(first_opened_at__isnull=False),
+                name="notice_receipt_opened_before_signed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction", "signed_at"], name="receipt_unit_signed"),
+            models.Index(fields=["member_unit", "signed_at"], name="receipt_member_signed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name}：{self.notice}"
+
+    @property
+    def unit_name(self) -> str:
+        unit = self.member_unit if self.member_unit_id else self.jurisdiction
+        return unit.name if unit is not None else ""
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def is_opened(self) -> bool:
+        return self.first_opened_at is not None
 
 
 # --- Campaign key days and tasks ------------------------------------------------------------------------------------

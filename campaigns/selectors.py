@@ -22,6 +22,7 @@ from safetyportal.models import Jurisdiction, MemberUnit
 from safetyportal.scoping import officer_jurisdiction
 
 from .figures import SummaryFigures, accepted_returns, summary_figures, summary_tasks  # noqa: F401 (re-exported)
+from .inbox_selectors import unsigned_receipt_count  # noqa: F401 (re-exported: the office desk)
 from .models import (
     ActivityReturn,
     Campaign,
