@@ -163,6 +163,19 @@ def env_site_url(name: str, default: str, *, environ: Mapping[str, str] | None =
     return value
 
 
+def env_endpoint_url(name: str, default: str, *, path: bool = True, environ: Mapping[str, str] | None = None) -> str:
+    """A service address: ``http(s)://host[:port][/path]`` (no path with ``path=False``), without query or
+    credentials; no trailing slash."""
+    value = env_str(name, default, environ=environ).rstrip("/")
+    parts = _split_url(name, value, ("http", "https"), default, secret=False)
+    if not parts.hostname:
+        raise fail(name, value, f"缺少主机名，例如 {default}")
+    if parts.username or parts.password or parts.query or parts.fragment or (parts.path and not path):
+        shape = "协议、主机名、端口和路径" if path else "协议、主机名和端口"
+        raise fail(name, value, f"只能包含{shape}（不含参数或账号），例如 {default}")
+    return value
+
+
 def env_database_url(name: str, *, environ: Mapping[str, str] | None = None) -> str:
     value = env_str(name, "", environ=environ)
     if value:

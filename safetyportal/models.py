@@ -344,6 +344,9 @@ from .history import HistoryAction, RecordHistory  # noqa: E402, F401
 # The rate limiter's counter table (see safetyportal/throttle.py).
 from .throttle_models import ThrottleCounter  # noqa: E402, F401
 
+# Messages to officers (see safetyportal/messaging/).
+from .messaging.models import MessageDelivery, MessagePreference, PortalMessage, UnitChannel  # noqa: E402, F401
+
 __all__ = [
     "DocumentNumberSequence",
     "DocumentStatus",

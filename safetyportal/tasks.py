@@ -28,4 +28,8 @@ def heartbeat(queue: str = "") -> str:
 # Tasks of the documents engine, registered with the app when Celery autodiscovers this module.
 from .documents.tasks import render_document, sweep_documents  # noqa: E402
 
-__all__ = ["heartbeat", "ping", "render_document", "sweep_documents"]
+# Tasks of the messaging package (queue "messages", docs/messaging.md).
+from .messaging.tasks import deliver as deliver_message  # noqa: E402
+from .messaging.tasks import sweep as sweep_messages  # noqa: E402
+
+__all__ = ["deliver_message", "heartbeat", "ping", "render_document", "sweep_documents", "sweep_messages"]
