@@ -118,6 +118,7 @@ class Notice(IssuedRecord):
         "copy_to",
     )
     CONTENT_M2M = ("recipient_jurisdictions", "recipient_units")
+    member_scope_path = "recipient_units"  # the notices addressed to a member-unit officer (safetyportal.scoping)
     locked_message = _("已印发的通知不能修改，如需更正请创建更正通知。")
 
     title = models.CharField(_("标题"), max_length=200)
@@ -397,6 +398,8 @@ class CampaignTask(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    member_scope_path = "member_units"  # a member-unit officer's tasks (safetyportal.scoping)
+
     class Meta:
         verbose_name = _("工作任务")
         verbose_name_plural = _("工作任务")
@@ -576,6 +579,7 @@ class ActivityReturn(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "jurisdiction"
+    member_scope_path = "member_unit"
 
     class Meta:
         verbose_name = _("活动报送")
@@ -676,6 +680,7 @@ class ReturnPhoto(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "activity_return__jurisdiction"
+    member_scope_path = "activity_return__member_unit"
 
     class Meta:
         verbose_name = _("活动照片")

@@ -182,6 +182,7 @@ class Hazard(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = HazardQuerySet.as_manager()
+    member_scope_path = "responsible_unit"  # a member unit sees the hazards assigned to it (safetyportal.scoping)
 
     class Meta:
         verbose_name = _("隐患")
@@ -235,6 +236,7 @@ class HazardEvent(AppendOnlyModel):
 
     objects = ScopedAppendOnlyQuerySet.as_manager()
     scope_path = "hazard__jurisdiction"
+    member_scope_path = "hazard__responsible_unit"
 
     class Meta:
         verbose_name = _("隐患办理记录")
@@ -267,6 +269,7 @@ class HazardPhoto(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "hazard__jurisdiction"
+    member_scope_path = "hazard__responsible_unit"
 
     class Meta:
         verbose_name = _("隐患照片")
@@ -292,6 +295,7 @@ class HazardNotification(models.Model):
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
+    member_scope_path = "unit"
 
     class Meta:
         verbose_name = _("隐患提醒")

@@ -35,7 +35,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from .models import Jurisdiction, OfficerProfile, RoleChange, RoleChangeKind
+from .models import Jurisdiction, MemberUnit, OfficerProfile, RoleChange, RoleChangeKind
 from .roles import ADMIN_GROUP, RESTRICTED_CODENAMES
 
 if TYPE_CHECKING:
@@ -184,11 +184,21 @@ def _group_permissions(group_id: int) -> str:
     return _permission_text(Permission.objects.filter(group__pk=group_id).select_related("content_type"))
 
 
-def _unit_text(jurisdiction_id: int | None) -> str:
+def _unit_text(jurisdiction_id: int | None, member_unit_id: int | None = None) -> str:
+    """An officer's unit as the audit row says it: a jurisdiction "name（code）" or "成员单位：name"."""
+    if member_unit_id is not None:
+        name = MemberUnit.objects.filter(pk=member_unit_id).values_list("name", flat=True).first()
+        return _("成员单位：%(name)s") % {"name": name if name is not None else f"#{member_unit_id}"}
     if jurisdiction_id is None:
         return NONE
     unit = Jurisdiction.objects.filter(pk=jurisdiction_id).values("name", "code").first()
     return f"{unit['name']}（{unit['code']}）" if unit else f"#{jurisdiction_id}"
+
+
+def _unit_key(values: dict[str, Any] | None) -> tuple[int | None, int | None]:
+    if values is None:
+        return (None, None)
+    return (values["jurisdiction_id"], values["member_unit_id"])
 
 
 # Batches of many-to-many changes ----------------------------------------------------------------------------------
@@ -365,7 +375,9 @@ def _user_post_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
 def _officer_pre_save(sender: Any, instance: OfficerProfile, raw: bool, **kwargs: Any) -> None:
     before = None
     if not raw and not instance._state.adding and instance.pk is not None:
-        before = sender._base_manager.filter(pk=instance.pk).values("user_id", "jurisdiction_id").first()
+        before = (
+            sender._base_manager.filter(pk=instance.pk).values("user_id", "jurisdiction_id", "member_unit_id").first()
+        )
     instance.__dict__["_unit_before"] = before
 
 
@@ -378,17 +390,18 @@ def _officer_post_save(sender: Any, instance: OfficerProfile, raw: bool, **kwarg
         record(
             kind=RoleChangeKind.OFFICER_UNIT,
             target_id=before["user_id"],
-            before=_unit_text(before["jurisdiction_id"]),
+            before=_unit_text(*_unit_key(before)),
             after=NONE,
         )
         before = None
-    before_unit = before["jurisdiction_id"] if before is not None else None
-    if before_unit != instance.jurisdiction_id:
+    before_unit = _unit_key(before)
+    after_unit = (instance.jurisdiction_id, instance.member_unit_id)
+    if before_unit != after_unit:
         record(
             kind=RoleChangeKind.OFFICER_UNIT,
             target_id=instance.user_id,
-            before=_unit_text(before_unit),
-            after=_unit_text(instance.jurisdiction_id),
+            before=_unit_text(*before_unit),
+            after=_unit_text(*after_unit),
         )
 
 
@@ -400,7 +413,7 @@ def _officer_post_delete(sender: Any, instance: OfficerProfile, **kwargs: Any) -
         kind=RoleChangeKind.OFFICER_UNIT,
         target_id=None if gone else user_id,
         target_name=name,
-        before=_unit_text(instance.jurisdiction_id),
+        before=_unit_text(instance.jurisdiction_id, instance.member_unit_id),
         after=NONE,
     )
 

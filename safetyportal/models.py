@@ -155,6 +155,7 @@ class MemberUnit(TimeStamped):
     is_active = models.BooleanField(_("在用"), default=True)
 
     objects = ScopedQuerySet.as_manager()
+    member_scope_path = "pk"  # a member-unit officer sees their own unit
 
     class Meta:
         verbose_name = _("安委会成员单位")
@@ -293,40 +294,78 @@ class Person(BlindIndexedModel, TimeStamped):
 
 
 class OfficerProfile(TimeStamped):
-    """Makes a user a subdistrict officer: they work in /portal/ only, inside their jurisdiction."""
+    """Makes a user an officer of one portal unit: the office of a county or subdistrict/town, a community/village
+    (both named by ``jurisdiction``), or a committee member unit (``member_unit``). Exactly one of the two is set
+    (a database constraint); a unit has several accounts, an account belongs to one unit. Officers work in /portal/
+    only, inside their unit's scope (see safetyportal/scoping.py)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="officer_profile"
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="officers"
+        Jurisdiction,
+        verbose_name=_("所属区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        help_text=_("区县、街道（镇）或社区（村）的工作人员选所属区划；成员单位的工作人员留空。"),
+    )
+    member_unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("所属成员单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        help_text=_("安委会成员单位的工作人员选所属成员单位，此时所属区划留空。"),
     )
     title = models.CharField(_("职务"), max_length=32, blank=True)
     phone = PhoneNumberField(_("手机号码"), blank=True, validators=[validate_mobile], help_text=_("用于接收提醒短信"))
 
     objects = ScopedQuerySet.as_manager()
+    member_scope_path = "member_unit"
 
     class Meta:
-        verbose_name = _("街道（镇）工作人员")
-        verbose_name_plural = _("街道（镇）工作人员")
+        verbose_name = _("门户单位工作人员")
+        verbose_name_plural = _("门户单位工作人员")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(jurisdiction__isnull=False, member_unit__isnull=True)
+                    | models.Q(jurisdiction__isnull=True, member_unit__isnull=False)
+                ),
+                name="officer_in_exactly_one_unit",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.get_username()}（{self.jurisdiction}）"
+        return f"{self.user.get_full_name() or self.user.get_username()}（{self.unit_name}）"
+
+    @property
+    def unit_name(self) -> str:
+        unit = self.member_unit if self.member_unit_id else self.jurisdiction
+        return str(unit) if unit is not None else ""
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.user_id:
             problem = officer_account_problem(is_staff=self.user.is_staff, is_superuser=self.user.is_superuser)
             if problem is not None:
-                raise ValidationError({"user": problem})
+                errors["user"] = problem
+        if (self.jurisdiction_id is None) == (self.member_unit_id is None):
+            errors["jurisdiction"] = str(_("请选择所属区划或所属成员单位（二者选一）。"))
+        if errors:
+            raise ValidationError(errors)
 
 
 def officer_account_problem(*, is_staff: bool, is_superuser: bool) -> str | None:
     """Why an account with these flags cannot be (or stay) an officer, or None. The one place of the rule "an officer
     is not a back-office account": ``OfficerProfile.clean`` (the officer admin) and the user admin both ask here."""
     if is_superuser:
-        return str(_("超级管理员账号不能设为街道（镇）工作人员。"))
+        return str(_("超级管理员账号不能设为门户单位工作人员。"))
     if is_staff:
-        return str(_("街道（镇）工作人员账号不能同时是后台账号。"))
+        return str(_("门户单位工作人员账号不能同时是后台账号。"))
     return None
 
 
@@ -374,7 +413,7 @@ class RoleChangeKind(models.TextChoices):
     GROUPS = "groups", _("角色（用户组）")
     PERMISSIONS = "permissions", _("个人权限")
     GROUP_PERMISSIONS = "group_permissions", _("用户组权限")
-    OFFICER_UNIT = "officer_unit", _("街道（镇）工作人员所属区划")
+    OFFICER_UNIT = "officer_unit", _("门户单位工作人员所属单位")
     CREDENTIALS = "credentials", _("重置密码")
     JURISDICTION = "jurisdiction", _("行政区划（组织架构）")
 

@@ -293,7 +293,7 @@ def test_an_officer_account_cannot_be_given_the_staff_flag(client, admin_user_of
     client.force_login(admin_user_office)
     response = client.post(change_url(officer_a), user_form(officer_a, is_staff="on"))
     assert response.status_code == 200
-    assert "街道（镇）工作人员账号不能同时是后台账号。" in response.content.decode()
+    assert "门户单位工作人员账号不能同时是后台账号。" in response.content.decode()
     assert not User.objects.get(pk=officer_a.pk).is_staff
 
 
@@ -473,7 +473,7 @@ def test_a_superuser_account_cannot_be_made_an_officer(client, admin_user_office
         {"user": superuser.pk, "jurisdiction": unit_a.pk, "title": "", "phone": ""},
     )
     assert response.status_code == 200
-    assert "超级管理员账号不能设为街道（镇）工作人员。" in response.content.decode()
+    assert "超级管理员账号不能设为门户单位工作人员。" in response.content.decode()
     assert not OfficerProfile.objects.filter(user=superuser).exists()
 
 
@@ -886,7 +886,7 @@ def test_the_profile_admin_refuses_a_staff_account(client, admin_user_office, st
         {"user": staff_user.pk, "jurisdiction": unit_a.pk, "title": "", "phone": ""},
     )
     assert response.status_code == 200
-    assert "街道（镇）工作人员账号不能同时是后台账号。" in response.content.decode()
+    assert "门户单位工作人员账号不能同时是后台账号。" in response.content.decode()
     assert not OfficerProfile.objects.filter(user=staff_user).exists()
 
 
@@ -894,7 +894,7 @@ def test_a_superuser_cannot_make_an_officer_a_superuser(client, superuser, offic
     client.force_login(superuser)
     response = client.post(change_url(officer_a), user_form(officer_a, is_superuser="on"))
     assert response.status_code == 200
-    assert "超级管理员账号不能设为街道（镇）工作人员。" in response.content.decode()
+    assert "超级管理员账号不能设为门户单位工作人员。" in response.content.decode()
     officer_a.refresh_from_db()
     assert not officer_a.is_superuser
 
