@@ -5,10 +5,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run setup setup-dev demo test test-fast lint typecheck format audit bench bench-campaigns bench-training bench-inspections bench-images bench-login clean
 
+# `make run` runs as production does (DEBUG off, static files served by WhiteNoise, Chinese 404/500 pages) with the
+# local run profile: keys generated once in var/, localhost only, plain HTTP (docs/configuration.md, LOCAL_RUN).
 run: setup ## Install, migrate, load the demo data and start web + worker + beat on the embedded default.
-	DEBUG=1 $(PY) manage.py migrate --no-input -v0
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runportal
+	LOCAL_RUN=1 $(PY) manage.py migrate --no-input -v0
+	LOCAL_RUN=1 $(PY) manage.py seed_demo
+	LOCAL_RUN=1 $(PY) manage.py runportal
 
 setup:
 	@scripts/setup.sh runtime
@@ -17,8 +19,8 @@ setup-dev:
 	@scripts/setup.sh dev
 
 demo: setup
-	DEBUG=1 $(PY) manage.py migrate --no-input -v0
-	DEBUG=1 $(PY) manage.py seed_demo
+	LOCAL_RUN=1 $(PY) manage.py migrate --no-input -v0
+	LOCAL_RUN=1 $(PY) manage.py seed_demo
 
 test: setup-dev ## The whole suite (uses DATABASE_URL / REDIS_URL when set).
 	$(PY) -m pytest -q $(PYTEST_ARGS)

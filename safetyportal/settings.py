@@ -27,6 +27,11 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 DEBUG = env_bool("DEBUG", False)
 # Test runs (pytest or TESTING=1) get HTTP-friendly defaults and a local secret key.
 TESTING = env_bool("TESTING", False) or "pytest" in sys.modules
+# The local run profile (`make run`): production settings (DEBUG off, WhiteNoise, Chinese error pages) on one
+# machine, with keys generated once and kept in var/ and plain HTTP on localhost. Never set in production.
+LOCAL_RUN = env_bool("LOCAL_RUN", False)
+# Where keys may be generated locally and localhost defaults apply.
+LOCAL_KEYS = DEBUG or TESTING or LOCAL_RUN
 
 
 def _local_secret_key() -> str:
@@ -41,17 +46,17 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not LOCAL_KEYS:
         raise config.fail("SECRET_KEY", None, "未设置：关闭 DEBUG 运行时必须设置（50 个以上随机字符）")
     SECRET_KEY = _local_secret_key()
-elif not (DEBUG or TESTING) and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+elif not LOCAL_KEYS and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
     raise config.fail("SECRET_KEY", SECRET_KEY, "太短或太简单：应为 50 个以上的随机字符", secret=True)
 
 # ID numbers at rest (safetyportal/crypto.py, docs/security.md): AES-GCM keys (the first encrypts, all decrypt) and
-# a separate key for the HMAC lookup column. Development and tests get local keys kept in var/.
+# a separate key for the HMAC lookup column. Development, tests and the local run get local keys kept in var/.
 FIELD_ENCRYPTION_KEY = env_list("FIELD_ENCRYPTION_KEY")
 FIELD_HMAC_KEY = env_str("FIELD_HMAC_KEY", "")
-if DEBUG or TESTING:
+if LOCAL_KEYS:
     from safetyportal.crypto import local_key
 
     FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or [local_key(VAR_DIR / "dev-field-encryption-key")]
@@ -61,7 +66,7 @@ else:
 
     check_keys(FIELD_ENCRYPTION_KEY, FIELD_HMAC_KEY)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if (DEBUG or TESTING) else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if LOCAL_KEYS else "")
 CSRF_TRUSTED_ORIGINS = config.env_origins("CSRF_TRUSTED_ORIGINS")
 # Public address used in QR codes, e-mails and PDFs (never taken from the request's Host header).
 SITE_URL = config.env_site_url("SITE_URL", "http://127.0.0.1:8000")
@@ -257,7 +262,8 @@ PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# The local run serves the files straight from the finders (no collectstatic, which compresses ~145 MB for minutes).
+WHITENOISE_USE_FINDERS = LOCAL_KEYS
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 # ECharts comes from the npm registry (package.json); collected as a static file, never from a CDN.
 ECHARTS_DIST = BASE_DIR / "node_modules" / "echarts" / "dist"
@@ -268,7 +274,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if LOCAL_KEYS
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -290,7 +296,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, min=0, max=2 * 31536000, unit="秒")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-_https = env_bool("HTTPS", not (DEBUG or TESTING))
+_https = env_bool("HTTPS", not LOCAL_KEYS)
 SECURE_SSL_REDIRECT = _https
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
@@ -471,7 +477,7 @@ if SMS_BACKEND == "tencent":
 
 # Logs (safetyportal/logs.py): one JSON object per line in production, readable text with DEBUG; every line of a
 # request or task carries its request id / task id, the user's id (never a name) and the view; messages masked.
-LOG_FORMAT = config.env_choice("LOG_FORMAT", "TEXT" if DEBUG else "JSON", ("JSON", "TEXT")).lower()
+LOG_FORMAT = config.env_choice("LOG_FORMAT", "TEXT" if DEBUG or LOCAL_RUN else "JSON", ("JSON", "TEXT")).lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -551,13 +557,13 @@ config.check_relations(
             f"不能小于 SESSION_IDLE_SECONDS（{SESSION_COOKIE_AGE}）",
         ),
         Relation(
-            DEBUG or TESTING or bool(ALLOWED_HOSTS),
+            LOCAL_KEYS or bool(ALLOWED_HOSTS),
             "ALLOWED_HOSTS",
             "",
             "关闭 DEBUG 运行时必须设置，填写门户的域名（多个用逗号分隔），否则每个请求都会被拒绝",
         ),
         Relation(
-            DEBUG or TESTING or "*" not in ALLOWED_HOSTS,
+            LOCAL_KEYS or "*" not in ALLOWED_HOSTS,
             "ALLOWED_HOSTS",
             ",".join(ALLOWED_HOSTS),
             "生产环境不能使用 *，请填写门户的域名",
@@ -584,7 +590,7 @@ config.check_relations(
             "登录锁定和频率限制会波及每一个人",
         ),
         Relation(
-            DEBUG or TESTING or bool(os.environ.get("SITE_URL", "").strip()),
+            LOCAL_KEYS or bool(os.environ.get("SITE_URL", "").strip()),
             "SITE_URL",
             "",
             "关闭 DEBUG 运行时必须设置为门户的公开地址（如 https://aqsc.example.gov.cn），"

@@ -27,6 +27,7 @@ PRODUCTION_HOST = "portal.example.gov.cn"
 _CLEARED = (
     "DEBUG",
     "TESTING",
+    "LOCAL_RUN",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "HTTPS",

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not (settings.DEBUG or settings.TESTING) and not options["force"]:
+        if not settings.LOCAL_KEYS and not options["force"]:
             raise CommandError("当前为生产配置：演示数据会创建使用公开密码的管理员账号。确需写入请加 --force。")
         password: str = options["password"] or DEMO_PASSWORD
         try:

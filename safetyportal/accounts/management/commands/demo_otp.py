@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The same production guard as seed_demo: the demo keys are public, so codes are printed on a demo only.
-        if not (settings.DEBUG or settings.TESTING):
+        if not settings.LOCAL_KEYS:
             raise CommandError("当前为生产配置（DEBUG 和 TESTING 均关闭）：演示验证码只能在演示环境中显示。")
         username: str = options["username"]
         device = demo_device(username)
