@@ -180,6 +180,15 @@ class Notice(IssuedRecord):
 
     def after_issue(self, by: Any) -> None:
         """A correction supersedes the notice it corrects; the superseded notice's history says so (被更正). Every
+    def may_issue(self, by: Any) -> bool:
+        """Staff with the issue permission, or an officer of a county's or subdistrict's office under the authority of
+        their own unit (UnitAuthority), never another's (campaigns.cascade.officer_may_issue)."""
+        if super().may_issue(by):
+            return True
+        from .cascade import officer_may_issue
+
+        return officer_may_issue(by, self.authority_id)
+
         addressee gets its receipt (收文), in the issuing transaction."""
         from safetyportal.services import record_history
 
@@ -820,3 +829,28 @@ class CampaignSummary(IssuedRecord):
         from .figures import summary_snapshot
 
         return summary_snapshot(self.campaign)
+
+
+# --- Cascade: the issuing authority of a county's or subdistrict's own office ---------------------------------------
+
+
+class UnitAuthority(models.Model):
+    """The issuing authority (发文机关) under which the office of a county or subdistrict/town issues its own numbered
+    notices in the portal, e.g. 灵源街道 → 灵安办. One authority per unit and one unit per authority: an office officer
+    issues under their own unit's authority only (``Notice.may_issue``); the office (staff) sets the link."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="unit_authority"
+    )
+    authority = models.OneToOneField(
+        "safetyportal.IssuingAuthority", verbose_name=_("发文机关"), on_delete=models.PROTECT, related_name="unit_link"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("区划发文机关")
+        verbose_name_plural = _("区划发文机关")
+        ordering = ["jurisdiction__code"]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}：{self.authority.code}"

@@ -258,9 +258,16 @@ def missing_requirements(activity_return: ActivityReturn) -> list[str]:
     return problems
 
 
-def _move(activity_return: ActivityReturn, target: str) -> ActivityReturn:
-    """Lock the row and check the workflow allows the move; returns the locked, current row."""
-    current = ActivityReturn.objects.select_for_update().select_related("task").get(pk=activity_return.pk)
+def _move(activity_return: ActivityReturn, target: str, reviewer: User | None = None) -> ActivityReturn:
+    """Lock the row and check the workflow allows the move (and, for a review, that ``reviewer`` may review this
+    return, before anything about its state is said); returns the locked, current row."""
+    current = (
+        ActivityReturn.objects.select_for_update()
+        .select_related("task", "task__campaign", "jurisdiction")
+        .get(pk=activity_return.pk)
+    )
+    if reviewer is not None:
+        _ensure_reviewer(reviewer, current)
     if target not in TRANSITIONS[current.status]:
         raise ValidationError(
             _("报送当前状态为“%(status)s”，不能执行该操作。") % {"status": current.get_status_display()},
@@ -297,15 +304,29 @@ def submit_return(*, activity_return: ActivityReturn, by: User, now: dt.datetime
     return current
 
 
-def _ensure_reviewer(by: User) -> None:
-    if not (is_office_staff(by) and by.has_perm("campaigns.change_activityreturn")):
+def _is_staff_reviewer(by: User) -> bool:
+    return is_office_staff(by) and by.has_perm("campaigns.change_activityreturn")
+
+
+def _ensure_reviewer(by: User, activity_return: ActivityReturn | None = None) -> None:
+    """Staff review every return; an office officer reviews the returns to their own office's campaign from the units
+    below it (campaigns.cascade.may_review), never their own unit's, never another office's. Without a return: may
+    ``by`` review at all."""
+    from .cascade import may_review, office_jurisdiction
+
+    if _is_staff_reviewer(by):
+        return
+    if activity_return is None:
+        if office_jurisdiction(by) is None:
+            raise PermissionDenied
+    elif not may_review(by, activity_return):
         raise PermissionDenied
 
 
 def accept_return(*, activity_return: ActivityReturn, by: User) -> ActivityReturn:
     _ensure_reviewer(by)
     with transaction.atomic():
-        current = _move(activity_return, ReturnStatus.ACCEPTED)
+        current = _move(activity_return, ReturnStatus.ACCEPTED, reviewer=by)
         current.status = ReturnStatus.ACCEPTED
         current.reviewed_at = timezone.now()
         current.reviewed_by = by
@@ -322,7 +343,7 @@ def send_back_return(*, activity_return: ActivityReturn, by: User, reason: str) 
     if not reason:
         raise ValidationError(_("请填写退回原因。"), code="reason")
     with transaction.atomic():
-        current = _move(activity_return, ReturnStatus.RETURNED)
+        current = _move(activity_return, ReturnStatus.RETURNED, reviewer=by)
         current.status = ReturnStatus.RETURNED
         current.reviewed_at = timezone.now()
         current.reviewed_by = by
@@ -404,6 +425,8 @@ def create_reminders(*, today: dt.date | None = None) -> list[Reminder]:
 
     today = today or timezone.localdate()
     tasks = list(
+        except PermissionDenied:
+            result.skipped.append((pk, _("无权审核该报送。")))
         CampaignTask.objects.filter(campaign__status=CampaignStatus.RUNNING)
         .select_related("campaign")
         .prefetch_related("jurisdictions")

@@ -1,11 +1,44 @@
-"""Placeholder filled in by its owner (see docs/contributing.md, "Parallel work on one tree")."""
+"""Cascade (issue 12): the issuing authority of a county's or subdistrict's own office (UnitAuthority)."""
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("campaigns", "0005_notice_receipts"),
+        ("safetyportal", "0013_portal_units"),
     ]
 
-    operations: list = []
+    operations = [
+        migrations.CreateModel(
+            name="UnitAuthority",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "authority",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="unit_link",
+                        to="safetyportal.issuingauthority",
+                        verbose_name="发文机关",
+                    ),
+                ),
+                (
+                    "jurisdiction",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="unit_authority",
+                        to="safetyportal.jurisdiction",
+                        verbose_name="区划",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "区划发文机关",
+                "verbose_name_plural": "区划发文机关",
+                "ordering": ["jurisdiction__code"],
+            },
+        ),
+    ]

@@ -138,6 +138,12 @@ class IssuedRecord(LegalRecordMixin, models.Model):
         """Who the paper is addressed to (主送), as the confirmation page lists them."""
         return []
 
+    def may_issue(self, by: User) -> bool:
+        """Whether ``by`` may issue this record (under its authority): the kind's issue permission by default; a kind
+        may let others issue too (a county's or subdistrict's office officer under its own unit's authority, see
+        ``campaigns.Notice``). ``services.issue()`` asks here, on the locked row."""
+        return by.has_perm(self.issue_permission)
+
     def check_issuable(self, issued_on: dt.date) -> None:
         """Raise ValidationError if the record cannot be issued on that date (called with the row locked)."""
 

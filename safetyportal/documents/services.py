@@ -271,11 +271,13 @@ def issue(
     authority's name, header, code and seal file as they are now (``AUTHORITY_KEY``), from which the worker renders
     the issued paper whatever changes on the authority later."""
     model = type(record)
-    if not by.has_perm(model.issue_permission):
+    if not record.may_issue(by):
         raise PermissionDenied
     with transaction.atomic():
         # the plugin types the default manager of a type[R] with the declaring base's model
         current = cast("R", model._default_manager.select_for_update().get(pk=record.pk))
+        if not current.may_issue(by):  # the stored record decides (its authority), not the one passed in
+            raise PermissionDenied
         if current.status != IssueStatus.DRAFT:
             names = {"name": model._meta.verbose_name, "verb": model.ISSUE_VERB}
             raise ValidationError(_("该%(name)s已%(verb)s，不能重复%(verb)s。") % names)
