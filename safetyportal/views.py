@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from .accounts.services import is_verified
 from .accounts.views import TwoStepLoginMixin
+from .front import front_page
 from .scoping import is_officer
 from .selectors import portal_dashboard
 
@@ -71,4 +72,4 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "index.html")
+    return render(request, "index.html", {"front": front_page()})
