@@ -386,6 +386,9 @@ from .throttle_models import ThrottleCounter  # noqa: E402, F401
 # Messages to officers (see safetyportal/messaging/).
 from .messaging.models import MessageDelivery, MessagePreference, PortalMessage, UnitChannel  # noqa: E402, F401
 
+# The working-day calendar's overrides (see safetyportal/workdays.py).
+from .workday_models import WorkdayOverride, WorkdayYear  # noqa: E402, F401
+
 __all__ = [
     "DocumentNumberSequence",
     "DocumentStatus",

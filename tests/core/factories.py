@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 
 import factory
@@ -131,3 +132,22 @@ class OfficerProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"officer{n}"))
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     title = "安监站干部"
+
+
+class WorkdayOverrideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "safetyportal.WorkdayOverride"
+        django_get_or_create = ("date",)
+
+    date = factory.Sequence(lambda n: datetime.date(2027, 1, 1) + datetime.timedelta(days=n))
+    is_working_day = False
+    name = "春节"
+
+
+class WorkdayYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "safetyportal.WorkdayYear"
+        django_get_or_create = ("year",)
+
+    year = 2027
+    complete = True
