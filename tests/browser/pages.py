@@ -1,0 +1,180 @@
+"""Every page a person looks at, for the layout and accessibility runs (test_phone_fit.py, test_axe.py).
+
+``build_world()`` creates one example of everything a portal or public page lists or shows, with long Chinese names
+(the texts that wrapped two characters a line on a phone). ``discover()`` walks the URL patterns of an area
+(tests/security/routes.py): every route without arguments is visited, and a route taking an object is visited
+through the first link to it found on a visited page, so pages other people add are included without a list to
+keep. Routes that answer something else than an HTML page (exports, feeds, images, POST-only actions) are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.core.files.base import ContentFile
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from playwright.sync_api import Page
+
+from tests.security.routes import PORTAL, PUBLIC, routes_in
+
+LONG_UNIT = "晋江市灵源街道办事处安全生产监督管理站"
+LONG_TITLE = "关于开展2026年全市“安全生产月”暨“畅通生命通道”宣传咨询日活动情况报送"
+
+
+@dataclass
+class World:
+    officer_username: str
+    staff_username: str
+    admin_username: str
+    objects: dict[str, object] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    """One of everything (in the live server's transactional database), named as long as real names are."""
+    from django.contrib.auth.models import Group
+
+    from campaigns.models import ReturnStatus
+    from inspections.models import HazardSource, HazardStatus
+    from safetyportal.documents.models import DocumentStatus, GeneratedDocument, IssuingAuthority
+    from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP, sync_roles
+    from tests.campaigns.factories import ActivityReturnFactory, CampaignFactory, CampaignTaskFactory
+    from tests.core.factories import CommunityFactory, JurisdictionFactory, OfficerProfileFactory, StaffUserFactory
+    from tests.inspections.factories import ExposureCaseFactory, HazardFactory, PublicReportFactory
+    from tests.publicity.factories import PublicityItemFactory
+    from tests.training.factories import CertificateFactory, PublicationBatchFactory
+    from training.models import PublicationEntry
+
+    sync_roles()
+    today = timezone.localdate()
+    unit = JurisdictionFactory(name="灵源街道")
+    CommunityFactory(parent=unit, name="灵源街道林口社区居民委员会")
+    officer = OfficerProfileFactory(jurisdiction=unit, user__first_name="王敏").user
+    staff = StaffUserFactory(first_name="陈静", groups=[Group.objects.get(name=STAFF_GROUP)])
+    admin = StaffUserFactory(first_name="林强", is_superuser=True, groups=[Group.objects.get(name=ADMIN_GROUP)])
+    campaign = CampaignFactory(
+        name="“安全生产月”活动",
+        year=today.year,
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=20),
+        local_theme="人人讲安全、个个会应急——查找身边安全隐患",
+    )
+    task = CampaignTaskFactory(campaign=campaign, title=LONG_TITLE, due_on=today + dt.timedelta(days=3), units=[unit])
+    late_task = CampaignTaskFactory(
+        campaign=campaign, title="安全宣传咨询日活动图片和信息报送", due_on=today - dt.timedelta(days=2), units=[unit]
+    )
+    submitted = ActivityReturnFactory(
+        task=task,
+        jurisdiction=unit,
+        title="灵源街道2026年“安全生产月”安全宣传咨询日活动暨应急演练",
+        status=ReturnStatus.SUBMITTED,
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+    draft = ActivityReturnFactory(task=late_task, jurisdiction=unit, title="林口社区消防安全宣传进家庭活动")
+    hazard = HazardFactory(
+        jurisdiction=unit,
+        status=HazardStatus.RECTIFYING,
+        address="灵源街道林口社区世纪大道与泉安中路交叉口东北侧商住楼一层",
+        rectification_deadline=today - dt.timedelta(days=1),
+    )
+    reported = HazardFactory(jurisdiction=unit, source=HazardSource.PUBLIC, description="电动自行车在楼道内充电。")
+    PublicReportFactory(hazard=reported)
+    ExposureCaseFactory(jurisdiction=unit, title="晋江市某某鞋业有限公司未按规定开展有限空间作业安全培训被处罚案")
+    batch = PublicationBatchFactory(title="2026年第3批特种作业操作证新取证人员名单（低压电工作业、焊接与热切割作业）")
+    certificate = CertificateFactory()
+    PublicationEntry.objects.create(batch=batch, certificate=certificate, position=0)
+    PublicityItemFactory(title="【安全生产月】一图读懂《生产经营单位从业人员安全生产举报处理规定》", published_on=today)
+    authority = IssuingAuthority.objects.create(
+        code="晋安办", name="晋江市安全生产委员会办公室", header="晋江市安全生产委员会办公室文件"
+    )
+    data = b"%PDF-1.7\n" + secrets.token_bytes(2000)
+    document = GeneratedDocument.objects.create(
+        kind="notice",
+        title="关于开展2026年全市“安全生产月”活动暨“安全生产万里行”宣传咨询日活动的通知",
+        number="晋安办〔2026〕63号",
+        authority=authority,
+        status=DocumentStatus.DONE,
+        verify_token=secrets.token_urlsafe(18),
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        page_count=4,
+    )
+    document.file.save("document.pdf", ContentFile(data))
+    return World(
+        officer_username=officer.username,
+        staff_username=staff.username,
+        admin_username=admin.username,
+        objects={
+            "submitted": submitted,
+            "draft": draft,
+            "hazard": hazard,
+            "certificate": certificate,
+            "batch": batch,
+            "document": document,
+        },
+    )
+
+
+def seed_urls(world: World) -> list[str]:
+    """Object pages no visited page links to (a certificate's QR result, a document's verification page)."""
+    return [
+        f"/certificates/c/{world.objects['certificate'].verify_token}/",
+        f"/verify/{world.objects['document'].verify_token}/",
+    ]
+
+
+def _route_of(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _html(page: Page, url: str) -> bool:
+    """Whether a GET of ``url`` answers an HTML page (with the page's cookies, no navigation, no redirects)."""
+    response = page.request.get(url, max_redirects=0)
+    return response.status == 200 and response.headers.get("content-type", "").startswith("text/html")
+
+
+def discover(page: Page, areas: tuple[str, ...], extra: list[str] = (), limit: int = 80) -> Iterator[str]:
+    """Visit (``page.goto``) and yield every HTML page of ``areas``: the routes without arguments first, then one URL
+    per route taking an object, found among the links of the pages visited. The caller checks the loaded page."""
+    routes = {route.name: route for route in routes_in(*areas) if route.name}
+    queue = [route.url() for route in routes.values() if not route.takes_object and route.url()]
+    queue += list(extra)
+    seen_routes: set[str] = set()
+    visited = 0
+    while queue and visited < limit:
+        url = queue.pop(0)
+        name = _route_of(urlsplit(url).path)
+        if name is None or name not in routes or name in seen_routes:
+            continue
+        seen_routes.add(name)
+        if not _html(page, url):
+            continue
+        page.goto(url)
+        visited += 1
+        yield url
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+                continue
+            target = _route_of(parts.path)
+            if target in routes and target not in seen_routes and routes[target].takes_object:
+                queue.append(href)
+
+
+def unvisited(areas: tuple[str, ...], visited_routes: set[str]) -> list[str]:
+    """Routes of ``areas`` no visit reached (for the report of a run)."""
+    return sorted(name for name in (route.name for route in routes_in(*areas)) if name and name not in visited_routes)
+
+
+AREAS: dict[str, tuple[str, ...]] = {"public": (PUBLIC,), "portal": (PORTAL,)}
+Check = Callable[[Page], list[str]]
