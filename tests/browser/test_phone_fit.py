@@ -25,7 +25,10 @@ LAYOUT_PROBLEMS = """() => {
     const box = el.getBoundingClientRect();
     return style.display !== "none" && style.visibility !== "hidden" && box.width > 0 && box.height > 0;
   };
-  const name = el => `${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).trim().split(/\\s+/).join(".") : ""} "${(el.textContent || el.value || "").trim().slice(0, 20)}"`;
+  const name = el => {
+    const classes = el.className ? "." + String(el.className).trim().split(/\\s+/).join(".") : "";
+    return `${el.tagName.toLowerCase()}${classes} "${(el.textContent || el.value || "").trim().slice(0, 20)}"`;
+  };
   for (const el of document.querySelectorAll("main *")) {
     const style = getComputedStyle(el);
     if (["auto", "scroll"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && visible(el))
