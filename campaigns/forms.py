@@ -11,11 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetyportal.images import PhotoField
+from safetyportal.uploads import AttachmentField, CheckedAttachment
 
-from .models import MATERIAL_FIELDS, MAX_PHOTOS, ActivityReturn, CampaignTask, ReturnStatus
-from .services import RETURN_CONTENT_FIELDS
+from .attachments import MAX_ATTACHMENTS
+from .models import (
+    COUNT_FIELDS,
+    MATERIAL_FIELDS,
+    MAX_PHOTOS,
+    ActivityReturn,
+    AttachmentKind,
+    CampaignTask,
+    ReturnStatus,
+)
+from .services import RETURN_CONTENT_FIELDS, AttachmentsToAdd
 
-OPTIONAL_COUNTS = (*MATERIAL_FIELDS, "media_reports", "exposures")
+OPTIONAL_COUNTS = (*COUNT_FIELDS, *MATERIAL_FIELDS, "media_reports", "exposures")
+# All files of one form together (photos and attachments): the portal's request body cap in deploy/nginx/portal.conf
+# (client_max_body_size 91m for /portal/) less room for the fields.
+MAX_FORM_FILES_BYTES = 90 * 1024 * 1024
 
 
 class DateInput(forms.DateInput):
@@ -33,6 +46,18 @@ class ActivityReturnForm(forms.ModelForm):
         label=_("活动照片"),
         help_text=_("JPEG、PNG或WebP格式，每张不超过10MB，每份最多9张。照片会重新压缩并去除拍摄位置等信息。"),
     )
+    attachments = AttachmentField(
+        max_files=MAX_ATTACHMENTS,
+        required=False,
+        label=_("附件"),
+        help_text=_(
+            "方案、总结、签到表、扫描件等：PDF、Word（.docx）、Excel（.xlsx）、JPEG或PNG格式，每个不超过20MB，"
+            "每份最多10个。不接受含宏的文件。"
+        ),
+    )
+    attachment_kind = forms.ChoiceField(
+        label=_("附件类别"), choices=AttachmentKind.choices, initial=AttachmentKind.OTHER, required=False
+    )
 
     class Meta:
         model = ActivityReturn
@@ -43,10 +68,13 @@ class ActivityReturnForm(forms.ModelForm):
             "media_links": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, task: CampaignTask, existing_photos: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, task: CampaignTask, existing_photos: int = 0, existing_attachments: int = 0, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.task = task
         self.existing_photos = existing_photos
+        self.existing_attachments = existing_attachments
         periods = task.periods()
         self.fields["period_due"].choices = [(p.due.isoformat(), p.label) for p in periods]
         instance = self.instance
@@ -68,13 +96,34 @@ class ActivityReturnForm(forms.ModelForm):
         for name in OPTIONAL_COUNTS:  # materials, reports, exposures: left empty means none
             self.fields[name].required = False
         self.fields["description"].help_text = _("简要说明活动开展情况、主要做法和成效。")
+        self.fields["spending"].widget.attrs["step"] = "0.01"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         for name in OPTIONAL_COUNTS:
             if name in cleaned and cleaned[name] is None:
                 cleaned[name] = 0
+        files = [*self.files.getlist("photos"), *self.files.getlist("attachments")] if self.files else []
+        if sum(getattr(upload, "size", 0) or 0 for upload in files) > MAX_FORM_FILES_BYTES:
+            raise forms.ValidationError(
+                _("本次上传的文件合计超过%(mb)sMB，请分次上传。"), params={"mb": MAX_FORM_FILES_BYTES // (1024 * 1024)}
+            )
         return cleaned
+
+    def clean_attachments(self) -> list[CheckedAttachment]:
+        attachments = self.cleaned_data.get("attachments") or []
+        if self.existing_attachments + len(attachments) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("每份报送最多%(max)s个附件（已有%(existing)s个）。"),
+                params={"max": MAX_ATTACHMENTS, "existing": self.existing_attachments},
+            )
+        return attachments
+
+    def attachments_to_add(self) -> AttachmentsToAdd | None:
+        files = self.cleaned_data.get("attachments") or []
+        if not files:
+            return None
+        return AttachmentsToAdd(tuple(files), self.cleaned_data.get("attachment_kind") or AttachmentKind.OTHER)
 
     def clean_activity_date(self) -> dt.date:
         value = self.cleaned_data["activity_date"]

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from safetyportal.documents.issuing import IssuedRecord
 from safetyportal.models import GeneratedDocument, Jurisdiction, MemberUnit
 from safetyportal.records import AppendOnlyModel, AppendOnlyQuerySet, LegalRecordMixin, ScopedLegalQuerySet
 from safetyportal.scoping import ScopedQuerySet
+from safetyportal.uploads import StoredAttachment
 
 MAX_PHOTOS = 9  # photos per activity return
 
@@ -178,8 +180,6 @@ class Notice(IssuedRecord):
             return []
         return [j.name for j in self.recipient_jurisdictions.all()] + [u.name for u in self.recipient_units.all()]
 
-    def after_issue(self, by: Any) -> None:
-        """A correction supersedes the notice it corrects; the superseded notice's history says so (被更正). Every
     def may_issue(self, by: Any) -> bool:
         """Staff with the issue permission, or an officer of a county's or subdistrict's office under the authority of
         their own unit (UnitAuthority), never another's (campaigns.cascade.officer_may_issue)."""
@@ -189,6 +189,8 @@ class Notice(IssuedRecord):
 
         return officer_may_issue(by, self.authority_id)
 
+    def after_issue(self, by: Any) -> None:
+        """A correction supersedes the notice it corrects; the superseded notice's history says so (被更正). Every
         addressee gets its receipt (收文), in the issuing transaction."""
         from safetyportal.services import record_history
 
@@ -494,6 +496,9 @@ MATERIALS: tuple[tuple[str, str, str], ...] = (
     ("giveaways", "宣传品", "件"),
 )
 MATERIAL_FIELDS = tuple(name for name, _label, _unit in MATERIALS)
+# Counts kept apart as the seeds count them (issue 12): drills and training are "其中" parts of sessions/participants.
+DRILL_TRAINING_FIELDS = ("drill_sessions", "drill_participants", "training_sessions", "training_participants")
+COUNT_FIELDS = (*DRILL_TRAINING_FIELDS, "consultation_desks", "spending")
 # What the summary adds up over accepted returns.
 FIGURE_FIELDS = ("sessions", "participants", *MATERIAL_FIELDS, "media_reports", "exposures")
 
@@ -545,8 +550,32 @@ class ActivityReturn(models.Model):
     title = models.CharField(_("活动名称"), max_length=128)
     activity_date = models.DateField(_("活动日期"))
     place = models.CharField(_("活动地点"), max_length=128)
-    sessions = models.PositiveIntegerField(_("开展场次（场）"), default=1, validators=[MaxValueValidator(10_000)])
-    participants = _count(_("参与人数（人次）"), 10_000_000)
+    # sessions/participants are the return's totals (all kinds of activity, drills and training included); the
+    # drill and training counts are "其中" parts of them (a constraint holds it), as the seeds count them.
+    sessions = models.PositiveIntegerField(
+        _("开展场次（场）"),
+        default=1,
+        validators=[MaxValueValidator(10_000)],
+        help_text=_("合计，含下面的演练和培训场次"),
+    )
+    participants = models.PositiveIntegerField(
+        _("参与人数（人次）"),
+        default=0,
+        validators=[MaxValueValidator(10_000_000)],
+        help_text=_("合计，含下面的演练和培训人次"),
+    )
+    drill_sessions = _count(_("演练场次（场）"), 10_000)
+    drill_participants = _count(_("演练参与人次"), 10_000_000)
+    training_sessions = _count(_("培训场次（场）"), 10_000)
+    training_participants = _count(_("培训人次"), 10_000_000)
+    consultation_desks = _count(_("咨询台（个）"), 10_000)
+    spending = models.DecimalField(
+        _("经费投入（元）"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("999999999999.99"))],
+    )
     leaflets = _count(_("宣传单（份）"))
     booklets = _count(_("手册（册）"))
     wall_charts = _count(_("挂图（张）"))
@@ -599,15 +628,42 @@ class ActivityReturn(models.Model):
             models.Index(fields=["jurisdiction", "status"], name="return_unit_status"),
             models.Index(fields=["status", "task"], name="return_status_task"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    sessions__gte=models.F("drill_sessions") + models.F("training_sessions"),
+                    participants__gte=models.F("drill_participants") + models.F("training_participants"),
+                ),
+                name="return_drill_training_within_totals",
+                violation_error_message=_("演练和培训的场次、人次之和不能超过开展场次、参与人数（合计）。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(spending__gte=0),
+                name="return_spending_not_negative",
+                violation_error_message=_("经费投入不能为负数。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_name}：{self.title}" if self.jurisdiction_id else self.title
 
-    def clean(self) -> None:
-        """A return answers one period of its task, for a unit the task is assigned to."""
-        if not (self.task_id and self.jurisdiction_id):
-            return
+    def count_errors(self) -> dict[str, Any]:
+        """Drills and training are parts of the totals: their sessions (人次) together never exceed the total."""
         errors: dict[str, Any] = {}
+        if (self.drill_sessions or 0) + (self.training_sessions or 0) > (self.sessions or 0):
+            errors["sessions"] = _("开展场次（合计）不能少于演练场次与培训场次之和。")
+        if (self.drill_participants or 0) + (self.training_participants or 0) > (self.participants or 0):
+            errors["participants"] = _("参与人数（合计）不能少于演练参与人次与培训人次之和。")
+        return errors
+
+    def clean(self) -> None:
+        """A return answers one period of its task, for a unit the task is assigned to; drills and training are
+        parts of its totals."""
+        if not (self.task_id and self.jurisdiction_id):
+            if errors := self.count_errors():
+                raise ValidationError(errors)
+            return
+        errors: dict[str, Any] = self.count_errors()
         if self.period_due and self.task.period_for(self.period_due) is None:
             errors["period_due"] = _("报送周期截止日期不属于该任务的报送周期。")
         if self.member_unit_id:
@@ -698,6 +754,73 @@ class ReturnPhoto(models.Model):
 
     def __str__(self) -> str:
         return _("照片%(pk)s") % {"pk": self.pk}
+
+
+class AttachmentKind(models.TextChoices):
+    PLAN = "plan", _("方案")
+    SUMMARY = "summary", _("总结")
+    SIGN_IN = "sign_in", _("签到表")
+    SCAN = "scan", _("扫描件")
+    OTHER = "other", _("其他")
+
+
+class ReturnAttachment(StoredAttachment):
+    """A document attached to a return (方案, 总结, 签到表, 扫描件): checked by content and stored under a random name
+    outside the web root (safetyportal.uploads); downloaded only through ``portal:return_attachment``."""
+
+    activity_return = models.ForeignKey(
+        ActivityReturn, verbose_name=_("活动报送"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("附件类别"), max_length=16, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "activity_return__jurisdiction"
+    member_scope_path = "activity_return__member_unit"
+
+    class Meta:
+        verbose_name = _("报送附件")
+        verbose_name_plural = _("报送附件")
+        ordering = ["pk"]
+
+
+class NoticeAttachment(StoredAttachment):
+    """A document attached to a notice (its 附件), added by staff while the notice is a draft and locked once it is
+    issued; addressees download it through ``portal:notice_attachment``."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.PROTECT, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("通知附件")
+        verbose_name_plural = _("通知附件")
+        ordering = ["pk"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not Notice.objects.filter(pk=self.notice_id, status=NoticeStatus.DRAFT).exists():
+            raise ValidationError(self.notice.locked_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if not Notice.objects.filter(pk=self.notice_id, status=NoticeStatus.DRAFT).exists():
+            raise ValidationError(self.notice.locked_message)
+        return super().delete(*args, **kwargs)
 
 
 # --- Reminders -----------------------------------------------------------------------------------------------------

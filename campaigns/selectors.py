@@ -122,7 +122,7 @@ def officer_return(user: User, pk: int) -> ActivityReturn:
     returned = (
         ActivityReturn.objects.for_user(user)
         .select_related("task", "task__campaign", "jurisdiction", "member_unit", "reviewed_by")
-        .prefetch_related("photos", "events__actor")
+        .prefetch_related("photos", "attachments", "events__actor")
         .filter(pk=pk)
         .first()
     )

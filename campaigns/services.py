@@ -25,8 +25,10 @@ from safetyportal.documents.models import IssuingAuthority
 from safetyportal.images import ProcessedImage, StoredImage, store_image
 from safetyportal.models import Jurisdiction, MemberUnit, OfficerProfile
 from safetyportal.scoping import is_office_staff, is_officer, officer_jurisdiction
+from safetyportal.uploads import CheckedAttachment
 
 from .models import (
+    COUNT_FIELDS,
     MATERIAL_FIELDS,
     MAX_PHOTOS,
     TRANSITIONS,
@@ -89,6 +91,7 @@ RETURN_CONTENT_FIELDS = (
     "place",
     "sessions",
     "participants",
+    *COUNT_FIELDS,
     *MATERIAL_FIELDS,
     "media_reports",
     "media_links",
@@ -96,6 +99,14 @@ RETURN_CONTENT_FIELDS = (
     "description",
 )
 PHOTO_FOLDER = "returns"
+
+
+@dataclass(frozen=True)
+class AttachmentsToAdd:
+    """Checked files (safetyportal.uploads) to attach to a return as it is saved, all of one kind (方案, 签到表…)."""
+
+    files: tuple[CheckedAttachment, ...]
+    kind: str = "other"
 
 
 def _ensure_officer_scope(by: User, activity_return: ActivityReturn) -> None:
@@ -118,12 +129,20 @@ def _delete_files(names: Iterable[str]) -> None:
 
 
 def _save_with_photos(
-    activity_return: ActivityReturn, photos: list[ProcessedImage], event: ReturnEventKind | None, by: User
+    activity_return: ActivityReturn,
+    photos: list[ProcessedImage],
+    event: ReturnEventKind | None,
+    by: User,
+    attachments: AttachmentsToAdd | None = None,
 ) -> ActivityReturn:
-    """Validate and save the return and its new photos in one transaction; if anything fails, the stored photo
-    files are removed again, so a refused return leaves nothing behind."""
+    """Validate and save the return and its new photos and attachments in one transaction; if anything fails, the
+    stored photo and attachment files are removed again, so a refused return leaves nothing behind."""
+    from .attachments import RETURN_FOLDER, record_return_attachments, store_files
+
     stored = _store_photos(photos)
+    files = []
     try:
+        files = store_files(attachments.files if attachments else (), RETURN_FOLDER)
         with transaction.atomic():
             activity_return.full_clean()
             activity_return.save()
@@ -142,10 +161,13 @@ def _save_with_photos(
                 )
                 for image in stored
             )
+            if files and attachments:
+                record_return_attachments(activity_return, files, kind=attachments.kind, by=by)
             if event:
                 ReturnEvent.objects.create(activity_return=activity_return, kind=event, actor=_user_or_none(by))
     except BaseException:
         _delete_files(name for image in stored for name in (image.name, image.thumbnail_name))
+        _delete_files(name for _checked, name in files)
         raise
     return activity_return
 
@@ -168,6 +190,7 @@ def create_return(
     photos: list[ProcessedImage] | None = None,
     by: User,
     member_unit: MemberUnit | None = None,
+    attachments: AttachmentsToAdd | None = None,
 ) -> ActivityReturn:
     """A new draft return of a unit for one period of a task. Officers create returns only for their own unit and
     for tasks assigned to it."""
@@ -190,7 +213,7 @@ def create_return(
     for name in RETURN_CONTENT_FIELDS:
         if name in fields:
             setattr(activity_return, name, fields[name])
-    return _save_with_photos(activity_return, list(photos or []), ReturnEventKind.CREATED, by)
+    return _save_with_photos(activity_return, list(photos or []), ReturnEventKind.CREATED, by, attachments)
 
 
 def update_return(
@@ -200,8 +223,9 @@ def update_return(
     photos: list[ProcessedImage] | None = None,
     period_due: dt.date | None = None,
     by: User,
+    attachments: AttachmentsToAdd | None = None,
 ) -> ActivityReturn:
-    """Change the content of a draft or a returned return (and add photos)."""
+    """Change the content of a draft or a returned return (and add photos and attachments)."""
     _ensure_officer_scope(by, activity_return)
     with transaction.atomic():
         current = ActivityReturn.objects.select_for_update().get(pk=activity_return.pk)
@@ -215,7 +239,7 @@ def update_return(
         for name in RETURN_CONTENT_FIELDS:
             if name in fields:
                 setattr(current, name, fields[name])
-        return _save_with_photos(current, list(photos or []), None, by)
+        return _save_with_photos(current, list(photos or []), None, by, attachments)
 
 
 def delete_return(*, activity_return: ActivityReturn, by: User) -> None:
@@ -226,6 +250,7 @@ def delete_return(*, activity_return: ActivityReturn, by: User) -> None:
         if current.status != ReturnStatus.DRAFT or current.first_submitted_at is not None:
             raise ValidationError(_("只有从未报送过的草稿可以删除。"))
         names = [name for photo in current.photos.all() for name in (photo.image, photo.thumbnail)]
+        names += [attachment.stored_name for attachment in current.attachments.all()]
         current.delete()
         transaction.on_commit(lambda: _delete_files(names))
 
@@ -378,6 +403,8 @@ def review_returns(*, ids: Iterable[int], by: User, accept: bool, reason: str = 
         except (ValidationError, ActivityReturn.DoesNotExist) as error:
             message = " ".join(getattr(error, "messages", [str(error)]))
             result.skipped.append((pk, message))
+        except PermissionDenied:
+            result.skipped.append((pk, _("无权审核该报送。")))
         else:
             result.done.append(pk)
     return result
@@ -425,8 +452,6 @@ def create_reminders(*, today: dt.date | None = None) -> list[Reminder]:
 
     today = today or timezone.localdate()
     tasks = list(
-        except PermissionDenied:
-            result.skipped.append((pk, _("无权审核该报送。")))
         CampaignTask.objects.filter(campaign__status=CampaignStatus.RUNNING)
         .select_related("campaign")
         .prefetch_related("jurisdictions")

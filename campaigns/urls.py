@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import views
+from . import attachment_views, views
 
 urlpatterns = [
     path("", views.return_list, name="return_list"),
@@ -17,4 +17,10 @@ urlpatterns = [
     path("<int:pk>/photos/<int:photo_id>/", views.return_photo, name="return_photo"),
     path("<int:pk>/photos/<int:photo_id>/thumbnail/", views.return_photo_thumbnail, name="return_photo_thumbnail"),
     path("<int:pk>/photos/<int:photo_id>/delete/", views.return_photo_delete, name="return_photo_delete"),
+    path("<int:pk>/attachments/<int:attachment_id>/", attachment_views.return_attachment, name="return_attachment"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/delete/",
+        attachment_views.return_attachment_delete,
+        name="return_attachment_delete",
+    ),
 ]

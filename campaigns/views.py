@@ -113,6 +113,7 @@ def return_create(request: HttpRequest, task_id: int) -> HttpResponse:
                 period_due=form.cleaned_data["period_due"],
                 fields=form.content(),
                 photos=form.cleaned_data["photos"],
+                attachments=form.attachments_to_add(),
                 by=request.user,
             )
         except ValidationError as error:
@@ -152,6 +153,7 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=activity_return,
         task=activity_return.task,
         existing_photos=len(activity_return.photos.all()),
+        existing_attachments=len(activity_return.attachments.all()),
     )
     if request.method == "POST" and form.is_valid():
         period = form.cleaned_data.get("period_due") if not form.fields["period_due"].disabled else None
@@ -160,6 +162,7 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 activity_return=activity_return,
                 fields=form.content(),
                 photos=form.cleaned_data["photos"],
+                attachments=form.attachments_to_add(),
                 period_due=period,
                 by=request.user,
             )

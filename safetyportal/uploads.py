@@ -35,6 +35,7 @@ from urllib.parse import quote
 
 from defusedxml import ElementTree as SafeElementTree
 from defusedxml.common import DefusedXmlException
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -287,6 +288,31 @@ def attachment_response(stored_name: str, *, display_name: str, content_type: st
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentField(forms.FileField):
+    """A form field for one or several attachments; cleans to a list of CheckedAttachment (nothing stored yet)."""
+
+    default_error_messages = {"too_many": gettext_lazy("一次最多上传%(max)s个附件。")}
+
+    def __init__(self, *, max_files: int = 10, **kwargs: Any) -> None:
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedAttachment]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_files:
+            raise ValidationError(self.error_messages["too_many"], code="too_many", params={"max": self.max_files})
+        return check_attachments(files)
 
 
 class StoredAttachment(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 
 import factory
 from PIL import Image
@@ -11,22 +12,25 @@ from PIL import Image
 from campaigns.models import (
     ActivityReturn,
     ActivityType,
+    AttachmentKind,
     Campaign,
     CampaignKind,
     CampaignStatus,
     CampaignSummary,
     CampaignTask,
     KeyDay,
+    NoticeAttachment,
     Recurrence,
     Reminder,
     ReminderKind,
+    ReturnAttachment,
     ReturnEvent,
     ReturnEventKind,
     ReturnPhoto,
     ReturnStatus,
 )
 from safetyportal.images import process_image, store_image
-from tests.core.documents_support import make_authority
+from tests.core.documents_support import make_authority, make_notice
 from tests.core.factories import JurisdictionFactory, OfficerProfileFactory
 
 JUNE_2024 = (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
@@ -110,6 +114,13 @@ class ActivityReturnFactory(factory.django.DjangoModelFactory):
     exposures = 0
     description = "现场宣传咨询，发放资料，解答群众咨询。"
     status = ReturnStatus.DRAFT
+    # A drill or training return counts its totals as drills or training (as migration 0007 mapped existing returns).
+    drill_sessions = factory.LazyAttribute(lambda o: o.sessions if o.activity_type == ActivityType.DRILL else 0)
+    drill_participants = factory.LazyAttribute(lambda o: o.participants if o.activity_type == ActivityType.DRILL else 0)
+    training_sessions = factory.LazyAttribute(lambda o: o.sessions if o.activity_type == ActivityType.TRAINING else 0)
+    training_participants = factory.LazyAttribute(
+        lambda o: o.participants if o.activity_type == ActivityType.TRAINING else 0
+    )
 
 
 class ReturnEventFactory(factory.django.DjangoModelFactory):
@@ -159,3 +170,72 @@ class CampaignSummaryFactory(factory.django.DjangoModelFactory):
     authority = factory.LazyFunction(make_authority)
     title = "2024年“安全生产月”活动总结"
     narrative = "一、基本情况\n活动期间共开展各类活动。"
+
+
+class ReturnAttachmentFactory(factory.django.DjangoModelFactory):
+    """An attachment stored through the real checks (a small PDF under MEDIA_ROOT/private/returns/)."""
+
+    class Meta:
+        model = ReturnAttachment
+
+    activity_return = factory.SubFactory(ActivityReturnFactory)
+    kind = AttachmentKind.PLAN
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> ReturnAttachment:
+        from safetyportal.uploads import check_attachment, store_private
+        from tests.core.attachment_files import pdf_bytes
+
+        data = kwargs.pop("data", None) or pdf_bytes()
+        checked = check_attachment(io.BytesIO(data), name=str(kwargs.pop("name", "活动方案.pdf")))
+        row = model_class(*args, **kwargs)
+        row.set_file(checked, store_private(checked, "returns"))
+        row.save()
+        return row
+
+
+class NoticeAttachmentFactory(factory.django.DjangoModelFactory):
+    """An attachment of a notice addressed to ``recipients`` (jurisdictions) and ``member_recipients``; the notice is
+    marked issued afterwards with ``issued=True`` (attachments are added to drafts only)."""
+
+    class Meta:
+        model = NoticeAttachment
+
+    notice = factory.LazyFunction(lambda: make_notice())
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> NoticeAttachment:
+        from safetyportal.uploads import check_attachment, store_private
+        from tests.core.attachment_files import pdf_bytes
+
+        recipients = kwargs.pop("recipients", ())
+        member_recipients = kwargs.pop("member_recipients", ())
+        issued = kwargs.pop("issued", False)
+        checked = check_attachment(io.BytesIO(pdf_bytes()), name=str(kwargs.pop("name", "信息报送表.pdf")))
+        row = model_class(*args, **kwargs)
+        row.set_file(checked, store_private(checked, "notices"))
+        row.save()
+        notice = row.notice
+        notice.recipient_jurisdictions.add(*recipients)
+        notice.recipient_units.add(*member_recipients)
+        if issued:
+            type(notice).objects.filter(pk=notice.pk).update(status="issued")
+            notice.refresh_from_db()
+        return row
+
+
+class NoticeReceiptFactory(factory.django.DjangoModelFactory):
+    """A unit's receipt (收文) of an issued notice; pass ``jurisdiction=`` or ``member_unit=`` (a new subdistrict by
+    default). Issuing through ``safetyportal.documents.services.issue`` creates them for real."""
+
+    class Meta:
+        model = "campaigns.NoticeReceipt"
+
+    notice = factory.LazyFunction(
+        lambda: make_notice(status="issued", number=f"晋安办〔2024〕{next(_receipt_serials)}号", issued_on=JUNE_2024[0])
+    )
+    jurisdiction = factory.LazyAttribute(lambda o: None if o.member_unit is not None else JurisdictionFactory())
+    member_unit = None
+
+
+_receipt_serials = itertools.count(1000)
