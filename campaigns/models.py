@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safetyportal import workdays
 from safetyportal.documents.issuing import IssuedRecord
 from safetyportal.models import GeneratedDocument, Jurisdiction, MemberUnit
 from safetyportal.records import AppendOnlyModel, AppendOnlyQuerySet, LegalRecordMixin, ScopedLegalQuerySet
@@ -368,11 +369,23 @@ class ActivityType(models.TextChoices):
 
 @dataclass(frozen=True)
 class Period:
-    """One reporting period of a task: returns for it are due on ``due``."""
+    """One reporting period of a task: returns for it are due on ``due`` (the period's last day, which identifies it),
+    by ``due_time`` (None: the whole day, "24:00前"), judged to the minute in Asia/Shanghai."""
 
     start: dt.date
     due: dt.date
     label: str
+    due_time: dt.time | None = None
+
+    @property
+    def deadline(self) -> dt.datetime:
+        """The last on-time minute (safetyportal.workdays.deadline_at)."""
+        return workdays.deadline_at(self.due, self.due_time)
+
+    @property
+    def deadline_label(self) -> str:
+        """"6月14日（周五）16:00前"."""
+        return workdays.format_deadline(self.due, self.due_time)
 
 
 def _day(value: dt.date) -> str:
@@ -390,6 +403,12 @@ class CampaignTask(models.Model):
     due_on = models.DateField(_("截止日期"), null=True, blank=True, help_text=_("一次性任务必填"))
     due_weekday = models.PositiveSmallIntegerField(
         _("每周截止日"), choices=Weekday.choices, default=Weekday.FRIDAY, help_text=_("每周报送的任务适用")
+    )
+    due_time = models.TimeField(
+        _("截止时间"),
+        null=True,
+        blank=True,
+        help_text=_("如 16:00（通知写“每周五16:00前”“12:00前”时填写）；留空则截止日当天24:00前均为按时"),
     )
     starts_on = models.DateField(_("起始日期"), null=True, blank=True, help_text=_("留空则为活动开始日期"))
     ends_on = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("留空则为活动结束日期"))
@@ -444,18 +463,21 @@ class CampaignTask(models.Model):
         start, end = self.date_range()
         if self.recurrence == Recurrence.ONCE:
             due = self.due_on or end
-            return [Period(min(start, due), due, _("%(day)s前报送") % {"day": _day(due)})]
+            return [Period(min(start, due), due, _("%(day)s前报送") % {"day": _day(due)}, self.due_time)]
         periods: list[Period] = []
         if self.recurrence == Recurrence.WEEKLY:
             due = start + dt.timedelta(days=(self.due_weekday - start.weekday()) % 7)
             period_start = start
-            while due <= end:
+            while period_start <= end:
+                # The last period is partial: it ends, and is due, on the task's (campaign's) last day, so the days
+                # after the last due weekday (29-30 June of a June campaign) belong to a period (docs/workdays.md).
+                due = min(due, end)
                 label = _("第%(n)s期（%(start)s—%(due)s）") % {
                     "n": len(periods) + 1,
                     "start": _day(period_start),
                     "due": _day(due),
                 }
-                periods.append(Period(period_start, due, label))
+                periods.append(Period(period_start, due, label, self.due_time))
                 period_start, due = due + dt.timedelta(days=1), due + dt.timedelta(days=7)
             return periods
         month = dt.date(start.year, start.month, 1)
@@ -463,7 +485,7 @@ class CampaignTask(models.Model):
             following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
             due = min(following - dt.timedelta(days=1), end)
             label = _("%(year)s年%(month)s月") % {"year": month.year, "month": month.month}
-            periods.append(Period(max(month, start), due, label))
+            periods.append(Period(max(month, start), due, label, self.due_time))
             month = following
         return periods
 
@@ -482,6 +504,15 @@ class CampaignTask(models.Model):
 
     def period_for(self, due: dt.date) -> Period | None:
         return next((period for period in self.periods() if period.due == due), None)
+
+    def deadline(self, due: dt.date) -> dt.datetime:
+        """The last on-time minute for the period due on ``due`` (Asia/Shanghai; 23:59 without a time of day)."""
+        return workdays.deadline_at(due, self.due_time)
+
+    def late_days(self, due: dt.date, at: dt.datetime) -> int:
+        """Days late of a first submission at ``at`` for the period due on ``due``, judged to the minute: 0 up to the
+        deadline minute, then one for every started 24 hours (the score's −1 point per late day)."""
+        return workdays.late_days(self.deadline(due), at)
 
 
 # --- Activity returns ---------------------------------------------------------------------------------------------

@@ -212,8 +212,8 @@ class ActivityReturnResource(CampaignsResource):
         now = timezone.now()
         if instance.status != ReturnStatus.DRAFT and instance.first_submitted_at is None:
             instance.first_submitted_at = instance.submitted_at = now
-            late_days = (timezone.localdate(now) - instance.period_due).days
-            instance.is_late, instance.late_days = late_days > 0, max(late_days, 0)
+            late_days = instance.task.late_days(instance.period_due, now)  # to the minute (CampaignTask.late_days)
+            instance.is_late, instance.late_days = late_days > 0, late_days
         if instance.status == ReturnStatus.ACCEPTED and instance.reviewed_at is None:
             instance.reviewed_at = now
             instance.reviewed_by = self.user if getattr(self.user, "pk", None) else None

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safetyportal import workdays
 from safetyportal.charts import bar_chart
 from safetyportal.models import Jurisdiction, MemberUnit
 from safetyportal.scoping import officer_jurisdiction
@@ -54,9 +55,14 @@ class SlotState:
     LABELS = {ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "逾期未报", PENDING: "未到期"}
 
 
-def slot_state(due: dt.date, first_submitted_at: dt.datetime | None, today: dt.date) -> str:
+def slot_state(
+    due: dt.date, first_submitted_at: dt.datetime | None, today: dt.date, due_time: dt.time | None = None
+) -> str:
+    """Filed on time or late (to the minute against the due time, as submit_return judges), else missing or pending
+    by date."""
     if first_submitted_at is not None:
-        return SlotState.LATE if timezone.localdate(first_submitted_at) > due else SlotState.ON_TIME
+        late = workdays.late_days(workdays.deadline_at(due, due_time), first_submitted_at)
+        return SlotState.LATE if late else SlotState.ON_TIME
     return SlotState.MISSING if due < today else SlotState.PENDING
 
 
@@ -366,7 +372,7 @@ def completeness_board(campaign: Campaign, today: dt.date | None = None, *, with
                 continue
             info = filed.get((column.task.pk, column.period.due, unit.key))
             first = info["first"] if info else None
-            state = slot_state(column.period.due, first, today)
+            state = slot_state(column.period.due, first, today, column.period.due_time)
             cells.append(BoardCell(state, info["n"] if info else 0, info["accepted"] if info else 0, first))
             counts[state] += 1
             totals[state] += 1

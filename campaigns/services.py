@@ -316,9 +316,10 @@ def submit_return(*, activity_return: ActivityReturn, by: User, now: dt.datetime
             raise ValidationError(problems, code="requirements")
         if current.first_submitted_at is None:
             current.first_submitted_at = now
-            late_days = (timezone.localdate(now) - current.period_due).days
+            # Judged to the minute in Asia/Shanghai against the task's due time (CampaignTask.late_days).
+            late_days = current.task.late_days(current.period_due, now)
             current.is_late = late_days > 0
-            current.late_days = max(late_days, 0)
+            current.late_days = late_days
         current.submitted_at = now
         current.status = target
         current.save(
@@ -434,13 +435,17 @@ def _reminder_message(task: CampaignTask, overdue: list[Period], soon: list[Peri
     period = soon[0]
     days = (period.due - today).days
     when = _("今天") if days == 0 else _("%(n)s天后") % {"n": days}
-    text = _("【即将到期】%(campaign)s“%(task)s”%(period)s将于%(when)s（%(month)s月%(day)s日）截止，请按时报送。") % {
+    message = _(
+        "【即将到期】%(campaign)s“%(task)s”%(period)s将于%(when)s（%(month)s月%(day)s日%(time)s）截止，请按时报送。"
+    )
+    text = message % {
         "campaign": task.campaign.name,
         "task": task.title,
         "period": f"（{period.label}）" if recurring else "",
         "when": when,
         "month": period.due.month,
         "day": period.due.day,
+        "time": f"{period.due_time:%H:%M}" if period.due_time else "",
     }
     return ReminderKind.DUE_SOON, text[:500]
 

@@ -28,7 +28,8 @@ def test_campaign_keeps_its_launching_notice_and_key_days():
 def test_weekly_task_is_due_every_friday_of_june_2024():
     task = CampaignTaskFactory(recurrence=Recurrence.WEEKLY, due_on=None, due_weekday=Weekday.FRIDAY)
     periods = task.periods()
-    assert [p.due for p in periods] == [dt.date(2024, 6, d) for d in (7, 14, 21, 28)]
+    # ... and the partial last period (29-30 June) is due on the campaign's last day
+    assert [p.due for p in periods] == [dt.date(2024, 6, d) for d in (7, 14, 21, 28, 30)]
     assert periods[0].start == dt.date(2024, 6, 1) and periods[1].start == dt.date(2024, 6, 8)
     assert periods[1].label == "第2期（6月8日—6月14日）"
 
