@@ -10,6 +10,9 @@ portal_patterns: tuple[list[URLPattern | URLResolver], str] = (
         path("logout/", views.OfficerLogoutView.as_view(), name="logout"),
         path("returns/", include("campaigns.urls")),
         path("notices/", include("campaigns.attachment_urls")),  # notices/<id>/attachments/<id>/
+        path("", include("safetyportal.messaging.urls")),  # settings/messages/, messages/<id>/read/
+        path("inbox/", include("campaigns.inbox_urls")),
+        path("campaigns/", include("campaigns.portal_campaign_urls")),  # an office's own campaigns (cascade)
     ],
     "portal",
 )
