@@ -539,8 +539,24 @@ def send_reminders(*, today: dt.date | None = None) -> ReminderRun:
     """The morning job: record the day's reminders (shown in the portal) and e-mail them."""
     today = today or timezone.localdate()
     created = create_reminders(today=today)
+    notify_reminders(created)
     sent, failed = email_reminders(today=today)
     return ReminderRun(created=len(created), emailed=sent, failed_emails=failed)
+
+
+def notify_reminders(reminders: Iterable[Reminder]) -> int:
+    """New reminders also go to the channels each officer chose (企业微信群, SMS; safetyportal/messaging), once per
+    officer, task and day. The dashboard lists them already, so no second portal message is written."""
+    from safetyportal.messaging import notify
+
+    officers: dict[tuple[int, str], list[int]] = {}
+    for reminder in reminders:
+        officers.setdefault((reminder.task_id, reminder.message), []).append(reminder.officer_id)
+    url = reverse("portal:home")
+    return sum(
+        notify(users=ids, key=f"campaigns.reminder:{task_id}", text=message, url=url, portal=False)
+        for (task_id, message), ids in officers.items()
+    )
 
 
 def mark_reminders_read(*, officer: User) -> int:

@@ -141,4 +141,5 @@ class OfficerProfileAdmin(AdministratorsManageMixin, admin.ModelAdmin):
 from . import user_admin  # noqa: E402,F401  (accounts, groups and the role audit log: only superusers change roles)
 from .documents import admin as documents_admin  # noqa: E402,F401  (registers the documents engine's admin)
 from .history_admin import RecordHistoryAdmin  # noqa: E402,F401  (操作记录: every app's legal records)
+from .messaging import admin as messaging_admin  # noqa: E402,F401  (单位企业微信群, 消息接收设置, 门户消息)
 from .workday_admin import WorkdayOverrideAdmin  # noqa: E402,F401  (节假日调整: the working-day calendar)

@@ -77,7 +77,7 @@ class ConsoleSmsBackend:
     """Development default: one log line, the number masked."""
 
     def send(self, *, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", mask_phone(phone), text)
+        logger.info("SMS to %s: %s", mask_phone(phone.removeprefix("+86")), text)
 
 
 class FileSmsBackend:
