@@ -477,34 +477,6 @@ if SMS_BACKEND == "tencent":
             "TENCENT_SMS_TEMPLATE_ID", TENCENT_SMS_TEMPLATE_ID, "应为短信控制台中审核通过的正文模板 ID（数字）"
         )
 
-# Messages to officers (docs/messaging.md): portal messages, the unit's 企业微信 group robot and SMS, sent by the
-# worker (queue "messages") with retries and exponential backoff; never twice a day for the same item and channel.
-MESSAGES_MAX_RETRIES = env_int("MESSAGES_MAX_RETRIES", 5, min=0, max=20, why="失败后重试的次数，间隔按指数增长")
-MESSAGES_RETRY_BACKOFF_MAX_SECONDS = env_int(
-    "MESSAGES_RETRY_BACKOFF_MAX_SECONDS", 600, min=10, max=6 * 60 * 60, unit="秒"
-)
-MESSAGES_SEND_TIMEOUT_SECONDS = env_int("MESSAGES_SEND_TIMEOUT_SECONDS", 10, min=1, max=60, unit="秒")
-# The group robot's documented webhook; the key of each unit's robot is kept (encrypted) in 单位企业微信群.
-WECOM_WEBHOOK_BASE = config.env_endpoint_url("WECOM_WEBHOOK_BASE", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send")
-# SMS: console (log line, number masked), file (JSON lines in SMS_FILE_DIR) or tencent (Tencent Cloud SMS).
-SMS_BACKEND = config.env_choice("SMS_BACKEND", "CONSOLE", ("CONSOLE", "FILE", "TENCENT")).lower()
-SMS_FILE_DIR = Path(os.environ.get("SMS_FILE_DIR", VAR_DIR / "sms"))
-TENCENT_SMS_SECRET_ID = env_str("TENCENT_SMS_SECRET_ID", "")
-TENCENT_SMS_SECRET_KEY = env_str("TENCENT_SMS_SECRET_KEY", "")
-TENCENT_SMS_SDK_APP_ID = env_str("TENCENT_SMS_SDK_APP_ID", "")
-TENCENT_SMS_SIGN_NAME = env_str("TENCENT_SMS_SIGN_NAME", "")
-TENCENT_SMS_TEMPLATE_ID = env_str("TENCENT_SMS_TEMPLATE_ID", "")
-TENCENT_SMS_REGION = env_str("TENCENT_SMS_REGION", "ap-guangzhou")
-TENCENT_SMS_ENDPOINT = config.env_endpoint_url("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com", path=False)
-# Longest template parameter the provider accepts for this account (0: no limit); longer texts are shortened.
-TENCENT_SMS_PARAM_MAX_LENGTH = env_int("TENCENT_SMS_PARAM_MAX_LENGTH", 0, min=0, max=500, unit="字")
-if SMS_BACKEND == "tencent":
-    for _name in ("TENCENT_SMS_SECRET_ID", "TENCENT_SMS_SECRET_KEY", "TENCENT_SMS_SDK_APP_ID", "TENCENT_SMS_SIGN_NAME"):
-        if not globals()[_name]:
-            raise config.fail(_name, None, "未设置：SMS_BACKEND=tencent 时必须设置（腾讯云短信控制台）")
-    if not TENCENT_SMS_TEMPLATE_ID.isdigit():
-        raise config.fail("TENCENT_SMS_TEMPLATE_ID", TENCENT_SMS_TEMPLATE_ID, "应为短信控制台中审核通过的正文模板 ID（数字）")
-
 # Logs (safetyportal/logs.py): one JSON object per line in production, readable text with DEBUG; every line of a
 # request or task carries its request id / task id, the user's id (never a name) and the view; messages masked.
 LOG_FORMAT = config.env_choice("LOG_FORMAT", "TEXT" if DEBUG or LOCAL_RUN else "JSON", ("JSON", "TEXT")).lower()
