@@ -9,7 +9,6 @@ portal_patterns: tuple[list[URLPattern | URLResolver], str] = (
         path("login/", views.OfficerLoginView.as_view(), name="login"),
         path("logout/", views.OfficerLogoutView.as_view(), name="logout"),
         path("returns/", include("campaigns.urls")),
-        path("", include("safetyportal.messaging.urls")),  # settings/messages/, messages/<id>/read/
         path("notices/", include("campaigns.attachment_urls")),  # notices/<id>/attachments/<id>/
         path("", include("safetyportal.messaging.urls")),  # settings/messages/, messages/<id>/read/
         path("inbox/", include("campaigns.inbox_urls")),
