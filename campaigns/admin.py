@@ -21,6 +21,7 @@ from safetyportal.spreadsheets import SafeImportExportAdmin
 
 from . import selectors, services
 from .figures import figures_for_summary
+from .inbox_admin import NoticeSignBoardMixin
 from .models import (
     AWAITING_REVIEW,
     MATERIAL_FIELDS,
@@ -50,11 +51,20 @@ CONTENT_FIELDS = (
     "contact_note",
     "copy_to",
 )
-RECORD_FIELDS = ("status", "number", "issued_on", "issued_by", "issued_at", "supersedes_link", "documents_panel")
+RECORD_FIELDS = (
+    "status",
+    "number",
+    "issued_on",
+    "issued_by",
+    "issued_at",
+    "supersedes_link",
+    "documents_panel",
+    "sign_status",
+)
 
 
 @admin.register(Notice)
-class NoticeAdmin(IssuingAdminMixin, admin.ModelAdmin):
+class NoticeAdmin(NoticeSignBoardMixin, IssuingAdminMixin, admin.ModelAdmin):
     list_display = ("title", "number", "authority", "status", "issued_on", "created_at")
     list_filter = ("status", "authority", "issued_on")
     search_fields = ("title", "number", "body")

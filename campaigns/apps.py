@@ -9,6 +9,7 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from safetyportal.selectors import register_dashboard_section
 
-        from . import demo, documents, selectors  # noqa: F401  (register the document builders and demo data)
+        from . import demo, documents, inbox_selectors, selectors  # noqa: F401  (register the builders and demo data)
 
         register_dashboard_section("campaigns")(selectors.officer_dashboard)
+        register_dashboard_section("inbox")(inbox_selectors.home_section)  # 收文 and tasks due soon, on top

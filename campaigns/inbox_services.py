@@ -1,16 +1,35 @@
 """Writes of the notice inbox (收文) and its signatures (签收): receipts created at issue, opened, signed, reminded.
 
 Receipts are created for every addressee in the issuing transaction (``Notice.after_issue``); a unit records its
-first opening and signs once (idempotent, never undone); the office reminds units that have not signed."""
+first opening and signs once (idempotent, never undone by the unit); units that have not signed are reminded after
+``NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS`` working days (holiday calendar, ``safetyportal.workdays``), and the office
+may remind them at any time, never twice a day for one unit and notice."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .models import Notice, NoticeReceipt
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safetyportal.models import OfficerProfile
+
+from .models import Notice, NoticeReceipt, NoticeStatus
 
 if TYPE_CHECKING:
-    pass
+    from safetyportal.types import User
+
+logger = logging.getLogger(__name__)
 
 
 def create_receipts(*, notice: Notice) -> int:
@@ -23,3 +42,184 @@ def create_receipts(*, notice: Notice) -> int:
     ]
     NoticeReceipt.objects.bulk_create(rows)
     return len(rows)
+
+
+def signer_display_name(user: User) -> str:
+    """The name frozen on a signature: 姓 then 名 without a space (陈明), else the account name."""
+    return (f"{user.last_name}{user.first_name}".strip() or user.get_username())[:150]
+
+
+def open_receipt(*, receipt: NoticeReceipt, by: User, now: dt.datetime | None = None) -> NoticeReceipt:
+    """Record the unit's first opening (who, when); later openings change nothing. One conditional UPDATE, so two
+    officers opening at once record only the first."""
+    if receipt.first_opened_at is not None:
+        return receipt
+    now = now or timezone.now()
+    if NoticeReceipt.objects.filter(pk=receipt.pk, first_opened_at__isnull=True).update(
+        first_opened_at=now, first_opened_by=by
+    ):
+        receipt.first_opened_at, receipt.first_opened_by = now, by
+    else:
+        receipt.refresh_from_db(fields=["first_opened_at", "first_opened_by"])
+    return receipt
+
+
+def sign_receipt(*, receipt: NoticeReceipt, by: User, now: dt.datetime | None = None) -> NoticeReceipt:
+    """签收: record who signed for the unit and when (the signer's name frozen), and the opening if none was recorded.
+    Idempotent: a receipt already signed keeps its first signature. No service undoes it."""
+    if by.is_staff:  # the office does not sign for a unit
+        raise PermissionDenied
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = NoticeReceipt.objects.select_for_update().get(pk=receipt.pk)
+        if current.signed_at is None:
+            if current.first_opened_at is None:
+                current.first_opened_at, current.first_opened_by = now, by
+            current.signed_at, current.signed_by, current.signer_name = now, by, signer_display_name(by)
+            current.save(update_fields=["first_opened_at", "first_opened_by", "signed_at", "signed_by", "signer_name"])
+    for name in ("first_opened_at", "first_opened_by_id", "signed_at", "signed_by_id", "signer_name"):
+        setattr(receipt, name, getattr(current, name))
+    return receipt
+
+
+# --- Reminders ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderRun:
+    reminded: list[NoticeReceipt] = field(default_factory=list)  # receipts whose unit was reminded now
+    skipped_notices: list[int] = field(default_factory=list)  # notices whose year the holiday calendar lacks
+
+    @property
+    def count(self) -> int:
+        return len(self.reminded)
+
+
+def _notify(*, users: list[User], key: str, text: str, url: str) -> int:
+    """The portal's one delivery path (safetyportal.messaging: portal message + each user's channels, on the
+    ``messages`` queue, never twice a day for the same user and key)."""
+    from safetyportal.messaging import notify
+
+    return notify(users=users, key=key, text=text, url=url)
+
+
+def _unit_officers(receipts: Iterable[NoticeReceipt]) -> dict[tuple[str, int], list[User]]:
+    """The active officer accounts of the receipts' units, in one query."""
+    receipts = list(receipts)
+    jurisdictions = {r.jurisdiction_id for r in receipts if r.jurisdiction_id}
+    members = {r.member_unit_id for r in receipts if r.member_unit_id}
+    officers: dict[tuple[str, int], list[User]] = defaultdict(list)
+    if not (jurisdictions or members):
+        return officers
+    profiles = (
+        OfficerProfile.objects.filter(Q(jurisdiction_id__in=jurisdictions) | Q(member_unit_id__in=members))
+        .filter(user__is_active=True, user__is_staff=False)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for profile in profiles:
+        member_unit_id = getattr(profile, "member_unit_id", None)
+        key = ("m", member_unit_id) if member_unit_id else ("j", profile.jurisdiction_id)
+        officers[key].append(profile.user)
+    return officers
+
+
+def _receipt_key(receipt: NoticeReceipt) -> tuple[str, int]:
+    return ("m", receipt.member_unit_id) if receipt.member_unit_id else ("j", receipt.jurisdiction_id)
+
+
+def reminder_text(notice: Notice) -> str:
+    return _("请签收通知《%(title)s》（%(number)s），该通知于%(date)s印发，贵单位尚未签收。") % {
+        "title": notice.title,
+        "number": notice.number,
+        "date": f"{notice.issued_on:%Y年%-m月%-d日}" if notice.issued_on else "",
+    }
+
+
+def _remind(receipts: list[NoticeReceipt], now: dt.datetime, run: ReminderRun) -> None:
+    """Remind each receipt's unit once today: the row is claimed by a conditional UPDATE first, so two runs (the
+    morning job and the office's button) never both send."""
+    today_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    officers = _unit_officers(receipts)
+    for receipt in receipts:
+        claimed = (
+            NoticeReceipt.objects.filter(pk=receipt.pk, signed_at__isnull=True)
+            .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=today_start))
+            .update(last_reminded_at=now, reminder_count=F("reminder_count") + 1)
+        )
+        if not claimed:
+            continue
+        notice = receipt.notice
+        users = officers.get(_receipt_key(receipt), [])
+        if users:
+            _notify(
+                users=users,
+                key=f"notice-sign:{notice.pk}",
+                text=reminder_text(notice),
+                url=reverse("portal:inbox_detail", args=[receipt.pk]),
+            )
+        else:
+            logger.info("notice receipt %s: no active officer account to remind", receipt.pk)
+        receipt.last_reminded_at = now
+        receipt.reminder_count += 1
+        run.reminded.append(receipt)
+
+
+def _due_receipts(now: dt.datetime) -> Q:
+    today_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return Q(signed_at__isnull=True, notice__status=NoticeStatus.ISSUED) & (
+        Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=today_start)
+    )
+
+
+def send_sign_reminders(*, now: dt.datetime | None = None) -> ReminderRun:
+    """The periodic job: a unit that has not signed a notice in force within ``NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS``
+    working days of its issue (the issue day not counted) is reminded on each working day after that, once a day.
+    The days follow the holiday calendar (``safetyportal.workdays``); a notice whose deadline the calendar does not
+    cover is skipped and logged, never counted in natural days, and nothing is sent on a day off."""
+    from safetyportal.workdays import CalendarNotCovered, add_working_days, is_working_day
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    after = settings.NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS
+    run = ReminderRun()
+    try:
+        if not is_working_day(today):
+            return run
+    except CalendarNotCovered:
+        logger.warning("notice sign-for reminders: the holiday calendar does not cover %s", today.year)
+        return run
+    receipts = list(
+        NoticeReceipt.objects.filter(_due_receipts(now), notice__issued_on__lt=today)
+        .select_related("notice")
+        .order_by("notice_id", "pk")
+    )
+    due_by_notice: dict[int, dt.date | None] = {}
+    due: list[NoticeReceipt] = []
+    for receipt in receipts:
+        notice = receipt.notice
+        if notice.pk not in due_by_notice:
+            try:
+                due_by_notice[notice.pk] = add_working_days(notice.issued_on, after)
+            except CalendarNotCovered:
+                logger.warning("notice %s: the holiday calendar does not cover its sign-for deadline", notice.pk)
+                due_by_notice[notice.pk] = None
+                run.skipped_notices.append(notice.pk)
+        deadline = due_by_notice[notice.pk]
+        if deadline is not None and today > deadline:
+            due.append(receipt)
+    _remind(due, now, run)
+    return run
+
+
+def remind_unsigned(*, notice: Notice, by: User, now: dt.datetime | None = None) -> ReminderRun:
+    """The office's 提醒未签收单位 on one notice: every unit that has not signed, at once, not twice a day."""
+    if not (by.is_staff and by.has_perm("campaigns.change_notice")):
+        raise PermissionDenied
+    now = now or timezone.now()
+    run = ReminderRun()
+    if notice.status != NoticeStatus.ISSUED:
+        return run
+    receipts = list(notice.receipts.filter(_due_receipts(now)).select_related("notice").order_by("pk"))
+    _remind(receipts, now, run)
+    return run

@@ -23,12 +23,13 @@ from safetyportal.models import Jurisdiction, MemberUnit
 from safetyportal.scoping import officer_jurisdiction
 
 from .figures import SummaryFigures, accepted_returns, summary_figures, summary_tasks  # noqa: F401 (re-exported)
-from .inbox_selectors import unsigned_receipt_count  # noqa: F401 (re-exported: the office desk)
 from .models import (
     ActivityReturn,
     Campaign,
     CampaignStatus,
     CampaignTask,
+    NoticeReceipt,
+    NoticeStatus,
     Period,
     Reminder,
     ReturnPhoto,
@@ -41,6 +42,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DUE_SOON_DAYS = 3
+HOME_DUE_DAYS = 7  # the home page lists the tasks due within a week
+
+
+def unsigned_receipt_count() -> int:
+    """How many addressees of the notices in force (issued, not superseded) have not signed for them yet (签收; the
+    office desk). The inbox and the 签收 board: campaigns/inbox_selectors.py."""
+    return NoticeReceipt.objects.filter(notice__status=NoticeStatus.ISSUED, signed_at__isnull=True).count()
 
 
 # --- Slots: one unit, one period of one task -------------------------------------------------------------------------
@@ -180,6 +188,11 @@ def open_slots(
     return slots
 
 
+def due_within(slots: Iterable[OpenSlot], days: int) -> list[OpenSlot]:
+    """The open slots due within ``days`` days (today included), not the overdue ones."""
+    return [slot for slot in slots if not slot.is_overdue and slot.days <= days]
+
+
 def filed_by_slot(jurisdiction: Jurisdiction, task_ids: list[int]) -> dict[tuple[int, dt.date], Mapping[str, Any]]:
     rows = (
         ActivityReturn.objects.filter(jurisdiction=jurisdiction, member_unit__isnull=True, task_id__in=task_ids)
@@ -228,6 +241,7 @@ def officer_dashboard(user: User, today: dt.date | None = None) -> dict[str, Any
     return {
         "slots": slots,
         "overdue_count": sum(1 for slot in slots if slot.is_overdue),
+        "due_soon": due_within(slots, HOME_DUE_DAYS),  # the home page's top block (templates/portal/home.html)
         "sent_back": sent_back,
         "counts": counts,
         "reminders": reminders,

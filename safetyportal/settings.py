@@ -401,6 +401,7 @@ CELERY_TASK_ROUTES = {
     "training.validate_import": {"queue": "imports"},
     "training.run_import": {"queue": "imports"},
     "campaigns.send_reminders": {"queue": "messages"},
+    "campaigns.send_sign_reminders": {"queue": "messages"},
     "inspections.flag_overdue_hazards": {"queue": "messages"},
     "messaging.deliver": {"queue": "messages"},
     "messaging.sweep": {"queue": "messages"},
@@ -434,7 +435,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Each morning at 8:00, officers are reminded of tasks due within three days and of overdue ones, once per task
     # and day (campaigns app).
     "campaigns-send-reminders": {"task": "campaigns.send_reminders", "schedule": crontab(hour=8, minute=0)},
+    # Each working morning at 9:00, units that have not signed for a notice (签收) within
+    # NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS are reminded, once per unit, notice and day (campaigns app).
+    "campaigns-notice-sign-reminders": {
+        "task": "campaigns.send_sign_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
+# Working days (holiday calendar) a unit has to sign for a notice (签收) before it is reminded.
+NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS = env_int(
+    "NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS", 2, min=1, max=30, unit="个工作日"
+)
 # Documents queued longer than this without a worker taking them are published again by the sweeper.
 DOCUMENT_STALE_QUEUED_SECONDS = env_int("DOCUMENT_STALE_QUEUED_SECONDS", 120, min=30, max=24 * 60 * 60, unit="秒")
 

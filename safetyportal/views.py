@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from .accounts.services import is_verified
 from .accounts.views import TwoStepLoginMixin
 from .front import front_page
-from .scoping import is_officer
+from .scoping import is_officer, officer_unit
 from .selectors import portal_dashboard
 
 if TYPE_CHECKING:
@@ -67,7 +67,9 @@ class OfficerLogoutView(auth_views.LogoutView):
 @require_GET
 @officer_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "portal/home.html", portal_dashboard(request.user))
+    """The unit's home page: unread notices and tasks due soon on top (the apps' dashboard sections), then the
+    unit's figures."""
+    return render(request, "portal/home.html", {**portal_dashboard(request.user), "unit": officer_unit(request.user)})
 
 
 @require_GET

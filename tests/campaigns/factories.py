@@ -231,11 +231,16 @@ class NoticeReceiptFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "campaigns.NoticeReceipt"
 
-    notice = factory.LazyFunction(
-        lambda: make_notice(status="issued", number=f"晋安办〔2024〕{next(_receipt_serials)}号", issued_on=JUNE_2024[0])
-    )
+    notice = factory.LazyFunction(lambda: _issued_notice())
     jurisdiction = factory.LazyAttribute(lambda o: None if o.member_unit is not None else JurisdictionFactory())
     member_unit = None
 
 
 _receipt_serials = itertools.count(1000)
+
+
+def _issued_notice() -> object:
+    from tests.core.documents_support import make_notice as make
+
+    serial = next(_receipt_serials)
+    return make(status="issued", number=f"晋安办〔2024〕{serial}号", issued_on=JUNE_2024[0])
