@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -100,7 +101,8 @@ class LevelRow:
     slots: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     accepted: int = 0
     returns: int = 0
-    figures: dict[str, int] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
+    figure_list: list[Any] = field(default_factory=list)  # the figures in the board's field order (templates)
 
     @property
     def due(self) -> int:
@@ -141,6 +143,7 @@ class LevelBoard:
             total.returns += row.returns
             for name in self.fields:
                 total.figures[name] = total.figures.get(name, 0) + row.figures.get(name, 0)
+        total.figure_list = total.figure_values(self.fields)
         return total
 
     @property
@@ -258,7 +261,7 @@ def level_board(campaign: Campaign, unit: Jurisdiction, *, today: dt.date | None
             filed_due=Count(slot, distinct=True, filter=filed & Q(period_due__lt=today)),
             on_time=Count(slot, distinct=True, filter=filed & Q(is_late=False)),
             accepted=Count("pk", filter=accepted),
-            **{f"sum_{name}": Coalesce(Sum(name, filter=accepted), 0) for name in fields},
+            **{f"sum_{name}": Sum(name, filter=accepted) for name in fields},  # NULL when none: 0 below
         )
         .order_by()
     )
@@ -280,13 +283,21 @@ def level_board(campaign: Campaign, unit: Jurisdiction, *, today: dt.date | None
         row.slots["pending"] = max((slots - due) - (filed_all - filed_due), 0)
         row.returns = group["returns"] if group else 0
         row.accepted = group["accepted"] if group else 0
-        row.figures = {name: int(group[f"sum_{name}"]) if group else 0 for name in fields}
+        row.figures = {name: _number(group[f"sum_{name}"]) if group else 0 for name in fields}
+        row.figure_list = row.figure_values(fields)
 
     ancestors = list(
         Jurisdiction.objects.filter(path__in=_ancestor_paths(unit)).order_by("path")
     )  # root first (shorter paths)
     ordered = [rows[f"j{child.pk}"] for child in children] + [rows[f"m{m.pk}"] for m in members] + [rows["self"]]
     return LevelBoard(campaign, unit, ancestors, ordered, fields, today, family)
+
+
+def _number(value: Any) -> Any:
+    """A summed count as an int (a sum of money, such as 经费, stays a Decimal); none summed is 0."""
+    if value is None:
+        return 0
+    return value if isinstance(value, Decimal) else int(value)
 
 
 def _ancestor_paths(unit: Jurisdiction) -> list[str]:
@@ -306,3 +317,10 @@ def campaign_root(campaign: Campaign) -> Jurisdiction | None:
     if campaign.jurisdiction_id is not None:
         return campaign.jurisdiction
     return Jurisdiction.objects.filter(parent__isnull=True).order_by("code").first()
+
+
+def ancestor_chain(level: LevelBoard, top: Jurisdiction | None = None) -> list[Jurisdiction]:
+    """The units above the board's unit, from ``top`` down (all of them without ``top``): the drill-up links."""
+    if top is None:
+        return list(level.ancestors)
+    return [unit for unit in level.ancestors if unit.path.startswith(top.path)]
