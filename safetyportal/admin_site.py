@@ -46,6 +46,12 @@ class PortalAdminSite(admin.AdminSite):
             and not hasattr(request.user, "officer_profile")
         )
 
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Django's index with the office desk on top: what needs doing today (safetyportal/desk.py)."""
+        from .desk import desk
+
+        return super().index(request, {"desk": desk(request.user), **(extra_context or {})})
+
     @method_decorator(never_cache)
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         """Django's admin login, except that a correct password leads to the code step (safetyportal.accounts)

@@ -1,0 +1,267 @@
+"""The office desk (工作台, the admin index): what needs doing today, each with a count and a link to the filtered
+changelist, a chart of the month and the calendar's warnings.
+
+Each figure is read through its app's selector or model (imported when the desk is drawn: the core never imports a
+domain app at import time). A constant number of queries whatever the data: one aggregate per app, two for the chart.
+Items the user has no view permission for are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Model, Q
+from django.db.models.functions import TruncDate
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import charts
+
+if TYPE_CHECKING:
+    from .types import User
+
+logger = logging.getLogger(__name__)
+
+DUE_WEEK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class DeskItem:
+    key: str
+    label: str
+    count: int
+    url: str
+    hint: str = ""
+
+    @property
+    def needs_action(self) -> bool:
+        return self.count > 0
+
+
+def changelist_url(model: type[Model], **filters: Any) -> str:
+    opts = model._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def _may_view(user: User, model: type[Model]) -> bool:
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(
+        f"{opts.app_label}.change_{opts.model_name}"
+    )
+
+
+def return_items(user: User, today: dt.date) -> list[DeskItem]:
+    from campaigns.models import AWAITING_REVIEW, ActivityReturn, Reminder, ReminderKind, ReturnStatus
+
+    items = []
+    if _may_view(user, ActivityReturn):
+        counts = ActivityReturn.objects.aggregate(
+            submitted=Count("pk", filter=Q(status=ReturnStatus.SUBMITTED)),
+            resubmitted=Count("pk", filter=Q(status=ReturnStatus.RESUBMITTED)),
+            waiting=Count("pk", filter=Q(status__in=AWAITING_REVIEW)),
+        )
+        items.append(
+            DeskItem(
+                "returns_waiting",
+                _("待审核的活动报送"),
+                counts["waiting"],
+                changelist_url(ActivityReturn, status__exact=ReturnStatus.SUBMITTED)
+                if counts["submitted"] or not counts["resubmitted"]
+                else changelist_url(ActivityReturn, status__exact=ReturnStatus.RESUBMITTED),
+                _("其中重新报送%(n)s份") % {"n": counts["resubmitted"]} if counts["resubmitted"] else "",
+            )
+        )
+    if _may_view(user, Reminder):
+        # The morning job writes one overdue reminder per officer and task still missing a return: one per unit here.
+        overdue = (
+            Reminder.objects.filter(kind=ReminderKind.OVERDUE, date=today)
+            .values("task_id", "officer__officer_profile__jurisdiction_id", "officer__officer_profile__member_unit_id")
+            .distinct()
+            .count()
+        )
+        items.append(
+            DeskItem(
+                "returns_overdue",
+                _("逾期未报送"),
+                overdue,
+                changelist_url(
+                    Reminder,
+                    kind__exact=ReminderKind.OVERDUE,
+                    date__gte=today.isoformat(),
+                    date__lt=(today + dt.timedelta(days=1)).isoformat(),
+                ),
+                _("按今天发出的逾期提醒计（单位 × 任务）"),
+            )
+        )
+    return items
+
+
+def hazard_items(user: User, today: dt.date) -> list[DeskItem]:
+    from inspections.models import Hazard, HazardSource, HazardStatus
+
+    if not _may_view(user, Hazard):
+        return []
+    counts = Hazard.objects.aggregate(
+        overdue=Count("pk", filter=Q(status=HazardStatus.RECTIFYING, rectification_deadline__lt=today)),
+        due_week=Count(
+            "pk",
+            filter=Q(
+                status=HazardStatus.RECTIFYING,
+                rectification_deadline__gte=today,
+                rectification_deadline__lt=today + dt.timedelta(days=DUE_WEEK_DAYS),
+            ),
+        ),
+        triage=Count("pk", filter=Q(source=HazardSource.PUBLIC, status=HazardStatus.ACCEPTED)),
+    )
+    return [
+        DeskItem(
+            "hazards_due",
+            _("逾期或本周到期的隐患"),
+            counts["overdue"] + counts["due_week"],
+            changelist_url(Hazard, status__exact=HazardStatus.RECTIFYING, o="8"),  # ordered by the deadline
+            _("其中已逾期%(overdue)s项，7天内到期%(week)s项")
+            % {"overdue": counts["overdue"], "week": counts["due_week"]},
+        ),
+        DeskItem(
+            "reports_triage",
+            _("待核查的群众举报"),
+            counts["triage"],
+            changelist_url(Hazard, source__exact=HazardSource.PUBLIC, status__exact=HazardStatus.ACCEPTED),
+        ),
+    ]
+
+
+def notice_items(user: User) -> list[DeskItem]:
+    from campaigns import selectors
+    from campaigns.models import NoticeReceipt, NoticeStatus
+
+    if not _may_view(user, NoticeReceipt):
+        return []
+    return [
+        DeskItem(
+            "notices_unsigned",
+            _("未签收的通知"),
+            selectors.unsigned_receipt_count(),
+            changelist_url(NoticeReceipt, notice__status__exact=NoticeStatus.ISSUED, signed_at__isempty="1"),
+            _("按受文单位计"),
+        )
+    ]
+
+
+def certificate_items(user: User, today: dt.date) -> list[DeskItem]:
+    from training import selectors
+    from training.models import Certificate
+
+    if not _may_view(user, Certificate):
+        return []
+    return [
+        DeskItem(
+            "certificates_review",
+            _("即将到期应复审的证书"),
+            selectors.review_due_soon(today=today).order_by().count(),
+            changelist_url(Certificate, due="60"),
+            _("%(days)s天内应复审") % {"days": selectors.REVIEW_NOTICE_DAYS},
+        )
+    ]
+
+
+def document_items(user: User) -> list[DeskItem]:
+    from .documents.models import DocumentStatus, GeneratedDocument
+
+    if not _may_view(user, GeneratedDocument):
+        return []
+    return [
+        DeskItem(
+            "documents_failed",
+            _("生成失败的文书"),
+            GeneratedDocument.objects.filter(status=DocumentStatus.FAILED).count(),
+            changelist_url(GeneratedDocument, status__exact=DocumentStatus.FAILED),
+        )
+    ]
+
+
+def desk_items(user: User, today: dt.date | None = None) -> list[DeskItem]:
+    today = today or timezone.localdate()
+    parts: list[Callable[[], list[DeskItem]]] = [
+        lambda: return_items(user, today),
+        lambda: hazard_items(user, today),
+        lambda: notice_items(user),
+        lambda: certificate_items(user, today),
+        lambda: document_items(user),
+    ]
+    items: list[DeskItem] = []
+    for part in parts:
+        items.extend(part())
+    return items
+
+
+def month_chart(user: User, today: dt.date | None = None) -> dict[str, Any] | None:
+    """Returns filed and hazards registered on each day of this month (two queries), or None without permission."""
+    from campaigns.models import ActivityReturn
+    from inspections.models import Hazard
+
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(following, dt.time.min))
+    days = [first + dt.timedelta(days=n) for n in range((following - first).days)]
+    series: dict[str, list[int]] = {}
+    if _may_view(user, ActivityReturn):
+        rows = (
+            ActivityReturn.objects.filter(first_submitted_at__gte=start, first_submitted_at__lt=end)
+            .annotate(day=TruncDate("first_submitted_at"))
+            .values("day")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        by_day = {row["day"]: row["n"] for row in rows}
+        series[_("活动报送（份）")] = [by_day.get(day, 0) for day in days]
+    if _may_view(user, Hazard):
+        rows = (
+            Hazard.objects.filter(created_at__gte=start, created_at__lt=end)
+            .annotate(day=TruncDate("created_at"))
+            .values("day")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        by_day = {row["day"]: row["n"] for row in rows}
+        series[_("登记隐患（项）")] = [by_day.get(day, 0) for day in days]
+    if not series:
+        return None
+    option = charts.bar_chart(
+        _("%(month)s月每日报送和隐患登记") % {"month": today.month}, [d.day for d in days], series
+    )
+    option["xAxis"]["axisLabel"] = {"interval": "auto"}
+    option["yAxis"]["minInterval"] = 1  # counts: integer ticks
+    return option
+
+
+def calendar_warnings(today: dt.date | None = None) -> list[str]:
+    """The working-day calendar's warnings (safetyportal.workdays), or none when that module is not installed."""
+    try:
+        from . import workdays
+    except ImportError:
+        return []
+    warnings = getattr(workdays, "calendar_warnings", None)
+    return [str(warning) for warning in warnings(today)] if warnings else []
+
+
+def desk(user: User, today: dt.date | None = None) -> dict[str, Any]:
+    today = today or timezone.localdate()
+    return {
+        "today": today,
+        "items": desk_items(user, today),
+        "chart": month_chart(user, today),
+        "warnings": calendar_warnings(today),
+    }
