@@ -13,6 +13,7 @@ ENV_EXAMPLE = DEPLOY / "env.example"
 CONFIGURATION_MD = ROOT / "docs" / "configuration.md"
 READERS = {"env_bool", "env_int", "env_str", "env_list", "env_choice", "env_dotted_path", "env_site_url"}
 READERS |= {"env_database_url", "env_redis_url", "env_origins", "get", "getenv"}
+READERS |= {"env_endpoint_url"}
 
 
 def variables_read_by(path: Path) -> set[str]:
