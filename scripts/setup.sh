@@ -42,7 +42,7 @@ if [ ! -f "$stamp" ]; then
 fi
 
 if command -v npm >/dev/null; then
-  if [ ! -f node_modules/echarts/dist/echarts.min.js ]; then
+  if [ ! -f node_modules/echarts/dist/echarts.min.js ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
     echo "==> Installing front-end packages (npm ci)"
     npm ci --no-audit --no-fund --silent
   fi
