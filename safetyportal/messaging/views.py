@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..views import officer_required
 from . import selectors, services
 from .forms import MessagePreferenceForm
+from .models import PortalMessage
 
 if TYPE_CHECKING:
     from ..types import AuthenticatedRequest
@@ -48,7 +49,9 @@ def message_settings(request: AuthenticatedRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def message_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    services.mark_read(user=request.user, message_id=pk)
+    """Another account's message is the same 404 as one that does not exist, and stays unread."""
+    message = get_object_or_404(PortalMessage, pk=pk, user_id=request.user.pk)
+    services.mark_read(user=request.user, message_id=message.pk)
     return _back(request)
 
 

@@ -543,15 +543,19 @@ def test_an_offsite_link_in_a_message_is_not_linked(officer):
     assert "evil.example" not in _render_include(officer)
 
 
-def test_mark_as_read_only_touches_ones_own_messages(client, officer, officer_b):
+def test_another_accounts_message_is_not_found_and_stays_unread(client, unit_a, officer, officer_b):
     mine = PortalMessageFactory(user=officer)
     theirs = PortalMessageFactory(user=officer_b)
+    colleagues = PortalMessageFactory(user=OfficerProfileFactory(jurisdiction=unit_a).user)  # same unit, own messages
     client.force_login(officer)
+    assert client.post(reverse("portal:message_read", args=[colleagues.pk])).status_code == 404
+    assert client.post(reverse("portal:message_read", args=[10**9])).status_code == 404
 
     response = client.post(reverse("portal:message_read", args=[theirs.pk]), {"next": "/portal/"})
-    assert response.status_code == 302
+    assert response.status_code == 404
     theirs.refresh_from_db()
-    assert theirs.read_at is None
+    colleagues.refresh_from_db()
+    assert theirs.read_at is None and colleagues.read_at is None
 
     response = client.post(reverse("portal:message_read", args=[mine.pk]), {"next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == reverse("portal:home")

@@ -41,6 +41,8 @@ COVERED_OBJECT_ROUTES: dict[str, str] = {
         "tests/inspections/test_portal.py::test_officer_cannot_reach_another_units_hazard",
     ),
     "inspections:exposure_detail": "tests/inspections/test_exposure.py::test_detail_shows_only_public_cases",
+    # Portal messages: another account's message (another unit's or a colleague's) is 404 and stays unread.
+    "portal:message_read": "tests/core/test_messaging.py::test_another_accounts_message_is_not_found_and_stays_unread",
     "inspections:exposure_sitemap_month": (
         "tests/inspections/test_exposure.py::test_sitemap_months_list_only_public_cases"
     ),
