@@ -148,6 +148,11 @@ class CampaignAdmin(admin.ModelAdmin):
                 name="campaigns_campaign_board",
             ),
             path(
+                "<path:object_id>/rollup/",
+                self.admin_site.admin_view(lambda request, object_id: rollup_view(self, request, object_id)),
+                name="campaigns_campaign_rollup",
+            ),
+            path(
                 "<path:object_id>/completeness/export/",
                 self.admin_site.admin_view(self.board_export_view),
                 name="campaigns_campaign_board_export",
@@ -467,3 +472,7 @@ class CampaignSummaryAdmin(IssuingAdminMixin, admin.ModelAdmin):
         else:
             self.message_user(request, _("已根据最新的已审核报送重新生成总结草稿。"))
         return HttpResponseRedirect(request.path)
+
+
+# The cascade's admin (issue 12): the offices' issuing authorities and the roll-up view routed above.
+from .cascade_admin import rollup_view  # noqa: E402

@@ -49,9 +49,11 @@ STATE_LABELS = {"on_time": "按时报送", "late": "逾期报送", "missing": "�
 
 
 def rollup_fields() -> tuple[str, ...]:
-    """The count fields a roll-up sums: whatever the return's figure list holds now (campaigns.models.FIGURE_FIELDS,
-    the summary's list), read at call time so that new count fields are summed without a change here."""
-    return tuple(campaign_models.FIGURE_FIELDS)
+    """The count fields a roll-up sums: the return's figure lists as they are now (campaigns.models.FIGURE_FIELDS, the
+    summary's, and COUNT_FIELDS, the counts kept apart: drills, training, consultation desks, spending), read at call
+    time so that a count field added to either list is summed without a change here."""
+    names = (*campaign_models.FIGURE_FIELDS, *getattr(campaign_models, "COUNT_FIELDS", ()))
+    return tuple(dict.fromkeys(names))
 
 
 def field_labels(fields: Iterable[str]) -> list[tuple[str, str]]:

@@ -269,3 +269,13 @@ def test_campaign_pages_render_for_the_office(network):
     )  # fmt: skip
     assert response.status_code == 302
     assert Campaign.objects.get(pk=campaign.pk).status == "running"
+
+
+def test_admin_rollup_reads_every_level_with_drill_down(network, staff_client):
+    _community_return(network, status=ReturnStatus.ACCEPTED)
+    url = reverse("admin:campaigns_campaign_rollup", args=[network["city"].pk])
+    page = staff_client.get(url).content.decode()
+    assert "灵源街道" in page and "青阳街道" in page and f"?unit={network['lingyuan'].pk}" in page
+    page = staff_client.get(url, {"unit": network["lingyuan"].pk}).content.decode()
+    assert network["communities"][0].name in page and "青阳街道" not in page.split("<table")[1]
+    assert staff_client.get(reverse("admin:campaigns_unitauthority_changelist")).status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 import pytest
 
@@ -17,7 +18,7 @@ from campaigns.models import (
     Recurrence,
     ReturnStatus,
 )
-from campaigns.rollup import STATES, campaign_family, level_board, unit_figures
+from campaigns.rollup import STATES, campaign_family, level_board, rollup_fields, unit_figures
 from safetyportal.models import Jurisdiction, JurisdictionLevel, MemberUnit
 from tests.campaigns.factories import CampaignFactory, CampaignTaskFactory
 from tests.core.factories import CommunityFactory, CountyFactory, JurisdictionFactory, MemberUnitFactory
@@ -57,6 +58,15 @@ def build_network(rng: random.Random, subdistricts: int = 3, communities: int = 
                 for _copy in range(rng.choice([0, 1, 1, 2])):
                     status = rng.choice(STATUSES)
                     filed = status != ReturnStatus.DRAFT
+                    counts = {name: rng.randint(0, 50) for name in FIGURE_FIELDS}
+                    counts.update(  # the counts kept apart: drills and training are parts of the totals
+                        drill_sessions=counts["sessions"] // 3,
+                        training_sessions=counts["sessions"] // 3,
+                        drill_participants=counts["participants"] // 2,
+                        training_participants=counts["participants"] // 3,
+                        consultation_desks=rng.randint(0, 3),
+                        spending=Decimal(rng.randint(0, 100_000)) / 100,
+                    )
                     returns.append(
                         ActivityReturn(
                             task=task,
@@ -71,7 +81,7 @@ def build_network(rng: random.Random, subdistricts: int = 3, communities: int = 
                             status=status,
                             first_submitted_at=dt.datetime(2024, 6, 1, 9, tzinfo=dt.UTC) if filed else None,
                             is_late=filed and rng.random() < 0.3,
-                            **{name: rng.randint(0, 50) for name in FIGURE_FIELDS},
+                            **counts,
                         )
                     )
     ActivityReturn.objects.bulk_create(returns)
@@ -93,11 +103,11 @@ def python_family(campaign: Campaign) -> set[int]:
 
 def python_figures(campaign: Campaign, unit: Jurisdiction) -> dict[str, int]:
     family = python_family(campaign)
-    figures = dict.fromkeys(("accepted", *FIGURE_FIELDS), 0)
+    figures = dict.fromkeys(("accepted", *rollup_fields()), 0)
     for r in ActivityReturn.objects.select_related("task", "jurisdiction"):
         if r.task.campaign_id in family and r.jurisdiction.path.startswith(unit.path) and r.status == "accepted":
             figures["accepted"] += 1
-            for name in FIGURE_FIELDS:
+            for name in rollup_fields():
                 figures[name] += getattr(r, name)
     return figures
 
