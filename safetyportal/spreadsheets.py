@@ -13,19 +13,25 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 from import_export.results import Result
 
 from .admin_base import StrictQueryStringMixin
@@ -68,6 +74,29 @@ def column_name(text: StrOrPromise) -> str:
     """A column name for ``fields.Field``, usually a lazy translation: import-export makes it text when it reads or
     writes a sheet (in the language of that request); its stubs ask for ``str``."""
     return cast(str, text)
+
+
+# Characters Excel refuses in a sheet name (which is at most 31 characters long).
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+
+
+def sheet_title(text: StrOrPromise) -> str:
+    """A workbook sheet name from a Chinese title (the model's verbose_name_plural), never "Tablib Dataset"."""
+    return _SHEET_NAME_FORBIDDEN.sub("－", str(text)).strip()[:31] or "Sheet1"
+
+
+def export_filename(stem: StrOrPromise, extension: str, day: date | None = None) -> str:
+    """``活动报送-2026-12-06.xlsx``: the Chinese name of what is exported and the local date."""
+    day = day or timezone.localdate()
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "－", str(stem)).strip() or _("导出")
+    return f"{safe}-{day:%Y-%m-%d}.{extension.lstrip('.')}"
+
+
+def attachment_response(data: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
+    """A download with a Chinese file name (RFC 5987 ``filename*``, with an ASCII fallback for old clients)."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 class SpreadsheetRejected(ValueError):
@@ -181,6 +210,57 @@ class ChoicesWidget(widgets.Widget):
         return self.labels.get(str(value), value if value is not None else "")
 
 
+class ExcelDateWidget(widgets.DateWidget):
+    """A date exported as a real Excel date (CSV: 2026-12-06), read from a date cell or text, errors in Chinese."""
+
+    def __init__(self, format: str | None = None, coerce_to_string: bool = False) -> None:
+        super().__init__(format, coerce_to_string=False)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, datetime):  # an Excel date cell
+            return value.date()
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s”不是有效的日期，应为“年-月-日”格式，例如 2026-12-06（也可以是Excel的日期单元格）。")
+                % {"value": value}
+            ) from None
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, datetime):
+            return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return value if isinstance(value, date) else ""
+
+
+class ExcelDateTimeWidget(widgets.DateTimeWidget):
+    """A date and time exported as a real Excel date-time in Asia/Shanghai (Excel has no time zones)."""
+
+    def __init__(self, format: str | None = None, coerce_to_string: bool = False) -> None:
+        super().__init__(format, coerce_to_string=False)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, datetime):  # an Excel date-time cell: local time
+            return timezone.make_aware(value) if timezone.is_naive(value) else value
+        if isinstance(value, date):
+            return timezone.make_aware(datetime(value.year, value.month, value.day))
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s”不是有效的日期时间，应为“年-月-日 时:分”格式，例如 2026-12-06 17:30。") % {"value": value}
+            ) from None
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if not isinstance(value, datetime):
+            return ""
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
 class SafeModelResource(resources.ModelResource):
     """Base for every resource in the project: Chinese column names, choice labels, model validation, scope."""
 
@@ -195,11 +275,44 @@ class SafeModelResource(resources.ModelResource):
         field.column_name = str(getattr(django_field, "verbose_name", field_name))
         if getattr(django_field, "choices", None):
             field.widget = ChoicesWidget(django_field.choices)
+        elif isinstance(django_field, models.DateTimeField):
+            field.widget = ExcelDateTimeWidget()
+        elif isinstance(django_field, models.DateField):
+            field.widget = ExcelDateWidget()
         return field
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        """Shown on the import and export pages: the Chinese name of the rows, never the class name."""
+        name = getattr(cls._meta, "name", None)
+        if name:
+            return str(name)
+        model = cls._meta.model
+        return str(model._meta.verbose_name_plural) if model is not None else _("数据")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.user = kwargs.get("user")
+        self._use_excel_date_widgets()
+
+    def _use_excel_date_widgets(self) -> None:
+        """Declared fields naming a date attribute without a widget of their own get the Excel date widgets too."""
+        model = self._meta.model
+        if model is None:
+            return
+        for field in self.fields.values():
+            if type(field.widget) not in (widgets.Widget, widgets.DateWidget, widgets.DateTimeWidget):
+                continue
+            if not field.attribute or "__" in field.attribute:
+                continue
+            try:
+                django_field = model._meta.get_field(field.attribute)
+            except Exception:  # FieldDoesNotExist: a property or a dehydrated column
+                continue
+            if isinstance(django_field, models.DateTimeField):
+                field.widget = ExcelDateTimeWidget()
+            elif isinstance(django_field, models.DateField):
+                field.widget = ExcelDateWidget()
 
     # Importing ---------------------------------------------------------------------------------------------------
     def import_data(
@@ -255,8 +368,16 @@ class SafeModelResource(resources.ModelResource):
         return in_scope(self.user, target)
 
     # Exporting ---------------------------------------------------------------------------------------------------
+    def export(self, queryset: Any = None, **kwargs: Any) -> Any:
+        dataset = super().export(queryset=queryset, **kwargs)
+        dataset.title = sheet_title(self.get_display_name())
+        return dataset
+
     def export_resource(self, instance: Any, selected_fields: Any = None, **kwargs: Any) -> list[Any]:
-        return [neutralise(value) for value in super().export_resource(instance, selected_fields, **kwargs)]
+        return [
+            "" if value is None else neutralise(value)
+            for value in super().export_resource(instance, selected_fields, **kwargs)
+        ]
 
     def get_export_headers(self, selected_fields: Any = None) -> list[str]:
         return [neutralise(header) for header in super().get_export_headers(selected_fields)]
@@ -293,6 +414,16 @@ def describe_problems(resource: SafeModelResource, result: Any) -> list[ImportPr
     return problems
 
 
+class ChineseExportForm(SelectableFieldsExportForm):
+    """The export field picker lists each column by its Chinese name only ("报送编号", not "Id (报送编号)")."""
+
+    def _get_field_label(self, resource: Any, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        if field is not None and field.column_name:
+            return str(field.column_name)
+        return field_name
+
+
 # django-stubs and the import-export stubs disagree on change_list_template (str | None against str) and on model.
 class SafeImportExportAdmin(StrictQueryStringMixin, ImportExportModelAdmin):  # type: ignore[misc]
     """ModelAdmin base for every model with spreadsheet import or export (and, like every admin, strict filters)."""
@@ -300,7 +431,19 @@ class SafeImportExportAdmin(StrictQueryStringMixin, ImportExportModelAdmin):  # 
     formats = SPREADSHEET_FORMATS
     import_formats = SPREADSHEET_FORMATS
     export_formats = SPREADSHEET_FORMATS
+    export_form_class = ChineseExportForm
+    import_template_name = "admin/import_export/safe_import.html"
     max_problems_shown = 200
+
+    def get_export_filename(self, request: HttpRequest, queryset: Any, file_format: Any) -> str:
+        return export_filename(self.opts.verbose_name_plural, file_format.get_extension())
+
+    def _do_file_export(self, file_format: Any, request: HttpRequest, queryset: Any, export_form: Any = None) -> Any:
+        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        response["Content-Disposition"] = content_disposition_header(
+            True, self.get_export_filename(request, queryset, file_format)
+        )
+        return response
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         opts = self.opts
@@ -337,6 +480,7 @@ class SafeImportExportAdmin(StrictQueryStringMixin, ImportExportModelAdmin):  # 
             if not isinstance(resource, SafeModelResource):
                 raise TypeError(f"{type(resource).__name__}: a SafeImportExportAdmin imports with a SafeModelResource")
             problems = describe_problems(resource, result)
+            response.context_data["import_problems"] = problems[: self.max_problems_shown]
             # The page also lists the library's own errors: show file-level ones in Chinese, without tracebacks.
             file_level = [p for p in problems if p.row == 1 and not p.column]
             for error, problem in zip(result.base_errors, file_level, strict=False):
