@@ -279,3 +279,12 @@ def test_admin_rollup_reads_every_level_with_drill_down(network, staff_client):
     page = staff_client.get(url, {"unit": network["lingyuan"].pk}).content.decode()
     assert network["communities"][0].name in page and "青阳街道" not in page.split("<table")[1]
     assert staff_client.get(reverse("admin:campaigns_unitauthority_changelist")).status_code == 200
+
+
+def test_office_return_form_says_community_figures_are_added_automatically(network):
+    page = client_for(network["office"]).get(reverse("portal:return_create", args=[network["city_task"].pk]))
+    assert page.status_code == 200 and "请勿重复填报" in page.content.decode()
+    campaign = cascade.derive_campaign(parent=network["city"], by=network["office"], fields={"status": "running"})
+    community_task = campaign.tasks.get()
+    page = client_for(network["community_officer"]).get(reverse("portal:return_create", args=[community_task.pk]))
+    assert page.status_code == 200 and "请勿重复填报" not in page.content.decode()
