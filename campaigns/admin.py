@@ -20,6 +20,7 @@ from safetyportal.images import image_response
 from safetyportal.spreadsheets import SafeImportExportAdmin
 
 from . import selectors, services
+from .assign import CampaignTaskAssignForm, NoticeAssignForm, QuickAssignAdminMixin
 from .figures import figures_for_summary
 from .inbox_admin import NoticeSignBoardMixin
 from .models import (
@@ -64,12 +65,14 @@ RECORD_FIELDS = (
 
 
 @admin.register(Notice)
-class NoticeAdmin(NoticeSignBoardMixin, IssuingAdminMixin, admin.ModelAdmin):
+class NoticeAdmin(QuickAssignAdminMixin, NoticeSignBoardMixin, IssuingAdminMixin, admin.ModelAdmin):
     list_display = ("title", "number", "authority", "status", "issued_on", "created_at")
     list_filter = ("status", "authority", "issued_on")
     search_fields = ("title", "number", "body")
     list_select_related = ("authority",)
     autocomplete_fields = ("recipient_jurisdictions", "recipient_units")
+    form = NoticeAssignForm  # quick choices 全部街道（镇）/全部社区（村）/全部成员单位 (campaigns/assign.py)
+    quick_after = "recipient_units"
     date_hierarchy = "created_at"
     list_per_page = 50
     issued_buttons = (("_correct", gettext_lazy("创建更正通知")),)
@@ -191,13 +194,14 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(CampaignTask)
-class CampaignTaskAdmin(SafeImportExportAdmin):
+class CampaignTaskAdmin(QuickAssignAdminMixin, SafeImportExportAdmin):
     resource_classes = [CampaignTaskResource]
     list_display = ("title", "campaign", "recurrence", "due_on", "starts_on", "ends_on", "unit_count", "order")
     list_filter = ("campaign", "recurrence")
     search_fields = ("title", "requirements", "campaign__name")
     list_select_related = ("campaign",)
     autocomplete_fields = ("campaign", "jurisdictions", "member_units")
+    form = CampaignTaskAssignForm  # quick choices 全部街道（镇）/全部社区（村）/全部成员单位 (campaigns/assign.py)
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ("campaign", "title", "requirements", "order")}),

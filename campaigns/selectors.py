@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from safetyportal import workdays
 from safetyportal.charts import bar_chart
 from safetyportal.models import Jurisdiction, MemberUnit
-from safetyportal.scoping import officer_jurisdiction
+from safetyportal.scoping import officer_unit
 
 from .figures import SummaryFigures, accepted_returns, summary_figures, summary_tasks  # noqa: F401 (re-exported)
 from .models import (
@@ -77,12 +77,28 @@ def slot_state(
 # --- Officer portal --------------------------------------------------------------------------------------------------
 
 
-def assigned_tasks(jurisdiction: Jurisdiction | None) -> QuerySet[CampaignTask]:
-    """The tasks of running campaigns assigned to a subdistrict or town."""
-    if jurisdiction is None:
-        return CampaignTask.objects.none()
+def _tasks_of(unit: Jurisdiction | MemberUnit | None) -> QuerySet[CampaignTask]:
+    """Every task assigned to a unit: a jurisdiction (its office or community) or a committee member unit."""
+    if isinstance(unit, MemberUnit):
+        return CampaignTask.objects.filter(member_units=unit)
+    if isinstance(unit, Jurisdiction):
+        return CampaignTask.objects.filter(jurisdictions=unit)
+    return CampaignTask.objects.none()
+
+
+def officer_unit_object(user: User | None) -> Jurisdiction | MemberUnit | None:
+    """The officer's own unit as a model row: their member unit, or their jurisdiction (office or community)."""
+    unit = officer_unit(user)
+    if unit is None:
+        return None
+    return unit.member_unit if unit.member_unit is not None else unit.jurisdiction
+
+
+def assigned_tasks(unit: Jurisdiction | MemberUnit | None) -> QuerySet[CampaignTask]:
+    """The tasks of running campaigns assigned to a unit (a subdistrict, town or community, or a member unit)."""
     return (
-        CampaignTask.objects.filter(jurisdictions=jurisdiction, campaign__status=CampaignStatus.RUNNING)
+        _tasks_of(unit)
+        .filter(campaign__status=CampaignStatus.RUNNING)
         .select_related("campaign")
         .order_by("campaign__starts_on", "campaign_id", "order", "pk")
     )
@@ -90,7 +106,7 @@ def assigned_tasks(jurisdiction: Jurisdiction | None) -> QuerySet[CampaignTask]:
 
 def task_for_officer(user: User, task_id: int) -> CampaignTask:
     """A task the officer's unit must report on, or 404 (another unit's task, a closed campaign, no such task)."""
-    task = assigned_tasks(officer_jurisdiction(user)).filter(pk=task_id).first()
+    task = assigned_tasks(officer_unit_object(user)).filter(pk=task_id).first()
     if task is None:
         raise Http404
     return task
@@ -98,11 +114,8 @@ def task_for_officer(user: User, task_id: int) -> CampaignTask:
 
 def unit_task(user: User, task_id: Any) -> CampaignTask:
     """Any task (running or closed) assigned to the officer's unit, for filtering lists, or 404."""
-    jurisdiction = officer_jurisdiction(user)
     try:
-        task = (
-            CampaignTask.objects.filter(jurisdictions=jurisdiction, pk=int(task_id)).first() if jurisdiction else None
-        )
+        task = _tasks_of(officer_unit_object(user)).filter(pk=int(task_id)).first()
     except (TypeError, ValueError):
         task = None
     if task is None:
@@ -193,9 +206,10 @@ def due_within(slots: Iterable[OpenSlot], days: int) -> list[OpenSlot]:
     return [slot for slot in slots if not slot.is_overdue and slot.days <= days]
 
 
-def filed_by_slot(jurisdiction: Jurisdiction, task_ids: list[int]) -> dict[tuple[int, dt.date], Mapping[str, Any]]:
+def filed_by_slot(unit: Jurisdiction | MemberUnit, task_ids: list[int]) -> dict[tuple[int, dt.date], Mapping[str, Any]]:
+    own = Q(member_unit=unit) if isinstance(unit, MemberUnit) else Q(jurisdiction=unit, member_unit__isnull=True)
     rows = (
-        ActivityReturn.objects.filter(jurisdiction=jurisdiction, member_unit__isnull=True, task_id__in=task_ids)
+        ActivityReturn.objects.filter(own, task_id__in=task_ids)
         .values("task_id", "period_due")
         .annotate(
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),
@@ -211,11 +225,11 @@ def officer_dashboard(user: User, today: dt.date | None = None) -> dict[str, Any
     sent back for changes, unread reminders about open tasks and the unit's counts. At most five queries (two when
     the unit has no open task and nothing sent back), whatever the number of returns."""
     today = today or timezone.localdate()
-    jurisdiction = officer_jurisdiction(user)
-    if jurisdiction is None:
+    unit = officer_unit_object(user)
+    if unit is None:
         return {}
-    tasks = list(assigned_tasks(jurisdiction))
-    filed = filed_by_slot(jurisdiction, [task.pk for task in tasks]) if tasks else {}
+    tasks = list(assigned_tasks(unit))
+    filed = filed_by_slot(unit, [task.pk for task in tasks]) if tasks else {}
     slots = open_slots(tasks, filed, today)
     returns = ActivityReturn.objects.for_user(user)
     counts = returns.aggregate(

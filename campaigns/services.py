@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from safetyportal.documents.models import IssuingAuthority
 from safetyportal.images import ProcessedImage, StoredImage, store_image
 from safetyportal.models import Jurisdiction, MemberUnit, OfficerProfile
-from safetyportal.scoping import is_office_staff, is_officer, officer_jurisdiction
+from safetyportal.scoping import is_office_staff, is_officer, officer_unit
 from safetyportal.uploads import CheckedAttachment
 
 from .models import (
@@ -193,12 +193,17 @@ def create_return(
     attachments: AttachmentsToAdd | None = None,
 ) -> ActivityReturn:
     """A new draft return of a unit for one period of a task. Officers create returns only for their own unit and
-    for tasks assigned to it."""
+    for tasks assigned to it; a member unit's return has its member unit set and, as jurisdiction, the member unit's
+    own (``return_unit``)."""
     if is_officer(by):
-        own = officer_jurisdiction(by)
-        if own is None or jurisdiction.pk != own.pk or member_unit is not None:
+        if (jurisdiction.pk, member_unit.pk if member_unit else None) != _unit_key(return_unit(by)):
             raise PermissionDenied
-        if not task.jurisdictions.filter(pk=jurisdiction.pk).exists():
+        assigned = (
+            task.member_units.filter(pk=member_unit.pk)
+            if member_unit is not None
+            else task.jurisdictions.filter(pk=jurisdiction.pk)
+        )
+        if not assigned.exists():
             raise PermissionDenied
     elif not is_office_staff(by):
         raise PermissionDenied
@@ -214,6 +219,23 @@ def create_return(
         if name in fields:
             setattr(activity_return, name, fields[name])
     return _save_with_photos(activity_return, list(photos or []), ReturnEventKind.CREATED, by, attachments)
+
+
+def return_unit(by: User) -> tuple[Jurisdiction, MemberUnit | None] | None:
+    """The unit an officer's new returns are filed for: (their jurisdiction, None) for an office or community
+    officer, (the member unit's jurisdiction, the member unit) for a member-unit officer; None for anyone else."""
+    unit = officer_unit(by)
+    if unit is None:
+        return None
+    if unit.member_unit is not None:
+        return unit.member_unit.jurisdiction, unit.member_unit
+    return (unit.jurisdiction, None) if unit.jurisdiction is not None else None
+
+
+def _unit_key(unit: tuple[Jurisdiction, MemberUnit | None] | None) -> tuple[int | None, int | None]:
+    if unit is None:
+        return (None, None)
+    return (unit[0].pk, unit[1].pk if unit[1] is not None else None)
 
 
 def update_return(

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safetyportal.images import image_response
 from safetyportal.masking import mask_personal
-from safetyportal.scoping import officer_jurisdiction
 from safetyportal.views import officer_required
 
 from . import selectors, services
@@ -101,6 +100,9 @@ def _submit_after_save(request: HttpRequest, activity_return: ActivityReturn) ->
 @officer_required
 def return_create(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.task_for_officer(request.user, task_id)
+    unit = services.return_unit(request.user)
+    if unit is None:  # officer_required let them in: cannot happen, fail closed all the same
+        raise Http404
     initial = {}
     if request.GET.get("period"):
         initial["period_due"] = request.GET["period"][:10]
@@ -109,7 +111,8 @@ def return_create(request: HttpRequest, task_id: int) -> HttpResponse:
         try:
             activity_return = services.create_return(
                 task=task,
-                jurisdiction=officer_jurisdiction(request.user),
+                jurisdiction=unit[0],
+                member_unit=unit[1],
                 period_due=form.cleaned_data["period_due"],
                 fields=form.content(),
                 photos=form.cleaned_data["photos"],

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safetyportal.images import image_response
-from safetyportal.scoping import get_scoped_object_or_404
+from safetyportal.scoping import get_scoped_object_or_404, officer_member_unit
 from safetyportal.views import officer_required
 
 from . import selectors, services
@@ -49,6 +49,8 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @officer_required
 def hazard_create(request: HttpRequest) -> HttpResponse:
+    if officer_member_unit(request.user) is not None:
+        raise Http404  # a member unit handles the hazards assigned to it; hazards are filed by place
     form = OfficerHazardForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from safetyportal.accounts.services import is_verified
 from safetyportal.images import ProcessedImage, store_image
 from safetyportal.models import Enterprise, Jurisdiction, JurisdictionLevel, MemberUnit, OfficerProfile
-from safetyportal.scoping import in_scope, is_office_staff, is_officer
+from safetyportal.scoping import in_scope, is_office_staff, is_officer, officer_member_unit
 from safetyportal.services import diff, record_history, snapshot
 from safetyportal.services import void_record as void_legal_record
 
@@ -355,9 +355,17 @@ def allowed_targets(user: UserOrAnonymous, hazard: Hazard) -> list[str]:
     targets = list(TRANSITIONS.get(hazard.status, ()))
     if is_office_staff(user) and user.has_perm("inspections.change_hazard"):
         return targets
-    if is_officer(user) and in_scope(user, hazard.jurisdiction):
+    if is_officer(user) and hazard_in_officer_scope(user, hazard):
         return [target for target in targets if target in OFFICER_TARGETS]
     return []
+
+
+def hazard_in_officer_scope(user: UserOrAnonymous, hazard: Hazard) -> bool:
+    """As ``Hazard.objects.for_user``: a member-unit officer handles the hazards assigned to their unit
+    (``responsible_unit``), an office or community officer those of their tree."""
+    if officer_member_unit(user) is not None:
+        return in_scope(user, member_unit=hazard.responsible_unit)
+    return in_scope(user, hazard.jurisdiction)
 
 
 def transition_hazard(
@@ -395,6 +403,9 @@ def transition_hazard(
             if hazard.rectification_deadline is None:
                 raise ValidationError({"deadline": _("进入整改须确定整改期限。")})
             if responsible_unit is not None:
+                own_unit = officer_member_unit(by)
+                if own_unit is not None and responsible_unit.pk != own_unit.pk:
+                    raise ValidationError({"responsible_unit": _("成员单位不能把隐患转交其他单位。")})
                 hazard.responsible_unit = responsible_unit
             if hazard.rectification_deadline != before["rectification_deadline"]:
                 hazard.overdue_flagged_at = None

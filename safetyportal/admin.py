@@ -4,12 +4,22 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise, Jurisdiction, MemberUnit, OfficerProfile, Person, officer_account_problem
+from .models import (
+    Enterprise,
+    Jurisdiction,
+    JurisdictionLevel,
+    MemberUnit,
+    OfficerProfile,
+    Person,
+    officer_account_problem,
+)
 from .resources import EnterpriseResource, JurisdictionResource, MemberUnitResource, PersonResource
 from .roles import is_administrator, may_manage_account
+from .scoping import UNIT_KIND_LABELS
 from .spreadsheets import SafeImportExportAdmin
 from .types import ModelAdminMixinBase
 from .validators import IdNumberFormField
@@ -98,6 +108,11 @@ class PersonAdmin(SafeImportExportAdmin):
         return obj.masked_id_number
 
 
+ONE_UNIT_MESSAGE = _(
+    "每个账号属于且只属于一个单位：请选择所属区划（区县、街道（镇）或社区（村））或所属成员单位，二者选一。"
+)
+
+
 class OfficerProfileForm(forms.ModelForm):
     """``actor`` is set by ``OfficerProfileAdmin.get_form``."""
 
@@ -105,7 +120,15 @@ class OfficerProfileForm(forms.ModelForm):
 
     class Meta:
         model = OfficerProfile
-        fields = ("user", "jurisdiction", "title", "phone")
+        fields = ("user", "jurisdiction", "member_unit", "title", "phone")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        jurisdiction, member_unit = cleaned_data.get("jurisdiction"), cleaned_data.get("member_unit")
+        unit_fields_valid = "jurisdiction" not in self.errors and "member_unit" not in self.errors
+        if unit_fields_valid and (jurisdiction is None) == (member_unit is None):
+            raise forms.ValidationError(ONE_UNIT_MESSAGE)
+        return cleaned_data
 
     def clean_user(self) -> User | None:
         user = self.cleaned_data.get("user")
@@ -116,20 +139,74 @@ class OfficerProfileForm(forms.ModelForm):
         if problem is not None:
             raise forms.ValidationError(problem)
         if user is not None and self.actor is not None and not may_manage_account(self.actor, user):
-            raise forms.ValidationError(_("您不能把该账号设为街道（镇）工作人员。"))
+            raise forms.ValidationError(_("您不能把该账号设为门户单位工作人员。"))
         return user
+
+
+class UnitKindFilter(admin.SimpleListFilter):
+    title = _("单位类型")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(kind, label) for kind, label in UNIT_KIND_LABELS.items()]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        community = Q(jurisdiction__level=JurisdictionLevel.COMMUNITY)
+        match self.value():
+            case "member":
+                return queryset.filter(member_unit__isnull=False)
+            case "community":
+                return queryset.filter(community)
+            case "office":
+                return queryset.filter(jurisdiction__isnull=False).exclude(community)
+        return queryset
 
 
 @admin.register(OfficerProfile)
 class OfficerProfileAdmin(AdministratorsManageMixin, admin.ModelAdmin):
-    """Officer accounts and their jurisdiction decide what an officer reads: administrators manage them (ordinary
-    staff only look, see roles.STAFF_VIEW_ONLY_MODELS); every change of unit is in the audit log (权限变更记录)."""
+    """Officer accounts and their unit decide what an officer reads: administrators manage them (ordinary staff only
+    look, see roles.STAFF_VIEW_ONLY_MODELS); every change of unit is in the audit log (权限变更记录).
+
+    An account belongs to exactly one unit: the office of a county or subdistrict/town, a community/village (both a
+    jurisdiction) or a committee member unit; a unit has as many accounts as it needs."""
 
     form = OfficerProfileForm
-    list_display = ("user", "jurisdiction", "title", "phone")
-    search_fields = ("user__username", "user__first_name", "user__last_name", "jurisdiction__name")
-    list_select_related = ("user", "jurisdiction")
-    autocomplete_fields = ("user", "jurisdiction")
+    list_display = ("user", "unit", "unit_kind", "title", "phone")
+    list_filter = (UnitKindFilter,)
+    search_fields = (
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "jurisdiction__name",
+        "member_unit__name",
+    )
+    list_select_related = ("user", "jurisdiction", "member_unit")
+    autocomplete_fields = ("user", "jurisdiction", "member_unit")
+    fieldsets = [
+        (None, {"fields": ("user", "title", "phone")}),
+        (
+            _("所属单位（二者选一）"),
+            {
+                "fields": ("jurisdiction", "member_unit"),
+                "description": _(
+                    "区县、街道（镇）办公室和社区（村）的账号选所属区划；安委会成员单位的账号选所属成员单位。"
+                    "一个单位可以有多个账号，每个账号只属于一个单位。"
+                ),
+            },
+        ),
+    ]
+
+    @admin.display(description=_("所属单位"), ordering="jurisdiction__name")
+    def unit(self, obj: OfficerProfile) -> str:
+        return obj.unit_name
+
+    @admin.display(description=_("单位类型"))
+    def unit_kind(self, obj: OfficerProfile) -> str:
+        if obj.member_unit_id is not None:
+            return str(UNIT_KIND_LABELS["member"])
+        if obj.jurisdiction is not None and obj.jurisdiction.level == JurisdictionLevel.COMMUNITY:
+            return str(UNIT_KIND_LABELS["community"])
+        return obj.jurisdiction.get_level_display() if obj.jurisdiction is not None else ""
 
     def get_form(
         self, request: HttpRequest, obj: OfficerProfile | None = None, change: bool = False, **kwargs: Any

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in subdistrict officers only: others are sent to the login page, staff are refused."""
+    """Signed-in officers of a portal unit only: others are sent to the login page, staff are refused."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -43,7 +43,7 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 class OfficerAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "not_officer": _("该账号不是街道（镇）工作人员账号。安委办工作人员请从管理后台登录。"),
+        "not_officer": _("该账号不是门户单位工作人员账号。安委办工作人员请从管理后台登录。"),
     }
 
     def confirm_login_allowed(self, user: Any) -> None:

@@ -10,14 +10,20 @@ import hmac
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ..demo.jinjiang import TOWNSHIPS
+from ..demo.jinjiang import COMMUNITY_ACCOUNTS, MEMBER_UNIT_ACCOUNTS, TOWNSHIPS
 from ..demo.registry import register_demo_loader
 from .services import TOTP_NAME
 
 # Public on purpose, like the demo password: it only ever keys the demo accounts' authenticators.
 DEMO_OTP_CONSTANT = b"anweiban-demo-totp-2024"
-# The accounts seed_demo creates (safetyportal/demo/builder.py: admin, staff and one officer per township).
-DEMO_USERNAMES = ("admin", "staff", *(township.username for township in TOWNSHIPS))
+# The accounts seed_demo creates (safetyportal/demo/builder.py: admin, staff, one officer per township, a community's
+# and two member units' officers).
+DEMO_USERNAMES = (
+    "admin",
+    "staff",
+    *(township.username for township in TOWNSHIPS),
+    *(username for username, _unit, _name in (*COMMUNITY_ACCOUNTS, *MEMBER_UNIT_ACCOUNTS)),
+)
 
 
 def demo_key(username: str) -> str:

@@ -39,6 +39,8 @@ from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP, sync_roles
 from .canary import CANARY_ID_NUMBERS, CANARY_NAMES, CANARY_PHONES
 from .ids import demo_id_number, legacy_demo_id_number
 from .jinjiang import (
+    COMMUNITY_ACCOUNTS,
+    COMMUNITY_ACCOUNTS_TOWNSHIP,
     COUNTY_CODE,
     COUNTY_KIND,
     COUNTY_NAME,
@@ -49,6 +51,7 @@ from .jinjiang import (
     ID_COUNTY_CODES,
     LANDLINE_AREA,
     LANDLINE_PREFIXES,
+    MEMBER_UNIT_ACCOUNTS,
     MEMBER_UNITS,
     MOBILE_PREFIXES,
     OFFICER_TITLE,
@@ -77,8 +80,9 @@ class DemoAccount:
     is_staff: bool = False
     is_superuser: bool = False
     group: str | None = None
-    township_code: str | None = None  # officers only
+    township_code: str | None = None  # officers of a jurisdiction (a township's or a community's code) only
     officer_phone: str = ""
+    member_unit_name: str | None = None  # officers of a committee member unit only
 
 
 @dataclass
@@ -249,6 +253,17 @@ def _accounts(gen: _Generator) -> list[DemoAccount]:
         DemoAccount(t.username, f"{t.name}{OFFICER_TITLE}", township_code=t.code, officer_phone=gen.mobile())
         for t in TOWNSHIPS
     )
+    # Accounts of a community and of member units (issue 12), drawn after the townships' so their numbers stay.
+    township = next(t for t in TOWNSHIPS if t.name == COMMUNITY_ACCOUNTS_TOWNSHIP)
+    places = {place.name: place.code for place in township.communities}
+    accounts.extend(
+        DemoAccount(username, first_name, township_code=places[place], officer_phone=gen.mobile())
+        for username, place, first_name in COMMUNITY_ACCOUNTS
+    )
+    accounts.extend(
+        DemoAccount(username, first_name, member_unit_name=unit, officer_phone=gen.mobile())
+        for username, unit, first_name in MEMBER_UNIT_ACCOUNTS
+    )
     return accounts
 
 
@@ -371,7 +386,9 @@ def _hash_passwords(password: str, count: int) -> list[str]:
         return list(pool.map(make_password, [password] * count))
 
 
-def _write_accounts(data: DemoData, jurisdictions: dict[str, Jurisdiction], password: str) -> None:
+def _write_accounts(
+    data: DemoData, jurisdictions: dict[str, Jurisdiction], password: str, units: dict[str, MemberUnit]
+) -> None:
     User = get_user_model()
     usernames = [account.username for account in data.accounts]
     existing = User._default_manager.in_bulk(usernames, field_name="username")
@@ -413,12 +430,13 @@ def _write_accounts(data: DemoData, jurisdictions: dict[str, Jurisdiction], pass
         [
             {
                 "user_id": users[account.username].pk,
-                "jurisdiction_id": jurisdictions[account.township_code].pk,
-                "title": "安监站站长",
+                "jurisdiction_id": jurisdictions[account.township_code].pk if account.township_code else None,
+                "member_unit_id": units[account.member_unit_name].pk if account.member_unit_name else None,
+                "title": "安监站站长" if account.township_code in {t.code for t in TOWNSHIPS} else "安全生产联络员",
                 "phone": account.officer_phone,
             }
             for account in data.accounts
-            if account.township_code
+            if account.township_code or account.member_unit_name
         ],
     )
 
@@ -471,7 +489,7 @@ def build_demo(*, password: str | None = None) -> dict[str, int]:
                 for row in data.people
             ],
         )
-        _write_accounts(data, jurisdictions, password or DEMO_PASSWORD)
+        _write_accounts(data, jurisdictions, password or DEMO_PASSWORD, units)
         _write_authorities()
         return demo_counts()
 

@@ -395,3 +395,12 @@ LANDLINE_AREA = "0595"
 LANDLINE_PREFIXES: tuple[str, ...] = ("85", "82", "88", "86")
 
 OFFICER_TITLE = "安监站"
+
+# Portal accounts of units other than the subdistrict and town offices (issue 12): one community of 灵源街道 and two
+# of the committee's member units (their names are in MEMBER_UNITS). (username, unit, the account's display name)
+COMMUNITY_ACCOUNTS: tuple[tuple[str, str, str], ...] = (("lingshui", "灵水社区", "灵水社区居委会"),)
+COMMUNITY_ACCOUNTS_TOWNSHIP = "灵源街道"
+MEMBER_UNIT_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("zhujian", "市住房和城乡建设局", "市住建局安全科"),
+    ("jiaotong", "市交通运输局", "市交通局安全科"),
+)

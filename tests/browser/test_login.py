@@ -67,7 +67,7 @@ def test_wrong_password_shows_chinese_error(page, login, officer):
 
     expect(page).to_have_url(re.compile(r"/portal/login/$"))
     expect(page.locator(".errors")).to_contain_text("请输入一个正确的用户名和密码。注意，两者都区分大小写。")
-    expect(page.locator("main h1")).to_have_text("街道（镇）工作人员登录")
+    expect(page.locator("main h1")).to_have_text("工作人员登录")
 
 
 PHONE = {"width": 390, "height": 844}

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from safetyportal.demo.builder import build_demo, demo_counts, generate_demo_data
 from safetyportal.demo.canary import CANARY_ID_NUMBERS, CANARY_NAMES, CANARY_PHONES
-from safetyportal.demo.jinjiang import DEMO_PASSWORD, TOWNSHIPS
+from safetyportal.demo.jinjiang import COMMUNITY_ACCOUNTS, DEMO_PASSWORD, MEMBER_UNIT_ACCOUNTS, TOWNSHIPS
 from safetyportal.models import (
     Enterprise,
     Jurisdiction,
@@ -146,7 +146,7 @@ def test_accounts() -> None:
     assert staff.is_staff and not staff.is_superuser
     assert staff.groups.filter(name=STAFF_GROUP).exists()
 
-    assert OfficerProfile.objects.count() == len(TOWNSHIPS)
+    assert OfficerProfile.objects.count() == len(TOWNSHIPS) + len(COMMUNITY_ACCOUNTS) + len(MEMBER_UNIT_ACCOUNTS)
     for township in TOWNSHIPS:
         officer = User.objects.get(username=township.username)
         assert not officer.is_staff and not officer.is_superuser
@@ -155,6 +155,18 @@ def test_accounts() -> None:
         assert officer.officer_profile.jurisdiction.code == township.code
         officer.officer_profile.full_clean()
     assert User.objects.get(username="lingyuan").officer_profile.jurisdiction.name == "灵源街道"
+    # Issue 12: a community of 灵源街道 and two member units have their own accounts.
+    community = User.objects.get(username="lingshui").officer_profile
+    assert (community.jurisdiction.name, community.jurisdiction.parent.name) == ("灵水社区", "灵源街道")
+    assert community.member_unit is None
+    community.full_clean()
+    for username, unit, _name in MEMBER_UNIT_ACCOUNTS:
+        profile = User.objects.get(username=username).officer_profile
+        assert profile.jurisdiction is None and profile.member_unit.name == unit
+        assert not profile.user.is_staff and not profile.user.groups.exists()
+        profile.full_clean()
+    build_demo()  # idempotent: nothing doubles
+    assert OfficerProfile.objects.count() == len(TOWNSHIPS) + 3
 
 
 @pytest.mark.django_db

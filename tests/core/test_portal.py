@@ -36,7 +36,7 @@ def test_officer_marked_staff_by_mistake_is_still_refused_by_the_admin(client, o
 def test_staff_cannot_use_the_officer_login(client, staff_user, password):
     response = client.post(reverse("portal:login"), {"username": staff_user.username, "password": password})
     assert response.status_code == 200
-    assert "不是街道（镇）工作人员账号" in response.content.decode()
+    assert "不是门户单位工作人员账号" in response.content.decode()
 
 
 def test_staff_are_refused_by_the_portal(client, staff_user):
