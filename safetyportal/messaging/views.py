@@ -42,7 +42,11 @@ def message_settings(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "portal/message_settings.html",
-        {"form": form, "has_phone": bool(profile and profile.phone)},
+        {
+            "form": form,
+            "has_phone": bool(profile and profile.phone),
+            "has_robot": selectors.unit_has_robot(request.user),
+        },
     )
 
 

@@ -18,7 +18,7 @@ def unread_messages(context: template.Context) -> list[PortalMessage]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    return select_unread(user)
+    return select_unread(user, limit=11)  # ten shown, the eleventh says "10+"
 
 
 @register.filter

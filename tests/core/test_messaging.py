@@ -661,3 +661,23 @@ def test_the_morning_reminders_reach_the_chosen_channels_once(
     delivery = MessageDelivery.objects.get()
     assert (delivery.user, delivery.channel, delivery.key) == (officer, "sms", f"campaigns.reminder:{task.pk}")
     assert "活动方案" in delivery.text and published == [[delivery.pk]]
+
+
+def test_the_settings_page_says_when_the_unit_has_no_robot_or_the_account_no_phone(client, unit_a):
+    user = OfficerProfileFactory(jurisdiction=unit_a, phone="").user
+    client.force_login(user)
+    page = client.get(reverse("portal:message_settings")).content.decode()
+    assert "尚未设置企业微信群机器人" in page and "尚未登记手机号码" in page
+    UnitChannelFactory(jurisdiction=unit_a, wecom_key="")
+    assert "尚未设置企业微信群机器人" in client.get(reverse("portal:message_settings")).content.decode()
+    UnitChannel.objects.update(is_active=True)
+    channel = UnitChannel.objects.get()
+    channel.wecom_key = ROBOT_KEY
+    channel.save()
+    assert "尚未设置企业微信群机器人" not in client.get(reverse("portal:message_settings")).content.decode()
+
+
+def test_more_than_ten_unread_messages_show_ten_and_say_so(officer):
+    PortalMessageFactory.create_batch(12, user=officer)
+    html = _render_include(officer)
+    assert html.count('class="message-text"') == 10 and "10+" in html
