@@ -13,8 +13,11 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from . import admin_a11y
 from .accounts.services import is_verified
 from .scoping import is_officer
+
+admin_a11y.install()  # Chinese alt text on the admin's boolean icons
 
 
 class PortalAdminSite(admin.AdminSite):

@@ -4,7 +4,10 @@
   "use strict";
   document.querySelectorAll("main table.list").forEach(function (table) {
     var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-      return th.textContent.trim();
+      // A header only screen readers read (e.g. the actions column) labels nothing on screen.
+      var copy = th.cloneNode(true);
+      copy.querySelectorAll(".sr-only").forEach(function (hidden) { hidden.remove(); });
+      return copy.textContent.trim();
     });
     if (!headers.length) { return; }
     table.querySelectorAll("tbody tr").forEach(function (row) {
