@@ -13,3 +13,4 @@ class CampaignsConfig(AppConfig):
 
         register_dashboard_section("campaigns")(selectors.officer_dashboard)
         register_dashboard_section("inbox")(inbox_selectors.home_section)  # 收文 and tasks due soon, on top
+        from . import cascade_demo  # noqa: F401  (灵源街道's own campaign, seed 003: the cascade's demo)

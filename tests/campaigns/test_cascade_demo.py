@@ -1,0 +1,60 @@
+"""The cascade's demo (shared/seeds/003): 灵源街道's own 2024 campaign with its 社区 and member units filing, a notice
+灵安办〔2024〕N号 issued to them, and the city's published drill figures unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from campaigns.cascade_demo import NOTICE_TITLE, load_demo_cascade
+from campaigns.demo import load_demo_campaigns, load_demo_notices
+from campaigns.models import ActivityReturn, Campaign, Notice, NoticeReceipt
+from campaigns.rollup import level_board, unit_figures
+from campaigns.selectors import summary_figures
+from safetyportal.demo.builder import build_demo
+from safetyportal.documents import services as document_services
+from safetyportal.models import Jurisdiction
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, monkeypatch):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr(document_services, "enqueue", lambda pk: True)
+    build_demo()
+    load_demo_notices()
+    load_demo_campaigns()
+    return load_demo_cascade()
+
+
+def test_lingyuan_runs_its_own_campaign_with_its_communities_and_member_units(demo):
+    lingyuan = Jurisdiction.objects.get(name="灵源街道")
+    campaign = Campaign.objects.get(jurisdiction=lingyuan, year=2024)
+    assert campaign.parent.name == "全市“安全生产月”" and campaign.name == "灵源街道“安全生产月”"
+    returns = ActivityReturn.objects.filter(task__campaign=campaign)
+    assert set(returns.values_list("status", flat=True)) == {"accepted", "returned"}
+    assert returns.filter(status="returned").count() == 1
+    assert returns.filter(member_unit__jurisdiction=lingyuan, status="accepted").exists()
+    board = level_board(campaign, lingyuan)
+    assert board.total.slots["missing"] == 1  # 许西坑社区's drill
+    notice = Notice.objects.get(title=NOTICE_TITLE)
+    assert notice.status == "issued" and notice.number.startswith("灵安办〔2024〕")
+    assert notice.issued_by.username == "lingyuan" and campaign.launch_notice == notice
+    assert NoticeReceipt.objects.filter(notice=notice).count() == 6 + 4  # six 社区, four member units
+    assert load_demo_cascade() == demo  # idempotent
+
+
+def test_city_figures_include_the_communities_once_and_keep_the_published_total(demo):
+    city = Campaign.objects.get(year=2024, name="全市“安全生产月”")
+    figures = summary_figures(city)
+    assert (figures.drill_training.sessions, figures.drill_training.participants) == (569, 97696)
+    lingyuan = Jurisdiction.objects.get(name="灵源街道")
+    own = unit_figures(city, lingyuan)["participants"]
+    communities = sum(unit_figures(city, c)["participants"] for c in Jurisdiction.objects.filter(parent=lingyuan))
+    rows = {row.key: row for row in level_board(city, lingyuan).rows}
+    assert (
+        rows["self"].figures["participants"]
+        + communities
+        + sum(row.figures["participants"] for key, row in rows.items() if key.startswith("m"))
+        == own
+    )
