@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields as ie_fields
 from import_export.admin import ExportMixin
 
+from safetyportal import workdays
 from safetyportal.accounts.services import is_verified
 from safetyportal.admin_base import ReadOnlyAdminMixin
 from safetyportal.documents.admin import DocumentStatusMedia
@@ -189,6 +190,19 @@ class HazardAdminForm(forms.ModelForm):
         )
 
 
+def working_day_deadlines(hazard: Hazard) -> str:
+    """The rules' working-day deadlines of a hazard, each shown with its rule (safetyportal.workdays; DOMAIN.md):
+    publication of the listing within 5 working days of 挂牌, an extension requested at least 20 working days before
+    the rectification deadline."""
+    lines = []
+    if hazard.supervision_level and hazard.supervised_on:
+        lines.append((_("挂牌公示期限"), workdays.due_text(hazard.supervised_on, workdays.LISTING_PUBLICATION.days)))
+    if hazard.is_open and hazard.rectification_deadline:
+        days = workdays.EXTENSION_REQUEST_NOTICE.days
+        lines.append((_("延期申请截止"), workdays.due_text(hazard.rectification_deadline, days, before=True)))
+    return format_html_join("", "<p>{}：{}</p>", lines)
+
+
 @admin.register(Hazard)
 class HazardAdmin(ActionPageMixin, ExportMixin, admin.ModelAdmin):
     form = HazardAdminForm
@@ -248,10 +262,11 @@ class HazardAdmin(ActionPageMixin, ExportMixin, admin.ModelAdmin):
         if report is not None:
             links.append((_admin_url(report, "change"), _("举报与奖励")))
         return format_html(
-            "<p>{}：<strong>{}</strong>{}</p><p>{}</p>",
+            "<p>{}：<strong>{}</strong>{}</p>{}<p>{}</p>",
             _("当前状态"),
             obj.get_status_display(),
             format_html("（{}）", obj.get_supervision_level_display()) if obj.supervision_level else "",
+            working_day_deadlines(obj),
             format_html_join(" | ", '<a href="{}">{}</a>', links) if links else "—",
         )
 

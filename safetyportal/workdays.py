@@ -348,6 +348,23 @@ def latest_extension_request(deadline: dt.date) -> dt.date:
     return subtract_working_days(deadline, EXTENSION_REQUEST_NOTICE.days)
 
 
+def due_text(start: dt.date, days: int, *, before: bool = False) -> str:
+    """A working-day deadline shown with its rule: "6月21日（周五）（5个工作日）", or with ``before`` the n-th working
+    day before ``start`` ("…（前20个工作日）"). A year the calendar does not cover shows the warning, never a date
+    counted in natural days."""
+    try:
+        due = subtract_working_days(start, days) if before else add_working_days(start, days)
+    except CalendarNotCovered as error:
+        return _("无法计算：日历未覆盖%(year)s年") % {"year": error.year}
+    rule = _("前%(rule)s") % {"rule": rule_label(days)} if before else rule_label(days)
+    return _("%(month)s月%(day)s日（%(weekday)s）（%(rule)s）") % {
+        "month": due.month,
+        "day": due.day,
+        "weekday": _(WEEKDAY_NAMES[due.weekday()]),
+        "rule": rule,
+    }
+
+
 # --- Deadlines with a time of day ------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -219,7 +220,7 @@ def test_late_days_to_the_minute_in_shanghai():
 
 # --- Properties -----------------------------------------------------------------------------------------------------
 
-days = st.dates(min_value=D(2010, 1, 1), max_value=D(2025, 12, 31))
+days = st.dates(min_value=D(2010, 1, 1), max_value=D(2025, 6, 30))  # + 300 working days stays in 2026
 counts = st.integers(min_value=0, max_value=300)
 
 
@@ -263,3 +264,82 @@ def test_the_tables_read_agree_with_the_packages_own_is_workday():
         while day.year == year:
             assert is_working_day(day) == chinese_calendar.is_workday(day), day
             day += dt.timedelta(days=1)
+
+
+# --- Working-day rules shown next to their dates ---------------------------------------------------------------------
+
+
+def test_due_text_shows_the_rule_or_the_missing_year():
+    assert workdays.due_text(D(2024, 9, 30), 5) == "10月12日（周六）（5个工作日）"
+    assert workdays.due_text(D(2024, 10, 31), 20, before=True) == "9月29日（周日）（前20个工作日）"
+    assert workdays.due_text(D(2026, 12, 28), 5) == "无法计算：日历未覆盖2027年"
+
+
+def test_template_filters():
+    from django.template import Context, Template
+
+    html = Template(
+        "{% load workdays %}{{ listed|working_days_after:5 }}|{{ deadline|working_days_before:20 }}|"
+        "{{ none|working_days_after:5 }}|{% deadline due at %}"
+    ).render(Context({"listed": D(2024, 6, 14), "deadline": D(2024, 10, 31), "due": D(2024, 6, 14), "at": dt.time(16)}))
+    assert html == "6月21日（周五）（5个工作日）|9月29日（周日）（前20个工作日）||6月14日（周五）16:00前"
+
+
+def test_hazard_workflow_panel_shows_the_listing_and_extension_deadlines_with_their_rules():
+    from inspections.admin import working_day_deadlines
+    from inspections.models import HazardLevel, HazardStatus
+    from tests.inspections.factories import HazardFactory
+
+    hazard = HazardFactory(
+        level=HazardLevel.MAJOR,
+        status=HazardStatus.RECTIFYING,
+        supervision_level="county",
+        supervised_on=D(2024, 9, 30),
+        rectification_deadline=D(2024, 10, 31),
+    )
+    html = str(working_day_deadlines(hazard))
+    assert "挂牌公示期限：10月12日（周六）（5个工作日）" in html
+    assert "延期申请截止：9月29日（周日）（前20个工作日）" in html
+
+
+def test_portal_hazard_page_shows_the_extension_deadline(client, officer_a, unit_a):
+    from inspections.models import HazardStatus
+    from tests.inspections.factories import HazardFactory
+
+    hazard = HazardFactory(jurisdiction=unit_a, status=HazardStatus.RECTIFYING, rectification_deadline=D(2024, 10, 31))
+    client.force_login(officer_a)
+    html = client.get(f"/portal/hazards/{hazard.pk}/").content.decode()
+    assert "延期申请截止" in html and "9月29日（周日）（前20个工作日）" in html
+
+
+# --- Admin ------------------------------------------------------------------------------------------------------------
+
+
+def test_staff_see_the_overrides_with_the_warning(client, staff_user, django_assert_max_num_queries):
+    WorkdayOverrideFactory(date=D(2027, 2, 8), is_working_day=False, name="春节")
+    WorkdayYearFactory(year=2027, complete=False)
+    client.force_login(staff_user)
+    with django_assert_max_num_queries(20):
+        response = client.get("/admin/safetyportal/workdayoverride/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "春节" in html
+    if timezone.localdate() >= D(timezone.localdate().year, 11, 1):  # next year is not covered by then
+        assert f"日历未覆盖{timezone.localdate().year + 1}年" in html
+    response = client.get("/admin/safetyportal/workdayyear/")
+    assert response.status_code == 200 and "?year=2027" in response.content.decode()
+
+
+def test_a_years_list_is_imported_and_wins_at_once(admin_user_office):
+    import tablib
+
+    from safetyportal.workday_admin import WorkdayOverrideResource
+
+    dataset = tablib.Dataset(headers=["日期", "工作日", "名称", "备注"])
+    dataset.append(["2024-06-14", "放假", "临时放假", ""])
+    dataset.append(["2024-06-15", "上班", "调休上班", "测试"])
+    result = WorkdayOverrideResource(user=admin_user_office).import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert not is_working_day(D(2024, 6, 14)) and is_working_day(D(2024, 6, 15))
+    bad = tablib.Dataset(headers=["日期", "工作日", "名称", "备注"])
+    bad.append(["2024-06-17", "也许", "x", ""])
+    assert WorkdayOverrideResource(user=admin_user_office).import_data(bad, dry_run=False).has_validation_errors()
