@@ -48,7 +48,7 @@ class UnitChannelForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("jurisdiction") is None) == (data.get("member_unit") is None):
             raise forms.ValidationError(_("请选择区划或成员单位（二者选一）。"))
         return data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.conf import settings
 
@@ -20,7 +22,7 @@ from .transports import TransportError
     retry_jitter=True,
     max_retries=settings.MESSAGES_MAX_RETRIES,
 )
-def deliver(self, delivery_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+def deliver(self: Any, delivery_ids: list[int]) -> None:
     services.deliver(delivery_ids=delivery_ids, final=self.request.retries >= self.max_retries)
 
 

@@ -9,7 +9,7 @@ import json
 import logging
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import requests
 from django.conf import settings
@@ -36,8 +36,8 @@ def _truncate_utf8(text: str, limit: int) -> str:
 # 企业微信 group robot ------------------------------------------------------------------------------------------------
 
 
-def wecom_payload(content: str, mentioned_mobiles: list[str] | None = None) -> dict[str, object]:
-    text: dict[str, object] = {"content": _truncate_utf8(content, WECOM_TEXT_MAX_BYTES)}
+def wecom_payload(content: str, mentioned_mobiles: list[str] | None = None) -> dict[str, Any]:
+    text: dict[str, Any] = {"content": _truncate_utf8(content, WECOM_TEXT_MAX_BYTES)}
     if mentioned_mobiles:
         text["mentioned_mobile_list"] = mentioned_mobiles
     return {"msgtype": "text", "text": text}
@@ -101,7 +101,7 @@ class TencentSmsBackend:
     """Tencent Cloud SMS (API 2021-01-11, ``SendSms``) through its official SDK. The message text is the single
     parameter of the approved template ``TENCENT_SMS_TEMPLATE_ID`` (e.g. "{1}，请登录门户查看。")."""
 
-    def _client(self):  # type: ignore[no-untyped-def]
+    def _client(self) -> Any:
         from tencentcloud.common import credential
         from tencentcloud.common.profile.client_profile import ClientProfile
         from tencentcloud.common.profile.http_profile import HttpProfile
