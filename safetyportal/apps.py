@@ -20,6 +20,10 @@ class SafetyPortalConfig(AppConfig):
         from . import audit
 
         audit.connect()
+        # People are shown by their names (姓名), not their login names, on every screen (safetyportal/people.py).
+        from . import people
+
+        people.install()
 
 
 class AxesConfig(axes.apps.AppConfig):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from .admin_base import ReadOnlyAdminMixin
 from .history import HistoryAction, RecordHistory
+from .people import person_name
 
 PANEL_ROWS = 30
 # Action codes written by services that HistoryAction does not list (adding them there would change the field's
@@ -40,6 +42,53 @@ def _field_label(model: type[models.Model] | None, name: str) -> str:
         return str(getattr(model._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
         return name
+
+
+def _value_label(model: type[models.Model] | None, name: str, value: Any) -> str:
+    """A stored value as the screen shows it: a choice by its Chinese label, a boolean as 是/否, empty as —."""
+    if value in (None, ""):
+        return "—"
+    field = None
+    if model is not None:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+    choices = getattr(field, "flatchoices", None) or []
+    for code, label in choices:
+        if str(code) == str(value):
+            return str(label)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)
+
+
+class RecordKindFilter(admin.SimpleListFilter):
+    """记录类型 by the models' Chinese names (Django's content-type filter shows "app | model" codes)."""
+
+    title = gettext_lazy("记录类型")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        used = ContentType.objects.filter(pk__in=RecordHistory.objects.values("content_type").distinct()).order_by(
+            "app_label", "model"
+        )
+        kinds = []
+        for content_type in used:
+            model = content_type.model_class()
+            kinds.append((str(content_type.pk), str(model._meta.verbose_name) if model else content_type.model))
+        return kinds
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[RecordHistory]) -> QuerySet[RecordHistory]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(content_type_id=int(value))
+        return queryset
+
+
+def record_kind(row: RecordHistory) -> str:
+    model = row.content_type.model_class()
+    return str(model._meta.verbose_name) if model is not None else row.content_type.model
 
 
 def changed_fields(row: RecordHistory) -> str:
@@ -73,7 +122,7 @@ class HistoryPanelMixin:
                 (
                     (
                         timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"),
-                        row.actor or _("系统"),
+                        person_name(row.actor) or _("系统"),
                         action_label(row.action),
                         changed_fields(row),
                     )
@@ -86,14 +135,22 @@ class HistoryPanelMixin:
 class RecordHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Append-only: nobody adds, changes or deletes a row here; each row links to its record's own page."""
 
-    list_display = ("at", "actor", "content_type", "record_link", "action_name", "changed", "note")
-    list_filter = ("action", ("content_type", admin.RelatedOnlyFieldListFilter))
+    list_display = ("at", "actor_name", "kind_name", "record_link", "action_name", "changed", "note")
+    list_filter = ("action", RecordKindFilter)
     list_select_related = ("actor", "content_type")
     search_fields = ("object_repr",)
     date_hierarchy = "at"
     list_per_page = 50
-    fields = ("at", "actor", "content_type", "record_link", "action_name", "changes_table", "note")
+    fields = ("at", "actor_name", "kind_name", "record_link", "action_name", "changes_table", "note")
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("操作人"), ordering="actor")
+    def actor_name(self, row: RecordHistory) -> str:
+        return person_name(row.actor) or _("系统")
+
+    @admin.display(description=gettext_lazy("记录类型"), ordering="content_type")
+    def kind_name(self, row: RecordHistory) -> str:
+        return record_kind(row)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RecordHistory]:
         return super().get_queryset(request).select_related("actor", "content_type")
@@ -132,15 +189,18 @@ class RecordHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             format_html_join(
                 "",
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                ((_field_label(model, name), *_before_after(values)) for name, values in row.changes.items()),
+                (
+                    (_field_label(model, name), *_before_after(model, name, values))
+                    for name, values in row.changes.items()
+                ),
             ),
         )
 
 
-def _before_after(values: Any) -> tuple[str, str]:
+def _before_after(model: type[models.Model] | None, name: str, values: Any) -> tuple[str, str]:
     if isinstance(values, list | tuple) and len(values) == 2:
-        return ("—" if values[0] in (None, "") else str(values[0]), "—" if values[1] in (None, "") else str(values[1]))
-    return ("—", str(values))
+        return (_value_label(model, name, values[0]), _value_label(model, name, values[1]))
+    return ("—", _value_label(model, name, values))
 
 
 admin.site.register(RecordHistory, RecordHistoryAdmin)

@@ -490,8 +490,8 @@ def _build(today: dt.date) -> None:
 
     # The published lists of 2024 (the office "对外公布新考核获证人员名单").
     for code, title, kind in (
-        (f"{YEAR}-new", f"{YEAR}年特种作业新取证人员名单", BatchKind.NEW),
-        (f"{YEAR}-reviewed", f"{YEAR}年特种作业复审合格人员名单", BatchKind.REVIEWED),
+        (f"{YEAR}-01", f"{YEAR}年特种作业新取证人员名单", BatchKind.NEW),
+        (f"{YEAR}-02", f"{YEAR}年特种作业复审合格人员名单", BatchKind.REVIEWED),
     ):
         batch = PublicationBatch.objects.create(
             code=code,

@@ -106,7 +106,7 @@ def pdf_words(data: bytes) -> list[Word]:
 def render_list(count: int) -> tuple[bytes, int]:
     """The real template and stylesheets, rendered as the engine renders them (context from list_context)."""
     batch = PublicationBatch(
-        code="2024-new", title="2024年特种作业新取证人员名单", kind="new", issued_on=dt.date(2024, 12, 31), **PUBLICITY
+        code="2024-01", title="2024年特种作业新取证人员名单", kind="new", issued_on=dt.date(2024, 12, 31), **PUBLICITY
     )
     document = GeneratedDocument(title=batch.title, verify_token="a" * 24, kind="certificate_list")
     context = {**engine_context(document), **list_context(batch, synthetic_rows(count))}
