@@ -35,4 +35,4 @@ def install() -> None:
 
     model = get_user_model()
     if model.__str__ is not _user_str:
-        model.__str__ = _user_str  # type: ignore[method-assign,assignment]
+        model.__str__ = _user_str  # type: ignore[method-assign]
