@@ -681,3 +681,41 @@ def test_more_than_ten_unread_messages_show_ten_and_say_so(officer):
     PortalMessageFactory.create_batch(12, user=officer)
     html = _render_include(officer)
     assert html.count('class="message-text"') == 10 and "10+" in html
+
+
+# Settings: range-checked at start-up -----------------------------------------------------------------------------
+
+TENCENT_OK = {
+    "SMS_BACKEND": "tencent",
+    "TENCENT_SMS_SECRET_ID": "AKIDtestsecretid",
+    "TENCENT_SMS_SECRET_KEY": "never-shown-secret",
+    "TENCENT_SMS_SDK_APP_ID": "1400006666",
+    "TENCENT_SMS_SIGN_NAME": "某市安委办",
+    "TENCENT_SMS_TEMPLATE_ID": "1614338",
+}
+BAD_MESSAGING_VALUES: list[tuple[dict[str, str | None], str]] = [
+    ({"MESSAGES_MAX_RETRIES": "-1"}, "MESSAGES_MAX_RETRIES"),
+    ({"MESSAGES_MAX_RETRIES": "many"}, "MESSAGES_MAX_RETRIES"),
+    ({"MESSAGES_RETRY_BACKOFF_MAX_SECONDS": "5"}, "MESSAGES_RETRY_BACKOFF_MAX_SECONDS"),
+    ({"MESSAGES_SEND_TIMEOUT_SECONDS": "0"}, "MESSAGES_SEND_TIMEOUT_SECONDS"),
+    ({"WECOM_WEBHOOK_BASE": "ftp://qyapi.weixin.qq.com/cgi-bin/webhook/send"}, "WECOM_WEBHOOK_BASE"),
+    ({"WECOM_WEBHOOK_BASE": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"}, "WECOM_WEBHOOK_BASE"),
+    ({"SMS_BACKEND": "aliyun"}, "SMS_BACKEND"),
+    ({"SMS_BACKEND": "tencent"}, "TENCENT_SMS_SECRET_ID"),
+    ({**TENCENT_OK, "TENCENT_SMS_SECRET_KEY": None}, "TENCENT_SMS_SECRET_KEY"),
+    ({**TENCENT_OK, "TENCENT_SMS_TEMPLATE_ID": "活动提醒"}, "TENCENT_SMS_TEMPLATE_ID"),
+    ({"TENCENT_SMS_ENDPOINT": "https://sms.tencentcloudapi.com/v1"}, "TENCENT_SMS_ENDPOINT"),
+    ({"TENCENT_SMS_PARAM_MAX_LENGTH": "1000"}, "TENCENT_SMS_PARAM_MAX_LENGTH"),
+]
+
+
+def test_messaging_settings_are_checked_at_start_up(tmp_path):
+    from tests.core.test_settings_validation import assert_refused, dev_env, run_settings
+
+    good = {**TENCENT_OK, "TENCENT_SMS_ENDPOINT": "http://127.0.0.1:8081", "WECOM_WEBHOOK_BASE": "http://127.0.0.1:1/"}
+    cases = [overrides for overrides, _ in BAD_MESSAGING_VALUES] + [good, {"SMS_BACKEND": "File"}]
+    outcomes = run_settings(dev_env(tmp_path), cases)
+    for (overrides, variable), outcome in zip(BAD_MESSAGING_VALUES, outcomes, strict=False):
+        assert_refused(outcome, variable, overrides)
+        assert "never-shown-secret" not in outcome[1]
+    assert outcomes[-2:] == [None, None]
