@@ -21,10 +21,12 @@ from safetyportal.spreadsheets import SafeImportExportAdmin
 
 from . import selectors, services
 from .assign import CampaignTaskAssignForm, NoticeAssignForm, QuickAssignAdminMixin
+from .attachment_admin import NoticeAttachmentAdminMixin, ReturnAttachmentInline
 from .figures import figures_for_summary
 from .inbox_admin import NoticeSignBoardMixin
 from .models import (
     AWAITING_REVIEW,
+    COUNT_FIELDS,
     MATERIAL_FIELDS,
     ActivityReturn,
     Campaign,
@@ -65,7 +67,9 @@ RECORD_FIELDS = (
 
 
 @admin.register(Notice)
-class NoticeAdmin(QuickAssignAdminMixin, NoticeSignBoardMixin, IssuingAdminMixin, admin.ModelAdmin):
+class NoticeAdmin(
+    NoticeAttachmentAdminMixin, QuickAssignAdminMixin, NoticeSignBoardMixin, IssuingAdminMixin, admin.ModelAdmin
+):
     list_display = ("title", "number", "authority", "status", "issued_on", "created_at")
     list_filter = ("status", "authority", "issued_on")
     search_fields = ("title", "number", "body")
@@ -261,7 +265,7 @@ class ActivityReturnAdmin(SafeImportExportAdmin):
     list_select_related = ("task", "jurisdiction", "member_unit")
     date_hierarchy = "activity_date"
     list_per_page = 50
-    inlines = [ReturnPhotoInline]
+    inlines = [ReturnPhotoInline, ReturnAttachmentInline]
     actions = ["accept_selected", "send_back_selected"]
     change_form_template = "admin/campaigns/activityreturn/change_form.html"
     fieldsets = [
@@ -270,6 +274,7 @@ class ActivityReturnAdmin(SafeImportExportAdmin):
             gettext_lazy("活动情况"),
             {"fields": ("activity_type", "title", "activity_date", "place", "sessions", "participants", "description")},
         ),
+        (gettext_lazy("演练、培训、咨询与经费"), {"fields": COUNT_FIELDS}),
         (gettext_lazy("发放宣传资料"), {"fields": MATERIAL_FIELDS}),
         (gettext_lazy("媒体与曝光"), {"fields": ("media_reports", "media_links", "exposures")}),
         (gettext_lazy("报送与审核"), {"fields": REVIEW_FIELDS}),

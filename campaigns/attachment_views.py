@@ -2,7 +2,8 @@
 
 Every attachment is found through the requester's scope: another unit's return attachment, or the attachment of a
 notice not addressed to the unit, is "not found" (404) like one that does not exist. Files go out only as downloads
-(safetyportal.uploads.attachment_response)."""
+(safetyportal.uploads.attachment_response). Office staff download through the same views (the admin links to them).
+"""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def officer_or_staff_required(view: Callable[..., HttpResponse]) -> Callable[...
 
 
 @require_GET
-@officer_required
+@officer_or_staff_required
 def return_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     attachment = attachments.return_attachment_for(request.user, pk, attachment_id)
     return attachment_response(

@@ -343,6 +343,11 @@ def _returns_2024(tasks: list[CampaignTask], staff: object, members: list[Member
         elif r.activity_type not in DRILL_TRAINING:
             r.sessions = rng.randint(4, 12) if r.activity_type == ActivityType.CONSULTATION else rng.randint(1, 5)
             r.participants = r.sessions * rng.randint(60, 220)
+    for r, _n in rows:  # a drill's or a training's figures are its drill or training counts (issue 12)
+        if r.activity_type == ActivityType.DRILL:
+            r.drill_sessions, r.drill_participants = r.sessions, r.participants
+        elif r.activity_type == ActivityType.TRAINING:
+            r.training_sessions, r.training_participants = r.sessions, r.participants
     created = ActivityReturn.objects.bulk_create([r for r, _n in rows], batch_size=500)
     events, photos = [], []
     for (r, wanted), saved in zip(rows, created, strict=True):

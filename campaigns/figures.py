@@ -13,6 +13,11 @@ What the summary counts:
   city-wide cases and those of units outside the table stand in a separate, labelled line and are added to nothing.
 - **Activity types**: drills (应急演练) and skills training (培训) are a category of their own (the city's published
   "应急救援演习和知识技能培训569场，参与97696人次" counts those only); 宣传咨询 and the others are reported apart.
+- **Drills and training** (the "其中" figure) come from the returns' own drill and training counts (issue 12:
+  ``drill_sessions``, ``drill_participants``, ``training_sessions``, ``training_participants``, parts of each return's
+  totals), whatever the return's activity type: a 宣传咨询日 with a drill counts its drill. Summaries issued before
+  these counts existed (snapshot version 1) keep the figure they were issued with (the drill and training types).
+  Consultation desks (咨询台) are summed the same way.
 
 Every 合计 is the sum of its rows *by construction*: the totals are properties summing the rows, for live figures
 and for figures read back from a snapshot alike (``from_snapshot`` refuses a snapshot whose stored totals differ).
@@ -34,12 +39,25 @@ from django.utils.translation import gettext as _
 from safetyportal.documents.context import chinese_date
 from safetyportal.figures import CAMPAIGN_PUBLICITY, EXPOSURE_CASES, FigureScope, provide
 
-from .models import FIGURE_FIELDS, MATERIALS, ActivityReturn, ActivityType, Campaign, CampaignTask, ReturnStatus
+from .models import (
+    DRILL_TRAINING_FIELDS,
+    FIGURE_FIELDS,
+    MATERIALS,
+    ActivityReturn,
+    ActivityType,
+    Campaign,
+    CampaignTask,
+    ReturnStatus,
+)
 
 if TYPE_CHECKING:
     from .selectors import Board
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: the drill/training counts and consultation desks (issue 12); 1 is still read
+READABLE_VERSIONS = (1, 2)
+# Summed over the accepted returns apart from the unit tables: the drill and training parts and the desks.
+APART_FIELDS = (*DRILL_TRAINING_FIELDS, "consultation_desks")
+DRILL_TRAINING_RETURNS = "drill_training_returns"  # accepted returns reporting any drill or training
 
 # The category of the city's published figure (shared/seeds/000): drills and skills training, nothing else.
 DRILL_TRAINING_TYPES: tuple[str, ...] = (ActivityType.DRILL, ActivityType.TRAINING)
@@ -161,6 +179,36 @@ class TypeGroup:
     @property
     def participants(self) -> int:
         return sum(row.participants for row in self.rows)
+
+
+@dataclass(frozen=True)
+class DrillTraining:
+    """The "其中：应急救援演练和知识技能培训" figure: drills and training apart from the other activities."""
+
+    key: str
+    label: str
+    returns: int
+    drill_sessions: int
+    drill_participants: int
+    training_sessions: int
+    training_participants: int
+    rows: tuple[TypeRow, ...] = ()  # the drill and training rows of the per-type table, for reference
+
+    @property
+    def sessions(self) -> int:
+        return self.drill_sessions + self.training_sessions
+
+    @property
+    def participants(self) -> int:
+        return self.drill_participants + self.training_participants
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "returns": self.returns,
+            "sessions": self.sessions,
+            "participants": self.participants,
+            **{name: getattr(self, name) for name in DRILL_TRAINING_FIELDS},
+        }
 
 
 @dataclass(frozen=True)
@@ -286,6 +334,9 @@ class SummaryFigures:
     publicity: list[PublicityRow]
     photos: list[Photo] = field(default_factory=list)
     board: BoardFigures | None = None
+    # APART_FIELDS and DRILL_TRAINING_RETURNS summed over the accepted returns; None for a version-1 snapshot,
+    # whose drills and training are the drill and training types' figures.
+    apart: dict[str, int] | None = None
     frozen: bool = False  # read from an issued summary's snapshot
     issued_unfrozen: bool = False  # live figures of a summary issued before snapshots were stored
     campaign: Campaign | None = None  # live figures only (the narrative needs the campaign's kind and themes)
@@ -330,9 +381,34 @@ class SummaryFigures:
         ]
 
     @property
-    def drill_training(self) -> TypeGroup:
-        """The "其中：应急救援演练和知识技能培训" line: drills and training only."""
-        return self.type_groups[0]
+    def drill_training(self) -> DrillTraining:
+        """The "其中：应急救援演练和知识技能培训" line: the returns' drill and training counts (a version-1 snapshot:
+        the drill and training types' figures, as issued)."""
+        group = self.type_groups[0]
+        if self.apart is None:
+            by_type = {kind: [row for row in group.rows if row.activity_type == kind] for kind in DRILL_TRAINING_TYPES}
+            drills, trainings = by_type[ActivityType.DRILL], by_type[ActivityType.TRAINING]
+            return DrillTraining(
+                key=group.key,
+                label=group.label,
+                returns=group.returns,
+                drill_sessions=sum(row.sessions for row in drills),
+                drill_participants=sum(row.participants for row in drills),
+                training_sessions=sum(row.sessions for row in trainings),
+                training_participants=sum(row.participants for row in trainings),
+                rows=group.rows,
+            )
+        return DrillTraining(
+            key=group.key,
+            label=group.label,
+            returns=self.apart[DRILL_TRAINING_RETURNS],
+            **{name: self.apart[name] for name in DRILL_TRAINING_FIELDS},
+            rows=group.rows,
+        )
+
+    @property
+    def consultation_desks(self) -> int:
+        return self.apart["consultation_desks"] if self.apart is not None else 0
 
     @property
     def late_total(self) -> int:
@@ -409,7 +485,8 @@ class SummaryFigures:
             "totals": self.totals,
             "types": [row.to_json() for row in self.types],
             "type_totals": self.type_totals,
-            "drill_training": {name: getattr(drill_training, name) for name in TYPE_COUNTED},
+            "drill_training": drill_training.to_json(),
+            "apart": self.apart,
             "late_units": [row.to_json() for row in self.late_units],
             "unreported_units": self.unreported_units,
             "exposure_cases": {
@@ -426,8 +503,10 @@ class SummaryFigures:
     def from_snapshot(cls, data: dict[str, Any]) -> SummaryFigures:
         """The figures an issued summary stored. Refuses a snapshot of another version or one whose stored totals
         are not the sums of its rows."""
-        if data.get("version") != SNAPSHOT_VERSION:
-            raise ValueError(f"summary snapshot version {data.get('version')!r} is not {SNAPSHOT_VERSION}")
+        version = data.get("version")
+        if version not in READABLE_VERSIONS:
+            raise ValueError(f"summary snapshot version {version!r} is not one of {READABLE_VERSIONS}")
+        apart = data.get("apart") if version >= 2 else None
         campaign = data["campaign"]
         exposure = data["exposure_cases"]
         figures = cls(
@@ -445,6 +524,7 @@ class SummaryFigures:
             publicity=[PublicityRow.from_json(row) for row in data["publicity"]],
             photos=[Photo.from_json(photo) for photo in data.get("photos", [])],
             board=BoardFigures.from_json(data["board"]) if data.get("board") else None,
+            apart={name: _int(apart[name]) for name in (*APART_FIELDS, DRILL_TRAINING_RETURNS)} if apart else None,
             frozen=True,
         )
         stored = {
@@ -453,6 +533,8 @@ class SummaryFigures:
             "unreported_units": data["unreported_units"],
             "exposure_cases": exposure,
         }
+        if version >= 2:
+            stored["drill_training"] = data["drill_training"]
         again = figures.to_snapshot()
         for key, value in stored.items():
             if again[key] != value:
@@ -492,7 +574,12 @@ def accepted_returns(campaign: Campaign, tasks: list[CampaignTask] | None = None
 
 
 def _figure_sums() -> dict[str, Any]:
-    return {name: Coalesce(Sum(name), 0) for name in FIGURE_FIELDS}
+    # The count comes first: its filter must read the columns, not the sums annotated under the same names below.
+    reporting = Q(drill_sessions__gt=0) | Q(drill_participants__gt=0)
+    reporting |= Q(training_sessions__gt=0) | Q(training_participants__gt=0)
+    sums: dict[str, Any] = {DRILL_TRAINING_RETURNS: Count("pk", filter=reporting)}
+    sums.update({name: Coalesce(Sum(name), 0) for name in (*FIGURE_FIELDS, *APART_FIELDS)})
+    return sums
 
 
 def _short(name: str) -> str:
@@ -538,6 +625,7 @@ def summary_figures(
     # (two queries could see different returns under READ COMMITTED while staff accept one).
     sums: dict[str, dict[str, int]] = {}
     by_type: dict[str, dict[str, int]] = {}
+    apart = dict.fromkeys((*APART_FIELDS, DRILL_TRAINING_RETURNS), 0)
     groups: Iterable[Mapping[str, Any]] = (
         accepted.values(
             "jurisdiction_id",
@@ -570,6 +658,8 @@ def summary_figures(
             unit_sums[name] += int(row[name])
         for name in ("sessions", "participants"):
             type_sums[name] += int(row[name])
+        for name in apart:
+            apart[name] += int(row[name])
 
     scope = FigureScope(starts_on=campaign.starts_on, ends_on=campaign.ends_on, campaign_id=campaign.pk)
     cases = provide(EXPOSURE_CASES, scope)
@@ -647,6 +737,7 @@ def summary_figures(
         publicity=publicity_rows,
         photos=summary_photos(accepted, limit=photo_limit) if photo_limit else [],
         board=board,
+        apart=apart,
         campaign=campaign,
     )
 

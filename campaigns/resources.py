@@ -19,6 +19,7 @@ from safetyportal.spreadsheets import CodeWidget, SafeModelResource
 
 from .models import (
     AWAITING_REVIEW,
+    COUNT_FIELDS,
     FIGURE_FIELDS,
     ActivityReturn,
     Campaign,
@@ -161,6 +162,7 @@ class ActivityReturnResource(CampaignsResource):
             "place",
             "sessions",
             "participants",
+            *COUNT_FIELDS,
             "leaflets",
             "booklets",
             "wall_charts",
@@ -178,7 +180,7 @@ class ActivityReturnResource(CampaignsResource):
         import_id_fields = ("id",)
         skip_unchanged = True
         # Figures are exported as numbers, so that the office can add them up in the spreadsheet.
-        widgets = {name: {"coerce_to_string": False} for name in (*FIGURE_FIELDS, "late_days")}
+        widgets = {name: {"coerce_to_string": False} for name in (*FIGURE_FIELDS, *COUNT_FIELDS, "late_days")}
 
     def dehydrate_task_title(self, activity_return: ActivityReturn) -> str:
         return activity_return.task.title if activity_return.task_id else ""

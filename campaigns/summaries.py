@@ -57,6 +57,8 @@ def figures_sentence(figures: SummaryFigures) -> str:
         "media": f"{totals['media_reports']:,}",
         "exposures": f"{totals['exposures']:,}",
     }
+    if figures.consultation_desks:
+        text += _("各单位共设置咨询台%(n)s个。") % {"n": f"{figures.consultation_desks:,}"}
     if figures.exposure_cases:
         text += _("同期，%(platform)s公开典型案例%(n)s个。") % {
             "platform": figures.platform,
@@ -75,6 +77,7 @@ _SENTENCE_FIGURES: tuple[tuple[str, str, Callable[[SummaryFigures], int]], ...] 
     (rf"{_DT}[\d,]+场，参与{_N}人次", f"{_DT}（人次）", lambda f: f.drill_training.participants),
     (rf"主流媒体报道{_N}条", "主流媒体报道（条）", lambda f: f.totals["media_reports"]),
     (rf"报送曝光典型案例{_N}个", "各单位报送曝光典型案例（个）", lambda f: f.totals["exposures"]),
+    (rf"共设置咨询台{_N}个", "咨询台（个）", lambda f: f.consultation_desks),
     (rf"曝光台公开典型案例{_N}个", "曝光台公开典型案例（个）", lambda f: f.exposure_cases),
 )
 
@@ -265,6 +268,11 @@ def summary_workbook(figures: SummaryFigures, board: Board | None = None, *, not
             [_("参与人数（人次）"), totals["participants"]],
             [_("其中：%(label)s（场）") % {"label": GROUP_LABELS[drill_training.key]}, drill_training.sessions],
             [_("其中：%(label)s（人次）") % {"label": GROUP_LABELS[drill_training.key]}, drill_training.participants],
+            [_("其中：应急演练（场）"), drill_training.drill_sessions],
+            [_("其中：应急演练（人次）"), drill_training.drill_participants],
+            [_("其中：培训（场）"), drill_training.training_sessions],
+            [_("其中：培训（人次）"), drill_training.training_participants],
+            [_("咨询台（个）"), figures.consultation_desks],
             *[[f"{label}（{unit}）", totals[name]] for name, label, unit in MATERIALS],
             [_("媒体报道（条）"), totals["media_reports"]],
             [_("各单位报送曝光典型案例（个）"), totals["exposures"]],

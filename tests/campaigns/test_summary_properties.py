@@ -28,7 +28,15 @@ from hypothesis import strategies as st
 from campaigns import documents
 from campaigns.documents import build_campaign_summary
 from campaigns.figures import DRILL_TRAINING_TYPES, TYPE_COUNTED, SummaryFigures, summary_figures
-from campaigns.models import FIGURE_FIELDS, MATERIALS, ActivityReturn, ActivityType, Recurrence, ReturnStatus
+from campaigns.models import (
+    DRILL_TRAINING_FIELDS,
+    FIGURE_FIELDS,
+    MATERIALS,
+    ActivityReturn,
+    ActivityType,
+    Recurrence,
+    ReturnStatus,
+)
 from campaigns.summaries import summary_workbook
 from inspections.models import CaseStatus
 from publicity.models import ItemKind
@@ -74,6 +82,9 @@ return_strategy = st.fixed_dictionaries(
         "status": st.sampled_from(STATUSES),
         "type": st.sampled_from(TYPES),
         "figures": figures_strategy,
+        # Drill and training parts (issue 12), cut down below to fit within the return's totals.
+        "parts": st.tuples(*(st.integers(min_value=0, max_value=3000) for _ in range(4))),
+        "desks": st.integers(min_value=0, max_value=5),
         "late_days": st.sampled_from([0, 0, 0, 1, 3, 9]),
     }
 )
@@ -166,6 +177,11 @@ def build(data: dict[str, Any]) -> Built:
             unit = units[index % len(units)]
             key, jurisdiction, member_unit = ("j", unit.pk), unit, None
         submitted = spec["status"] != ReturnStatus.DRAFT
+        sessions, participants = spec["figures"]["sessions"], spec["figures"]["participants"]
+        drill_sessions = min(spec["parts"][0], sessions)
+        training_sessions = min(spec["parts"][1], sessions - drill_sessions)
+        drill_participants = min(spec["parts"][2], participants)
+        training_participants = min(spec["parts"][3], participants - drill_participants)
         row = ActivityReturn(
             task=task,
             jurisdiction=jurisdiction,
@@ -180,6 +196,11 @@ def build(data: dict[str, Any]) -> Built:
             first_submitted_at=timezone.now() if submitted else None,
             is_late=submitted and spec["late_days"] > 0,
             late_days=spec["late_days"] if submitted else 0,
+            drill_sessions=drill_sessions,
+            drill_participants=drill_participants,
+            training_sessions=training_sessions,
+            training_participants=training_participants,
+            consultation_desks=spec["desks"],
             **spec["figures"],
         )
         rows.append(row)
@@ -233,6 +254,11 @@ def build(data: dict[str, Any]) -> Built:
         per_type[row.activity_type]["returns"] += 1
         per_type[row.activity_type]["sessions"] += row.sessions
         per_type[row.activity_type]["participants"] += row.participants
+    apart = {
+        name: sum(getattr(row, name) for _key, row in counted)
+        for name in (*DRILL_TRAINING_FIELDS, "consultation_desks")
+    }
+    apart["returns"] = sum(1 for _key, row in counted if any(getattr(row, name) for name in DRILL_TRAINING_FIELDS))
     late_units: dict[tuple[str, int], list[int]] = {}
     for key, row in late:
         late_units.setdefault(key, []).append(row.late_days)
@@ -243,6 +269,7 @@ def build(data: dict[str, Any]) -> Built:
             for key in order
         ],
         "types": dict(per_type),
+        "apart": apart,
         "late": {names.get(key, ("", "?"))[1]: (len(days), max(days)) for key, days in late_units.items()},
         "unreported": [names[key][1] for key in order if per_unit[key]["returns"] == 0],
         "outside": sum(n for jurisdiction, n in cases_by_jurisdiction.items() if jurisdiction not in in_table),
@@ -329,8 +356,15 @@ def check_html(figures: SummaryFigures, built: Built) -> None:
     assert type_total[0] == "合计" and of_which[0] == "其中"
     if figures.types:
         assert_total_is_sum(type_rows, type_total, range(2, 5))
-        drills = [row for row in type_rows if row[1] in ("应急演练", "培训")]
-        assert [number(cell) for cell in of_which[2:]] == [sum(number(row[c]) for row in drills) for c in (2, 3, 4)]
+    # The "其中" line: the returns' own drill and training counts (issue 12), never more than the 合计 line.
+    apart = built.expected["apart"]
+    dt_expected = [
+        apart["returns"],
+        apart["drill_sessions"] + apart["training_sessions"],
+        apart["drill_participants"] + apart["training_participants"],
+    ]
+    assert [number(cell) for cell in of_which[2:]] == dt_expected
+    assert all(number(of_which[c]) <= number(type_total[c]) for c in (2, 3, 4))
     # The per-type table adds up to the per-unit table's sessions and participants (合计 spans 序号 and 单位 there).
     assert number(type_total[3]) == number(total[2]) and number(type_total[4]) == number(total[3])
     if "late" in parser.tables:
@@ -355,6 +389,11 @@ def check_workbook(figures: SummaryFigures) -> None:
     assert_total_is_sum(types[:-2], types[-2], range(2, 5))
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(min_row=3, values_only=True)}
     assert summary["开展场次（场）"] == figures.totals["sessions"]
+    label = "其中：应急救援演练和知识技能培训"
+    assert summary[f"{label}（场）"] == summary["其中：应急演练（场）"] + summary["其中：培训（场）"]
+    assert summary[f"{label}（人次）"] == summary["其中：应急演练（人次）"] + summary["其中：培训（人次）"]
+    assert summary[f"{label}（场）"] <= summary["开展场次（场）"]
+    assert summary["咨询台（个）"] == figures.consultation_desks
     assert (
         summary["市曝光台公开典型案例（个）"]
         == summary["其中：统计表所列单位（个）"] + summary["其中：市级及未列入统计表单位（个）"]
@@ -389,9 +428,19 @@ def test_every_summary_table_matches_an_independent_aggregation(
         by_type = {row.activity_type: {name: getattr(row, name) for name in TYPE_COUNTED} for row in figures.types}
         assert by_type == expected["types"]
         assert figures.type_totals == {key: figures.totals[key] for key in ("returns", "sessions", "participants")}
-        drills = [values for kind, values in expected["types"].items() if kind in DRILL_TRAINING_TYPES]
-        assert figures.drill_training.sessions == sum(values["sessions"] for values in drills)
-        assert figures.drill_training.participants == sum(values["participants"] for values in drills)
+        # Drills and training (the "其中" figure) from the returns' own counts, parts of the totals.
+        apart = expected["apart"]
+        drill_training = figures.drill_training
+        assert {name: getattr(drill_training, name) for name in DRILL_TRAINING_FIELDS} == {
+            name: apart[name] for name in DRILL_TRAINING_FIELDS
+        }
+        assert drill_training.returns == apart["returns"]
+        assert drill_training.sessions == apart["drill_sessions"] + apart["training_sessions"]
+        assert drill_training.participants == apart["drill_participants"] + apart["training_participants"]
+        assert drill_training.sessions <= figures.totals["sessions"]
+        assert drill_training.participants <= figures.totals["participants"]
+        assert drill_training.returns <= figures.totals["returns"]
+        assert figures.consultation_desks == apart["consultation_desks"]
         # Late and unreported units, publicity.
         assert {row.unit: (row.returns, row.days) for row in figures.late_units} == expected["late"]
         assert figures.unreported_units == expected["unreported"]
@@ -407,6 +456,16 @@ def test_every_summary_table_matches_an_independent_aggregation(
         assert frozen.frozen and frozen.units == figures.units and frozen.types == figures.types
         assert frozen.late_units == figures.late_units and frozen.publicity == figures.publicity
         assert frozen.exposure_cases_outside == figures.exposure_cases_outside
+        assert frozen.drill_training == drill_training and frozen.consultation_desks == figures.consultation_desks
+        # A summary issued before the separate counts (snapshot version 1) keeps the figure it was issued with:
+        # the drill and training types' sessions and participants.
+        legacy = {key: value for key, value in snapshot.items() if key not in ("apart",)}
+        legacy["version"] = 1
+        old = SummaryFigures.from_snapshot(legacy)
+        drills = [values for kind, values in expected["types"].items() if kind in DRILL_TRAINING_TYPES]
+        assert old.drill_training.sessions == sum(values["sessions"] for values in drills)
+        assert old.drill_training.participants == sum(values["participants"] for values in drills)
+        assert old.consultation_desks == 0
 
         # The same tables as the PDF's HTML and the workbook print them.
         check_html(figures, built)
