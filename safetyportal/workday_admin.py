@@ -63,8 +63,9 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(y), f"{y}年") for y in range(this_year + 1, this_year - 4, -1)]
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(date__year=int(value))
         return queryset
 
 

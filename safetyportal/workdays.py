@@ -61,7 +61,7 @@ class CalendarNotCovered(Exception):
 
 def package_years() -> frozenset[int]:
     """The years the installed ``chinese-calendar`` has data for."""
-    import chinese_calendar
+    import chinese_calendar  # type: ignore[import-untyped]  # no stubs, no py.typed
 
     years = set()
     for year in PROBE_YEARS:
@@ -128,8 +128,8 @@ class Calendar:
             working[ordinal - first] = value
         cum = array("l", [0]) * (len(working) + 1)
         total = 0
-        for index, value in enumerate(working):
-            total += value
+        for index, flag in enumerate(working):
+            total += flag
             cum[index + 1] = total
         bad = [0]
         for year in range(first_year, last_year + 1):
