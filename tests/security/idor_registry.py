@@ -35,10 +35,23 @@ COVERED_OBJECT_ROUTES: dict[str, str] = {
         ),
         "tests/campaigns/test_idor.py::test_officer_gets_404_on_every_route_of_other_units_returns",
     ),
+    # Attachments (issue 12): another unit's return attachment (download, removal) and the attachment of a notice not
+    # addressed to the unit (or of a draft) are 404, nothing is removed.
+    **dict.fromkeys(
+        ("portal:return_attachment", "portal:return_attachment_delete"),
+        "tests/campaigns/test_return_attachments.py::test_officer_cannot_touch_another_units_attachments",
+    ),
+    "portal:notice_attachment": "tests/core/test_uploads_attachments.py::test_notice_attachment_only_for_addressees",
     # Hazards (inspections): another unit's hazard, its transition and its photos are 404, nothing changes.
     **dict.fromkeys(
         ("hazards:detail", "hazards:transition", "hazards:photo"),
         "tests/inspections/test_portal.py::test_officer_cannot_reach_another_units_hazard",
+    ),
+    # Notice inbox (收文/签收): another unit's receipt (subdistrict, community, member unit, either way) is 404 on every
+    # route, GET and POST, and nothing is recorded.
+    **dict.fromkeys(
+        ("portal:inbox_detail", "portal:inbox_pdf", "portal:inbox_sign"),
+        "tests/campaigns/test_inbox.py::test_another_units_receipt_is_not_found_and_unchanged",
     ),
     "inspections:exposure_detail": "tests/inspections/test_exposure.py::test_detail_shows_only_public_cases",
     # Portal messages: another account's message (another unit's or a colleague's) is 404 and stays unread.
