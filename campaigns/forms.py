@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetyportal.images import PhotoField
-from safetyportal.uploads import AttachmentField, CheckedAttachment
+from safetyportal.uploads import AttachmentField, CheckedAttachment, max_bytes
 
 from .attachments import MAX_ATTACHMENTS
 from .models import (
@@ -51,8 +51,8 @@ class ActivityReturnForm(forms.ModelForm):
         required=False,
         label=_("附件"),
         help_text=_(
-            "方案、总结、签到表、扫描件等：PDF、Word（.docx）、Excel（.xlsx）、JPEG或PNG格式，每个不超过20MB，"
-            "每份最多10个。不接受含宏的文件。"
+            "方案、总结、签到表、扫描件等：PDF、Word（.docx）、Excel（.xlsx）、JPEG或PNG格式，每个不超过%(mb)sMB，"
+            "每份最多%(max)s个。不接受含宏的文件。"
         ),
     )
     attachment_kind = forms.ChoiceField(
@@ -97,6 +97,10 @@ class ActivityReturnForm(forms.ModelForm):
             self.fields[name].required = False
         self.fields["description"].help_text = _("简要说明活动开展情况、主要做法和成效。")
         self.fields["spending"].widget.attrs["step"] = "0.01"
+        self.fields["attachments"].help_text = self.fields["attachments"].help_text % {
+            "mb": f"{max_bytes() / (1024 * 1024):g}",
+            "max": MAX_ATTACHMENTS,
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -287,6 +287,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Photos (safetyportal/images.py): per-file size and the pixel cap above which Pillow refuses to decode.
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_MB", 10, min=1, max=100, unit="MB") * 1024 * 1024
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 50_000_000, min=1_000_000, max=100_000_000, unit="像素")
+# Attachments of returns and notices (safetyportal/uploads.py): PDF, DOCX, XLSX, JPEG/PNG up to this size each.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, min=1, max=80, unit="MB") * 1024 * 1024
 
 # Security headers. HTTPS settings default to on in production and can be relaxed for a plain-HTTP lab.
 SECURE_CONTENT_TYPE_NOSNIFF = True
