@@ -30,7 +30,7 @@ import uuid
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -96,6 +96,15 @@ class Calendar:
     bad_years: tuple[int, ...]
     covered: frozenset[int]
     version: object = None
+    # Derived in __post_init__ (plain attributes: read on every call).
+    last: int = field(init=False)  # ordinal of 31 December of the last year
+    days: int = field(init=False)  # index of the last day
+    gapless: bool = field(init=False)  # every year from the first to the last is covered
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "last", self.first + len(self.working) - 1)
+        object.__setattr__(self, "days", len(self.working) - 1)
+        object.__setattr__(self, "gapless", bool(self.working) and self.bad_years[-1] == 0)
 
     @classmethod
     def build(
@@ -148,11 +157,24 @@ class Calendar:
                 return
         raise CalendarNotCovered(next(y for y in range(start_year, end_year + 1) if y not in self.covered))
 
+    # Each look-up has a fast path for the common case (no gap among the covered years, the day inside them) and
+    # falls back to the checked version, which raises CalendarNotCovered where needed.
+
     def is_working_day(self, day: dt.date) -> bool:
-        self.check_years(day.year, day.year)
-        return bool(self.working[day.toordinal() - self.first])
+        ordinal = day.toordinal()
+        if not (self.gapless and self.first <= ordinal <= self.last):
+            self.check_years(day.year, day.year)
+        return bool(self.working[ordinal - self.first])
 
     def add(self, day: dt.date, n: int) -> dt.date:
+        ordinal = day.toordinal()
+        if n > 0 and self.gapless and self.first <= ordinal <= self.last:
+            position = bisect_left(self.cum, self.cum[ordinal - self.first + 1] + n)
+            if position < len(self.cum):
+                return dt.date.fromordinal(self.first + position - 1)
+        return self._add_checked(day, n)
+
+    def _add_checked(self, day: dt.date, n: int) -> dt.date:
         if n < 0:
             raise ValueError("n must be >= 0 (use subtract_working_days)")
         self.check_years(day.year, day.year)
@@ -168,24 +190,31 @@ class Calendar:
         return result
 
     def subtract(self, day: dt.date, n: int) -> dt.date:
+        ordinal = day.toordinal()
+        if n > 0 and self.gapless and self.first <= ordinal <= self.last:
+            # the answer x is a working day with cum[x + 1] == cum[day] - n + 1 (the n-th working day before day)
+            target = self.cum[ordinal - self.first] - n + 1
+            if target > 0:
+                return dt.date.fromordinal(self.first + bisect_left(self.cum, target) - 1)
+        return self._subtract_checked(day, n)
+
+    def _subtract_checked(self, day: dt.date, n: int) -> dt.date:
         if n < 0:
             raise ValueError("n must be >= 0")
         self.check_years(day.year, day.year)
         if n == 0:
             return day
-        index = day.toordinal() - self.first
-        # the answer x is a working day with cum[x + 1] == cum[index] - n + 1 (x is the n-th working day before day)
-        target = self.cum[index] - n + 1
+        target = self.cum[day.toordinal() - self.first] - n + 1
         if target <= 0:
             self.check_years(self.first_year - 1, day.year)
-        position = bisect_left(self.cum, target)
-        result = dt.date.fromordinal(self.first + position - 1)
+        result = dt.date.fromordinal(self.first + bisect_left(self.cum, target) - 1)
         self.check_years(result.year, day.year)
         return result
 
     def between(self, start: dt.date, end: dt.date) -> int:
-        self.check_years(start.year, end.year)
         a, b = start.toordinal() - self.first, end.toordinal() - self.first
+        if not (self.gapless and 0 <= a <= self.days and 0 <= b <= self.days):
+            self.check_years(start.year, end.year)
         return self.cum[b + 1] - self.cum[a + 1]
 
 
