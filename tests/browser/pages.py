@@ -39,11 +39,12 @@ def build_world() -> World:
     """One of everything (in the live server's transactional database), named as long as real names are."""
     from django.contrib.auth.models import Group
 
-    from campaigns.models import ReturnStatus
+    from campaigns.models import NoticeReceipt, ReturnStatus
     from inspections.models import HazardSource, HazardStatus
     from safetyportal.documents.models import DocumentStatus, GeneratedDocument, IssuingAuthority
     from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP, sync_roles
     from tests.campaigns.factories import ActivityReturnFactory, CampaignFactory, CampaignTaskFactory
+    from tests.core.documents_support import make_notice
     from tests.core.factories import CommunityFactory, JurisdictionFactory, OfficerProfileFactory, StaffUserFactory
     from tests.inspections.factories import ExposureCaseFactory, HazardFactory, PublicReportFactory
     from tests.publicity.factories import PublicityItemFactory
@@ -90,9 +91,20 @@ def build_world() -> World:
     certificate = CertificateFactory()
     PublicationEntry.objects.create(batch=batch, certificate=certificate, position=0)
     PublicityItemFactory(title="【安全生产月】一图读懂《生产经营单位从业人员安全生产举报处理规定》", published_on=today)
-    authority = IssuingAuthority.objects.create(
-        code="晋安办", name="晋江市安全生产委员会办公室", header="晋江市安全生产委员会办公室文件"
+    # The unit's own plan derived from the city's campaign, and a notice addressed to the unit (its inbox).
+    CampaignFactory(
+        name="灵源街道“安全生产月”活动实施方案",
+        year=today.year,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        jurisdiction=unit,
+        parent=campaign,
     )
+    notice = make_notice(title="关于做好岁末年初安全防范工作的通知")
+    notice.recipient_jurisdictions.add(unit)
+    type(notice).objects.filter(pk=notice.pk).update(status="issued", number="晋安办〔2026〕64号", issued_on=today)
+    NoticeReceipt.objects.create(notice=notice, jurisdiction=unit)
+    authority = IssuingAuthority.objects.get(code="晋安办")
     data = b"%PDF-1.7\n" + secrets.token_bytes(2000)
     document = GeneratedDocument.objects.create(
         kind="notice",

@@ -45,6 +45,13 @@ LAYOUT_PROBLEMS = """() => {
     if (box.left < -0.5 || box.right > width + 0.5)
       problems.push(`${name(el)} is outside the viewport (${Math.round(box.left)}..${Math.round(box.right)} px)`);
   }
+  // A photo input offers the camera: a phone shows "take a photo" for an input accepting images only.
+  for (const input of document.querySelectorAll("input[type=file]")) {
+    const accept = (input.getAttribute("accept") || "").split(",").map(part => part.trim()).filter(Boolean);
+    if (/photo|image|照片/i.test(input.name + " " + (input.labels?.[0]?.textContent || "")) &&
+        !(accept.length && accept.every(type => type.startsWith("image/"))))
+      problems.push(`${name(input)} (${input.name}) does not offer the camera (accept="${accept.join(",")}")`);
+  }
   return problems;
 }"""
 
