@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup setup-dev demo test test-fast lint typecheck format audit bench bench-campaigns bench-training bench-inspections bench-images bench-login bench-workdays clean
+.PHONY: run setup setup-dev demo test test-fast lint typecheck format audit bench bench-campaigns bench-training bench-inspections bench-images bench-login bench-workdays bench-network clean
 
 # `make run` runs as production does (DEBUG off, static files served by WhiteNoise, Chinese 404/500 pages) with the
 # local run profile: keys generated once in var/, localhost only, plain HTTP (docs/configuration.md, LOCAL_RUN).
@@ -64,6 +64,9 @@ bench-login: setup-dev ## Login POST: the old PBKDF2 setting against Argon2, plu
 
 bench-workdays: setup-dev ## Working-day calendar: 100,000 deadline computations over ten years (< 0.5 s).
 	$(PY) -m benchmarks.workdays
+
+bench-network: setup-dev ## Committee network: 3,150 towns and communities, 60 member units: boards, roll-up, 签收 (< 1 s).
+	$(PY) -m benchmarks.network
 
 clean:
 	rm -rf var staticfiles
