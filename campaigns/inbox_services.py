@@ -103,12 +103,15 @@ def _notify(*, users: list[User], key: str, text: str, url: str) -> int:
     return notify(users=users, key=key, text=text, url=url)
 
 
-def _unit_officers(receipts: Iterable[NoticeReceipt]) -> dict[tuple[str, int], list[User]]:
+UnitKey = tuple[str, int | None]  # ("j", jurisdiction id) or ("m", member unit id)
+
+
+def _unit_officers(receipts: Iterable[NoticeReceipt]) -> dict[UnitKey, list[User]]:
     """The active officer accounts of the receipts' units, in one query."""
     receipts = list(receipts)
     jurisdictions = {r.jurisdiction_id for r in receipts if r.jurisdiction_id}
     members = {r.member_unit_id for r in receipts if r.member_unit_id}
-    officers: dict[tuple[str, int], list[User]] = defaultdict(list)
+    officers: dict[UnitKey, list[User]] = defaultdict(list)
     if not (jurisdictions or members):
         return officers
     profiles = (
@@ -118,13 +121,12 @@ def _unit_officers(receipts: Iterable[NoticeReceipt]) -> dict[tuple[str, int], l
         .order_by("pk")
     )
     for profile in profiles:
-        member_unit_id = getattr(profile, "member_unit_id", None)
-        key = ("m", member_unit_id) if member_unit_id else ("j", profile.jurisdiction_id)
+        key: UnitKey = ("m", profile.member_unit_id) if profile.member_unit_id else ("j", profile.jurisdiction_id)
         officers[key].append(profile.user)
     return officers
 
 
-def _receipt_key(receipt: NoticeReceipt) -> tuple[str, int]:
+def _receipt_key(receipt: NoticeReceipt) -> UnitKey:
     return ("m", receipt.member_unit_id) if receipt.member_unit_id else ("j", receipt.jurisdiction_id)
 
 

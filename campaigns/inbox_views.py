@@ -53,6 +53,8 @@ def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "receipt": receipt,
             "notice": notice,
             "has_pdf": document is not None and document.status == DocumentStatus.DONE and bool(document.file),
+            "pdf_pending": document is not None
+            and document.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING),
             "attachments": selectors.notice_attachments(notice),
         },
     )

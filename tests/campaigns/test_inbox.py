@@ -321,8 +321,11 @@ def test_the_inbox_lists_the_notices_attachments(admin_user_office, officer_a, u
     attachment = NoticeAttachmentFactory(name="信息报送表.pdf", recipients=[unit_a])
     notice = document_services.issue(attachment.notice, by=admin_user_office)
     receipt = receipt_of(notice, jurisdiction=unit_a)
-    page = client_for(officer_a).get(reverse("portal:inbox_detail", args=[receipt.pk])).content.decode()
-    assert "信息报送表.pdf" in page
+    client = client_for(officer_a)
+    page = client.get(reverse("portal:inbox_detail", args=[receipt.pk])).content.decode()
+    link = reverse("portal:notice_attachment", args=[notice.pk, attachment.pk])
+    assert "信息报送表.pdf" in page and link in page
+    assert client.get(link).status_code == 200  # the addressed unit downloads it
 
 
 def test_inbox_query_count_is_constant(admin_user_office, officer_a, unit_a, django_assert_max_num_queries):
