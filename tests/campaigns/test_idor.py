@@ -264,3 +264,118 @@ def test_lists_search_export_and_counts_hold_only_own_rows(city):
         assert counts["total"] == own.count() == RETURNS_PER_UNIT
         assert counts["accepted"] == own.filter(status=ReturnStatus.ACCEPTED).count()
         assert counts["drafts"] == own.filter(status=ReturnStatus.DRAFT).count()
+
+
+# Issue 12: member units (成员单位) and communities have their own accounts ---------------------------------------
+
+
+@pytest.fixture
+def member_units(campaign, unit_a):
+    """Two member units of the city, each with an officer, its own task and returns (every status, with a photo);
+    and unit A's officer. Member units' returns keep jurisdiction = the member unit's own."""
+    from tests.core.factories import MemberUnitFactory
+
+    statuses = [ReturnStatus.DRAFT, ReturnStatus.SUBMITTED, ReturnStatus.RETURNED, ReturnStatus.ACCEPTED]
+    result = []
+    for index in range(2):
+        member = MemberUnitFactory(jurisdiction=unit_a.parent, name=f"市第{index}局")
+        officer = OfficerProfileFactory(jurisdiction=None, member_unit=member).user
+        task = CampaignTaskFactory(campaign=campaign, members=[member], title=f"市第{index}局专属任务")
+        returns = []
+        for number, status in enumerate(statuses):
+            activity_return = ActivityReturnFactory(
+                task=task,
+                jurisdiction=member.jurisdiction,
+                member_unit=member,
+                status=status,
+                first_submitted_at=timezone.now() if status != ReturnStatus.DRAFT else None,
+                title=f"市第{index}局活动{number}",
+            )
+            ReturnPhotoFactory(activity_return=activity_return)
+            returns.append(activity_return)
+        result.append({"unit": member, "officer": officer, "task": task, "returns": returns})
+    subdistrict_task = CampaignTaskFactory(campaign=campaign, units=[unit_a], title="甲街道任务")
+    own = ActivityReturnFactory(task=subdistrict_task, jurisdiction=unit_a, title="甲街道活动")
+    ReturnPhotoFactory(activity_return=own)
+    office = OfficerProfileFactory(jurisdiction=unit_a).user
+    result.append({"unit": unit_a, "officer": office, "task": subdistrict_task, "returns": [own]})
+    return result
+
+
+def test_member_units_and_subdistricts_get_404_on_each_others_returns(member_units, media_root):
+    """member unit ↔ member unit and member unit ↔ subdistrict, every returns route, GET and POST."""
+    before_db, before_files = db_checksum(), storage_checksum(media_root)
+    unexpected = []
+    probes = 0
+    for mine in member_units:
+        client = Client()
+        client.force_login(mine["officer"])
+        own = mine["returns"][0]
+        for theirs in member_units:
+            if theirs is mine:
+                continue
+            for foreign in theirs["returns"]:
+                for route_name in RETURN_ROUTES:
+                    if route_name.startswith("portal:return_attachment"):
+                        continue  # no attachments in this fixture (tests/security/test_unit_matrix.py has them)
+                    for url in probe_urls(route_name, foreign, own):
+                        for method in ("get", "post"):
+                            response = getattr(client, method)(url, {"status": "accepted", "title": "x"})
+                            probes += 1
+                            if response.status_code not in (404, 405):
+                                unexpected.append(f"{method.upper()} {url} -> {response.status_code}")
+    assert not unexpected, unexpected[:20]
+    assert probes > 0
+    assert checksum_diff(before_db, db_checksum()) == {}
+    assert storage_checksum(media_root) == before_files
+
+
+def test_member_unit_officer_lists_and_exports_only_its_own_returns(member_units):
+    mine, _other, office = member_units
+    client = Client()
+    client.force_login(mine["officer"])
+    assert all_listed_ids(client) == {r.pk for r in mine["returns"]}
+    response = client.get(reverse("portal:return_export"))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    text = " ".join(str(cell) for row in workbook.active.iter_rows(values_only=True) for cell in row)
+    assert "市第0局活动" in text and "市第1局活动" not in text and "甲街道活动" not in text
+    # The subdistrict office sees none of the city's member units' returns.
+    office_client = Client()
+    office_client.force_login(office["officer"])
+    assert all_listed_ids(office_client) == {office["returns"][0].pk}
+
+
+def test_member_unit_returns_filed_through_the_service_keep_their_unit(member_units):
+    """campaigns.services.create_return: a member-unit officer files for their unit only, on their unit's task."""
+    from django.core.exceptions import PermissionDenied
+
+    from campaigns import services
+
+    mine, other, office = member_units
+    member = mine["unit"]
+    fields = {"activity_type": "consultation", "title": "新报送", "activity_date": mine["task"].due_on}
+    fields.update(place="市第0局", description="开展活动。")
+    created = services.create_return(
+        task=mine["task"],
+        jurisdiction=member.jurisdiction,
+        member_unit=member,
+        period_due=mine["task"].due_on,
+        fields=fields,
+        by=mine["officer"],
+    )
+    assert (created.jurisdiction, created.member_unit) == (member.jurisdiction, member)
+    for task, jurisdiction, unit in (
+        (other["task"], member.jurisdiction, member),  # another member unit's task
+        (mine["task"], member.jurisdiction, other["unit"]),  # another member unit
+        (mine["task"], member.jurisdiction, None),  # as the city's office
+        (office["task"], office["unit"], None),  # as a subdistrict
+    ):
+        with pytest.raises(PermissionDenied):
+            services.create_return(
+                task=task,
+                jurisdiction=jurisdiction,
+                member_unit=unit,
+                period_due=task.due_on,
+                fields=fields,
+                by=mine["officer"],
+            )
