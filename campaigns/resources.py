@@ -111,6 +111,7 @@ class CampaignTaskResource(CampaignsResource):
             "recurrence",
             "due_on",
             "due_weekday",
+            "due_time",
             "starts_on",
             "ends_on",
             "activity_type",

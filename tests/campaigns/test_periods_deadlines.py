@@ -166,3 +166,20 @@ def test_due_soon_reminder_names_the_time(db, unit_a, officer_a):
     message = Reminder.objects.get(officer=officer_a).message
     due = today + dt.timedelta(days=1)
     assert f"（{due.month}月{due.day}日12:00）截止" in message
+
+
+def test_the_task_spreadsheet_carries_the_due_time(db, staff_user):
+    from campaigns.resources import CampaignTaskResource
+
+    task = CampaignTaskFactory(due_on=D(2024, 6, 14), due_time=dt.time(16, 0))
+    dataset = CampaignTaskResource(user=staff_user).export()
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert row["截止时间"] == "16:00:00"
+    dataset = CampaignTaskResource(user=staff_user).export(type(task).objects.filter(pk=task.pk))
+    dataset[0] = tuple(
+        "12:00:00" if header == "截止时间" else value for header, value in zip(dataset.headers, dataset[0], strict=True)
+    )
+    result = CampaignTaskResource(user=staff_user).import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    task.refresh_from_db()
+    assert task.due_time == dt.time(12, 0)
