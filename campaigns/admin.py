@@ -86,7 +86,7 @@ class NoticeAdmin(
         fieldsets = [(None, {"fields": CONTENT_FIELDS})]
         if obj is not None:
             fieldsets.append((gettext_lazy("印发与文件"), {"fields": RECORD_FIELDS}))
-        return fieldsets
+        return self.add_quick_assign(request, obj, fieldsets)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Notice | None = None) -> Any:
         if obj is not None and not obj.is_editable:

@@ -114,7 +114,11 @@ class QuickAssignAdminMixin:
     quick_after = "member_units"
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        return self.add_quick_assign(request, obj, super().get_fieldsets(request, obj))  # type: ignore[misc]
+
+    def add_quick_assign(self, request: HttpRequest, obj: Any, fieldsets: Any) -> Any:
+        """The fieldsets with ``quick_assign`` after the units field (an admin defining its own ``get_fieldsets``
+        calls this on its result)."""
         if self.quick_after in self.get_readonly_fields(request, obj):  # type: ignore[attr-defined]
             return fieldsets
         result = []
