@@ -54,6 +54,25 @@ COVERED_OBJECT_ROUTES: dict[str, str] = {
         "tests/campaigns/test_inbox.py::test_another_units_receipt_is_not_found_and_unchanged",
     ),
     "inspections:exposure_detail": "tests/inspections/test_exposure.py::test_detail_shows_only_public_cases",
+    # An office's own campaigns, tasks, reviews, boards and notices (cascade, issue 12): another office, its own
+    # communities and member units, a city member unit get 404 on every route, GET and POST, nothing changes.
+    **dict.fromkeys(
+        (
+            "portal:campaign_derive",
+            "portal:campaign_detail",
+            "portal:campaign_edit",
+            "portal:campaign_task_create",
+            "portal:campaign_task_edit",
+            "portal:campaign_review",
+            "portal:campaign_board",
+            "portal:campaign_review_detail",
+            "portal:office_notice_issue",
+            "portal:office_notice_edit",
+            "portal:office_notice_preview",
+            "portal:office_notice_document",
+        ),
+        "tests/campaigns/test_cascade_idor.py::test_every_route_of_an_offices_campaign_is_404_for_other_units",
+    ),
     # Portal messages: another account's message (another unit's or a colleague's) is 404 and stays unread.
     "portal:message_read": "tests/core/test_messaging.py::test_another_accounts_message_is_not_found_and_stays_unread",
     "inspections:exposure_sitemap_month": (
