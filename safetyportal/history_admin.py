@@ -67,7 +67,7 @@ class RecordKindFilter(admin.SimpleListFilter):
     """记录类型 by the models' Chinese names (Django's content-type filter shows "app | model" codes)."""
 
     title = gettext_lazy("记录类型")
-    parameter_name = "kind"
+    parameter_name = "content_type__id__exact"  # the name Django's own filter used: old links keep working
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         used = ContentType.objects.filter(pk__in=RecordHistory.objects.values("content_type").distinct()).order_by(
