@@ -19,7 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import ActivityReturn, ReturnStatus
-from tests.campaigns.factories import ActivityReturnFactory, CampaignTaskFactory, ReturnPhotoFactory
+from tests.campaigns.factories import (
+    ActivityReturnFactory,
+    CampaignTaskFactory,
+    ReturnAttachmentFactory,
+    ReturnPhotoFactory,
+)
 from tests.core.factories import JurisdictionFactory, OfficerProfileFactory
 from tests.security.crawl import checksum_diff, db_checksum
 from tests.security.routes import PORTAL, object_routes
@@ -39,6 +44,8 @@ RETURN_ROUTES = {
     "portal:return_photo": ("pk", "photo_id"),
     "portal:return_photo_thumbnail": ("pk", "photo_id"),
     "portal:return_photo_delete": ("pk", "photo_id"),
+    "portal:return_attachment": ("pk", "attachment_id"),
+    "portal:return_attachment_delete": ("pk", "attachment_id"),
 }
 
 
@@ -74,6 +81,7 @@ def city(campaign):
                 title=f"第{index}街道活动{number}",
             )
             ReturnPhotoFactory(activity_return=activity_return)
+            ReturnAttachmentFactory(activity_return=activity_return)
             returns.append(activity_return)
         units.append({"unit": unit, "officer": officer, "task": task, "returns": returns})
     return units
@@ -90,6 +98,13 @@ def probe_urls(route_name: str, foreign: ActivityReturn, own: ActivityReturn) ->
             reverse(route_name, kwargs={"pk": foreign.pk, "photo_id": photo.pk}),  # both foreign
             reverse(route_name, kwargs={"pk": own.pk, "photo_id": photo.pk}),  # own return, foreign photo
             reverse(route_name, kwargs={"pk": foreign.pk, "photo_id": own_photo.pk}),  # foreign return, own photo
+        ]
+    if "attachment_id" in RETURN_ROUTES[route_name]:
+        attachment, own_attachment = foreign.attachments.first(), own.attachments.first()
+        return [
+            reverse(route_name, kwargs={"pk": foreign.pk, "attachment_id": attachment.pk}),
+            reverse(route_name, kwargs={"pk": own.pk, "attachment_id": attachment.pk}),
+            reverse(route_name, kwargs={"pk": foreign.pk, "attachment_id": own_attachment.pk}),
         ]
     return [reverse(route_name, kwargs={"pk": foreign.pk})]
 
@@ -142,6 +157,9 @@ def test_own_unit_reaches_the_same_routes(city):
     response = client.get(reverse("portal:return_photo", args=[draft.pk, photo.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert client.get(reverse("portal:return_photo_thumbnail", args=[draft.pk, photo.pk])).status_code == 200
+    attachment = draft.attachments.first()
+    response = client.get(reverse("portal:return_attachment", args=[draft.pk, attachment.pk]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
 
 
 # --- T13: write-IDOR through fields ---------------------------------------------------------------------------------
@@ -292,11 +310,13 @@ def member_units(campaign, unit_a):
                 title=f"市第{index}局活动{number}",
             )
             ReturnPhotoFactory(activity_return=activity_return)
+            ReturnAttachmentFactory(activity_return=activity_return)
             returns.append(activity_return)
         result.append({"unit": member, "officer": officer, "task": task, "returns": returns})
     subdistrict_task = CampaignTaskFactory(campaign=campaign, units=[unit_a], title="甲街道任务")
     own = ActivityReturnFactory(task=subdistrict_task, jurisdiction=unit_a, title="甲街道活动")
     ReturnPhotoFactory(activity_return=own)
+    ReturnAttachmentFactory(activity_return=own)
     office = OfficerProfileFactory(jurisdiction=unit_a).user
     result.append({"unit": unit_a, "officer": office, "task": subdistrict_task, "returns": [own]})
     return result
