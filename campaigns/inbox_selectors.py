@@ -96,11 +96,33 @@ class SignBoard:
         return len(self.opened) + len(self.unopened)
 
 
+BOARD_FIELDS = (
+    "notice_id",
+    "jurisdiction_id",
+    "member_unit_id",
+    "first_opened_at",
+    "first_opened_by_id",
+    "signed_at",
+    "signer_name",
+    "last_reminded_at",
+    "reminder_count",
+)
+
+
 def sign_board(notice: Notice) -> SignBoard:
     """Who signed (who, when), who opened but has not signed, who has not opened: one query whatever the number
     of addressees."""
+    rows = notice.receipts.select_related("jurisdiction", "member_unit", "first_opened_by").only(
+        *BOARD_FIELDS,
+        "jurisdiction__name",
+        "jurisdiction__code",
+        "member_unit__name",
+        "first_opened_by__username",
+        "first_opened_by__first_name",
+        "first_opened_by__last_name",
+    )
     receipts = sorted(
-        notice.receipts.select_related("jurisdiction", "member_unit", "first_opened_by", "signed_by"),
+        rows,
         key=lambda r: (1, r.member_unit.name, r.pk) if r.member_unit_id else (0, r.jurisdiction.code, r.pk),
     )
     return SignBoard(

@@ -515,3 +515,13 @@ def test_the_reminder_job_is_scheduled_on_the_messages_queue(settings):
     entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "campaigns.send_sign_reminders")
     assert entry["schedule"].hour == {9}
     assert settings.CELERY_TASK_ROUTES["campaigns.send_sign_reminders"]["queue"] == "messages"
+
+
+def test_the_receipts_admin_lists_and_filters_read_only(admin_user_office, unit_a):
+    receipt = NoticeReceiptFactory(jurisdiction=unit_a)
+    client = client_for(admin_user_office)
+    url = reverse("admin:campaigns_noticereceipt_changelist")
+    assert unit_a.name in client.get(url).content.decode()
+    assert client.get(url, {"signed_at__isempty": "1"}).status_code == 200
+    assert client.get(reverse("admin:campaigns_noticereceipt_change", args=[receipt.pk])).status_code == 200
+    assert client.get(reverse("admin:campaigns_noticereceipt_add")).status_code == 403
