@@ -18,7 +18,7 @@ from safetyportal.documents import services as document_services
 from safetyportal.documents.models import IssuingAuthority
 from safetyportal.documents.numbering import next_number, set_next_serial
 from safetyportal.images import StoredImage, process_image, store_image
-from safetyportal.models import Jurisdiction, MemberUnit
+from safetyportal.models import Jurisdiction, JurisdictionLevel, MemberUnit
 
 from . import services
 from .models import (
@@ -81,6 +81,15 @@ DEMO_NOTICES = [
 ]
 
 
+def _address_demo_notice(notice: Notice) -> None:
+    """The city's notices go to every subdistrict and town, and to the member units when the text names them."""
+    if notice.recipient_jurisdictions.exists() or notice.recipient_units.exists():
+        return
+    notice.recipient_jurisdictions.set(Jurisdiction.objects.filter(level=JurisdictionLevel.SUBDISTRICT))
+    if "成员单位" in notice.recipients_text:
+        notice.recipient_units.set(MemberUnit.objects.filter(is_active=True))
+
+
 @register_demo_loader("campaigns.notices", order=10)
 def load_demo_notices() -> dict[str, int]:
     User = get_user_model()
@@ -96,6 +105,8 @@ def load_demo_notices() -> dict[str, int]:
                 },
             )
             if row["issue_on"] and notice.status == NoticeStatus.DRAFT and staff is not None:
+                if row["code"] == "晋安办":  # the city's: its addressees get it in their inbox (收文) when issued
+                    _address_demo_notice(notice)
                 year = row["issue_on"].year
                 if row.get("serial") and next_number(authority=authority, year=year)[0] < row["serial"]:
                     # The office numbered its papers by hand before: the register continues where its book stands.
