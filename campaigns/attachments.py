@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -144,7 +145,7 @@ def return_attachment_for(user: User, return_id: int, attachment_id: int) -> Ret
     return attachment
 
 
-def notices_for(user: User):  # type: ignore[no-untyped-def]
+def notices_for(user: User) -> QuerySet[Notice]:
     """The notices whose attachments the user may download: all for staff; for an officer the issued notices
     addressed to their unit."""
     if is_office_staff(user):

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
-from defusedxml import ElementTree as SafeElementTree
-from defusedxml.common import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree  # type: ignore[import-untyped]
+from defusedxml.common import DefusedXmlException  # type: ignore[import-untyped]
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
