@@ -481,34 +481,36 @@ def create_reminders(*, today: dt.date | None = None) -> list[Reminder]:
     tasks = list(
         CampaignTask.objects.filter(campaign__status=CampaignStatus.RUNNING)
         .select_related("campaign")
-        .prefetch_related("jurisdictions")
+        .prefetch_related("jurisdictions", "member_units")
     )
     if not tasks:
         return []
+    # A unit is ("j", jurisdiction id) or ("m", member unit id): member units get their reminders too (issue 12).
     filed = {
-        (row["task_id"], row["period_due"], row["jurisdiction_id"])
-        for row in ActivityReturn.objects.filter(
-            task__in=tasks, member_unit__isnull=True, first_submitted_at__isnull=False
-        )
-        .values("task_id", "period_due", "jurisdiction_id")
+        (row["task_id"], row["period_due"], ("m", row["member_unit_id"]) if row["member_unit_id"] else
+         ("j", row["jurisdiction_id"]))
+        for row in ActivityReturn.objects.filter(task__in=tasks, first_submitted_at__isnull=False)
+        .values("task_id", "period_due", "jurisdiction_id", "member_unit_id")
         .distinct()
-    }
-    officers: dict[int, list[Any]] = {}
+    }  # fmt: skip
+    officers: dict[tuple[str, int], list[Any]] = {}
     for profile in OfficerProfile.objects.filter(user__is_active=True, user__is_staff=False).select_related("user"):
-        officers.setdefault(profile.jurisdiction_id, []).append(profile.user)
+        key = ("m", profile.member_unit_id) if profile.member_unit_id else ("j", profile.jurisdiction_id)
+        officers.setdefault(key, []).append(profile.user)
     wanted: list[Reminder] = []
     for task in tasks:
         periods = [p for p in task.periods() if p.due <= today + dt.timedelta(days=DUE_SOON_DAYS)]
         if not periods:
             continue
-        for jurisdiction in task.jurisdictions.all():
-            unfiled = [p for p in periods if (task.pk, p.due, jurisdiction.pk) not in filed]
+        units = [("j", j.pk) for j in task.jurisdictions.all()] + [("m", m.pk) for m in task.member_units.all()]
+        for unit in units:
+            unfiled = [p for p in periods if (task.pk, p.due, unit) not in filed]
             overdue = [p for p in unfiled if p.due < today]
             soon = [p for p in unfiled if p.due >= today]
             if not (overdue or soon):
                 continue
             kind, message = _reminder_message(task, overdue, soon, today)
-            for user in officers.get(jurisdiction.pk, []):
+            for user in officers.get(unit, []):
                 wanted.append(Reminder(officer=user, task=task, date=today, kind=kind, message=message))
     if not wanted:
         return []

@@ -128,3 +128,25 @@ def test_the_beat_schedule_runs_the_job_each_morning():
     entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "campaigns.send_reminders")
     schedule = entry["schedule"]
     assert schedule.hour == {8} and schedule.minute == {0}
+
+
+def test_member_units_are_reminded_of_their_own_tasks(campaign, unit_a, officers, today):
+    """Issue 12: a member unit's officers get the reminder of a task assigned to their unit until it reports; a
+    subdistrict's return does not count for the member unit, nor the other way round."""
+    from tests.core.factories import MemberUnitFactory
+
+    member = MemberUnitFactory(jurisdiction=unit_a)
+    member_officer = OfficerProfileFactory(jurisdiction=None, member_unit=member).user
+    task = CampaignTaskFactory(campaign=campaign, due_on=today + dt.timedelta(days=1), units=[unit_a], members=[member])
+    ActivityReturnFactory(task=task, jurisdiction=unit_a, period_due=task.due_on, first_submitted_at=timezone.now())
+    created = services.create_reminders(today=today)
+    assert {(r.officer, r.task) for r in created} == {(member_officer, task)}
+    ActivityReturnFactory(
+        task=task,
+        jurisdiction=unit_a,
+        member_unit=member,
+        period_due=task.due_on,
+        first_submitted_at=timezone.now(),
+    )
+    Reminder.objects.all().delete()
+    assert services.create_reminders(today=today) == []
