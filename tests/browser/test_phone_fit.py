@@ -1,7 +1,8 @@
 """Every portal and public page on a 390×844 phone (issue 13): nothing scrolls sideways, neither the page nor a part
 of it (except a named, focusable pane, ``role="region" tabindex="0" aria-label``, holding a wide board), and every
 primary action (``[data-primary-action]``, a submit button or a ``.button`` link in the main
-content) lies inside the viewport's width. Pages are discovered from the URL patterns (tests/browser/pages.py)."""
+content) lies inside the viewport's width; photo inputs accept images only (a phone then offers the camera) and no
+style rule shows or hides anything on hover. Pages are discovered from the URL patterns (tests/browser/pages.py)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,16 @@ LAYOUT_PROBLEMS = """() => {
     const box = el.getBoundingClientRect();
     if (box.left < -0.5 || box.right > width + 0.5)
       problems.push(`${name(el)} is outside the viewport (${Math.round(box.left)}..${Math.round(box.right)} px)`);
+  }
+  // Nothing depends on hover (a finger cannot hover): no style rule shows or hides anything on :hover.
+  for (const sheet of document.styleSheets) {
+    let rules = [];
+    try { rules = Array.from(sheet.cssRules); } catch (error) { continue; }
+    for (const rule of rules.flatMap(rule => rule.cssRules ? Array.from(rule.cssRules) : [rule])) {
+      const style = rule.style;
+      if (rule.selectorText?.includes(":hover") && style && (style.display || style.visibility || style.opacity))
+        problems.push(`${rule.selectorText} shows or hides content on hover`);
+    }
   }
   // A photo input offers the camera: a phone shows "take a photo" for an input accepting images only.
   for (const input of document.querySelectorAll("input[type=file]")) {
