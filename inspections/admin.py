@@ -31,7 +31,7 @@ from safetyportal.documents.admin import DocumentStatusMedia
 from safetyportal.documents.issuing_admin import IssuingAdminMixin
 from safetyportal.history_admin import HistoryPanelMixin
 from safetyportal.images import PhotoField, image_response
-from safetyportal.spreadsheets import SPREADSHEET_FORMATS, SafeModelResource
+from safetyportal.spreadsheets import SPREADSHEET_FORMATS, ChineseExportForm, SafeModelResource
 
 from . import public_cache, selectors, services
 from .forms import ReasonForm, RevealForm, RewardForm, SupervisionForm, TransitionForm
@@ -208,6 +208,7 @@ class HazardAdmin(ActionPageMixin, ExportMixin, admin.ModelAdmin):
     form = HazardAdminForm
     resource_classes = [HazardResource]
     export_formats = SPREADSHEET_FORMATS
+    export_form_class = ChineseExportForm  # the field picker by Chinese column names only
     list_display = (
         "number_link", "category", "level", "status", "jurisdiction", "enterprise", "source",
         "rectification_deadline", "overdue_badge", "created_at",

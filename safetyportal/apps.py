@@ -24,6 +24,8 @@ class SafetyPortalConfig(AppConfig):
         from . import people
 
         people.install()
+        people.install_permission_labels()  # "Can add log entry" → "管理 | 日志记录 | 新增日志记录"
+        people.install_login_record_labels()
 
 
 class AxesConfig(axes.apps.AppConfig):

@@ -1,4 +1,4 @@
-"""How a person is shown on every screen: by name (姓名), never by login name when a name is known.
+"""How a person (and a permission) is shown on every screen: by name (姓名), never by login name when a name is known.
 
 ``person_name(user)`` is the one display rule; ``install()`` makes it the User model's ``str()`` (called from
 ``SafetyPortalConfig.ready``), so every admin list, filter, select and history row that shows a user — reviewed_by,
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -36,3 +38,42 @@ def install() -> None:
     model = get_user_model()
     if model.__str__ is not _user_str:
         model.__str__ = _user_str  # type: ignore[method-assign]
+
+
+_PERMISSION_ACTIONS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
+
+
+def permission_label(permission: Any) -> str:
+    """A permission as the group and user forms list it: "应用 | 数据表 | 修改数据表", never Django's stored
+    English "Can change log entry" for the four default permissions of every model."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is not None and action in _PERMISSION_ACTIONS and model_name == content_type.model:
+        verbose = str(model._meta.verbose_name)
+        return f"{content_type} | {_PERMISSION_ACTIONS[action]}{verbose}"
+    return f"{content_type} | {permission.name}"
+
+
+def install_permission_labels() -> None:
+    from django.contrib.auth.models import Permission
+
+    if Permission.__str__ is not permission_label:
+        Permission.__str__ = permission_label  # type: ignore[method-assign]
+
+
+def _login_record_str(record: Any) -> str:
+    from django.utils import timezone
+
+    at = timezone.localtime(record.attempt_time).strftime("%Y-%m-%d %H:%M") if record.attempt_time else ""
+    return f"{record.username or ''} {at}".strip()
+
+
+def install_login_record_labels() -> None:
+    """django-axes names its rows in English ("Access Log for admin @ …"); the admin's lists show them."""
+    from axes import models as axes_models
+
+    for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
+        model = getattr(axes_models, name, None)
+        if model is not None:
+            model.__str__ = _login_record_str

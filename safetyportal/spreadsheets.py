@@ -261,6 +261,19 @@ class ExcelDateTimeWidget(widgets.DateTimeWidget):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
 
 
+class SafeDecimalWidget(widgets.DecimalWidget):
+    """A number with a Chinese error (the library lets decimal's own ``[<class 'decimal.ConversionSyntax'>]`` out)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ArithmeticError, ValueError, TypeError):
+            raise ValueError(_("“%(value)s”不是有效的数字，例如 12 或 3.5。") % {"value": value}) from None
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
 class SafeModelResource(resources.ModelResource):
     """Base for every resource in the project: Chinese column names, choice labels, model validation, scope."""
 
@@ -279,6 +292,8 @@ class SafeModelResource(resources.ModelResource):
             field.widget = ExcelDateTimeWidget()
         elif isinstance(django_field, models.DateField):
             field.widget = ExcelDateWidget()
+        elif isinstance(django_field, models.DecimalField):
+            field.widget = SafeDecimalWidget(coerce_to_string=field.widget.coerce_to_string)
         return field
 
     @classmethod
@@ -409,7 +424,10 @@ def describe_problems(resource: SafeModelResource, result: Any) -> list[ImportPr
                 problems.append(ImportProblem(row=invalid.number + 1, column=column, message=str(message)))
     for error_row in result.error_rows:
         for error in error_row.errors:
-            problems.append(ImportProblem(row=error_row.number + 1, column="", message=str(error.error)))
+            message = str(error.error)
+            if not _CJK.search(message):  # an exception of a library, in English or as a class name
+                message = _("该行无法导入，请检查各列的格式（数字、日期、选项）是否正确。")
+            problems.append(ImportProblem(row=error_row.number + 1, column="", message=message))
     problems.sort(key=lambda p: p.row)
     return problems
 

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,6 +74,13 @@ class ProjectUserChangeForm(UserChangeForm):
 class AuditedAdminPasswordChangeForm(AdminPasswordChangeForm):
     """Setting someone's password in the admin is written to the audit log (the view refuses superusers' accounts
     to anyone but a superuser, through ``has_change_permission``)."""
+
+    # Django appends an untranslated English warning to this help text: the whole text in Chinese (issue 13).
+    usable_password_help_text = format_lazy(  # type: ignore[assignment]
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        gettext_lazy("用户能否使用密码登录。停用后，仍可能通过其他方式登录。"),
+        gettext_lazy("停用后，该用户当前的密码将失效。"),
+    )
 
     def save(self, commit: bool = True) -> Any:
         user = super().save(commit=commit)

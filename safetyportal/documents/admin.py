@@ -127,7 +127,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
     )
-    exclude = ("file", "source_type", "source_id", "status", "progress")
+    exclude = ("file", "source_type", "source_id", "status", "progress", "kind", "uuid")
     Media = DocumentStatusMedia
 
     @admin.display(description=_("状态"))
