@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 
 from . import workdays
+from .admin_base import StrictQueryStringMixin
 from .spreadsheets import SafeImportExportAdmin, SafeModelResource
 from .workday_models import WorkdayOverride, WorkdayYear
 
@@ -64,7 +65,7 @@ class YearListFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         value = self.value()
-        if value and value.isdigit():
+        if value and value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100:
             return queryset.filter(date__year=int(value))
         return queryset
 
@@ -94,7 +95,7 @@ class WorkdayOverrideAdmin(SafeImportExportAdmin):
 
 
 @admin.register(WorkdayYear)
-class WorkdayYearAdmin(admin.ModelAdmin):
+class WorkdayYearAdmin(StrictQueryStringMixin, admin.ModelAdmin):
     list_display = ("year", "complete", "covered", "override_count", "note", "updated_at")
     list_filter = ("complete",)
 

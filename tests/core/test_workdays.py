@@ -343,3 +343,13 @@ def test_a_years_list_is_imported_and_wins_at_once(admin_user_office):
     bad = tablib.Dataset(headers=["日期", "工作日", "名称", "备注"])
     bad.append(["2024-06-17", "也许", "x", ""])
     assert WorkdayOverrideResource(user=admin_user_office).import_data(bad, dry_run=False).has_validation_errors()
+
+
+def test_override_list_filters_by_year_and_ignores_a_bad_year(client, staff_user):
+    WorkdayOverrideFactory(date=D(2027, 2, 8), name="春节")
+    WorkdayOverrideFactory(date=D(2026, 10, 8), name="国庆节")
+    client.force_login(staff_user)
+    html = client.get("/admin/safetyportal/workdayoverride/?year=2027").content.decode()
+    assert "春节" in html and "国庆节" not in html
+    for bad in ("99999999", "２０２７", "-1"):
+        assert client.get(f"/admin/safetyportal/workdayoverride/?year={bad}").status_code < 500
