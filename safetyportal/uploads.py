@@ -286,7 +286,10 @@ def attachment_response(stored_name: str, *, display_name: str, content_type: st
     response["Content-Disposition"] = content_disposition(display_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # A download is never rendered by the portal's origin; should a browser render it, it runs nothing.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'; sandbox"
+    )
     return response
 
 

@@ -313,6 +313,16 @@ def test_notice_attachment_only_for_addressees(officer_a, officer_b, unit_a, sta
         clients[key].force_login(user)
     response = clients["a"].get(url)
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Type"] == "application/pdf"
+    csp = response["Content-Security-Policy"]
+    for directive in (
+        "default-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "sandbox",
+    ):
+        assert directive in csp, csp
     assert clients["b"].get(url).status_code == 404
     assert clients["staff"].get(url).status_code == 200
     assert Client().get(url).status_code in (302, 404)
