@@ -13,12 +13,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safetyportal.images import image_response
 from safetyportal.masking import mask_personal
+from safetyportal.spreadsheets import attachment_response, export_filename
 from safetyportal.views import officer_required
 
 from . import selectors, services
@@ -74,10 +74,11 @@ def return_export(request: HttpRequest) -> HttpResponse:
     _form, values = _filters(request)
     returns = selectors.officer_returns(request.user, **values).select_related("member_unit")
     data = OfficerReturnExport(user=request.user).export(queryset=returns).export("xlsx")
-    filename = f"returns-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment_response(
+        data,
+        filename=export_filename(ActivityReturn._meta.verbose_name_plural, "xlsx"),  # 活动报送-2026-12-06.xlsx
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def _form_response(request: HttpRequest, form: ActivityReturnForm, **context: Any) -> HttpResponse:

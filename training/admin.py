@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -414,11 +415,11 @@ class CertificateAdmin(HistoryPanelMixin, SafeImportExportAdmin):
         year = self._year(request)
         if request.GET.get("format") == "csv":
             response = HttpResponse(exports.statistics_csv(year), content_type="text/csv; charset=utf-8")
-            filename = f"training-statistics-{year}.csv"
+            filename = f"{year}年培训统计.csv"
         else:
             response = HttpResponse(exports.statistics_xlsx(year), content_type=XLSX_TYPE)
-            filename = f"training-statistics-{year}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            filename = f"{year}年培训统计.xlsx"
+        response["Content-Disposition"] = content_disposition_header(True, filename)  # Chinese name (RFC 5987)
         return response
 
 
@@ -688,5 +689,6 @@ class ImportJobAdmin(admin.ModelAdmin):
         if kind not in ImportKind.values or not self.has_view_permission(request):
             raise Http404
         response = HttpResponse(template_workbook(kind), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+        filename = f"{ImportKind(kind).label}导入模板.xlsx"
+        response["Content-Disposition"] = content_disposition_header(True, filename)  # Chinese name (RFC 5987)
         return response
