@@ -255,12 +255,34 @@ class SendBackForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("退回原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """One "待审核" choice for both submitted and resubmitted returns (issue 13; the office desk links to it)."""
+
+    title = gettext_lazy("审核")
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("waiting", _("待审核（已报送和已重新报送）"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "waiting":
+            return queryset.filter(status__in=AWAITING_REVIEW)
+        return queryset
+
+
 @admin.register(ActivityReturn)
 class ActivityReturnAdmin(SafeImportExportAdmin):
     resource_classes = [ActivityReturnResource]
     list_display = ("title", "unit", "task", "period_due", "activity_type", "sessions", "participants",
                     "status", "is_late", "first_submitted_at")  # fmt: skip
-    list_filter = ("status", "is_late", "task__campaign", "activity_type", ("jurisdiction", RelatedOnlyFieldListFilter))
+    list_filter = (
+        ReviewFilter,
+        "status",
+        "is_late",
+        "task__campaign",
+        "activity_type",
+        ("jurisdiction", RelatedOnlyFieldListFilter),
+    )
     search_fields = ("title", "place", "description", "jurisdiction__name", "member_unit__name", "task__title")
     list_select_related = ("task", "jurisdiction", "member_unit")
     date_hierarchy = "activity_date"

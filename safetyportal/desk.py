@@ -66,7 +66,6 @@ def return_items(user: User, today: dt.date) -> list[DeskItem]:
     items = []
     if _may_view(user, ActivityReturn):
         counts = ActivityReturn.objects.aggregate(
-            submitted=Count("pk", filter=Q(status=ReturnStatus.SUBMITTED)),
             resubmitted=Count("pk", filter=Q(status=ReturnStatus.RESUBMITTED)),
             waiting=Count("pk", filter=Q(status__in=AWAITING_REVIEW)),
         )
@@ -75,9 +74,7 @@ def return_items(user: User, today: dt.date) -> list[DeskItem]:
                 "returns_waiting",
                 _("待审核的活动报送"),
                 counts["waiting"],
-                changelist_url(ActivityReturn, status__exact=ReturnStatus.SUBMITTED)
-                if counts["submitted"] or not counts["resubmitted"]
-                else changelist_url(ActivityReturn, status__exact=ReturnStatus.RESUBMITTED),
+                changelist_url(ActivityReturn, review="waiting"),
                 _("其中重新报送%(n)s份") % {"n": counts["resubmitted"]} if counts["resubmitted"] else "",
             )
         )
