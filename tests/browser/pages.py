@@ -30,6 +30,7 @@ LONG_TITLE = "关于开展2026年全市“安全生产月”暨“畅通生命�
 @dataclass
 class World:
     officer_username: str
+    member_officer_username: str
     staff_username: str
     admin_username: str
     objects: dict[str, object] = field(default_factory=dict)
@@ -45,7 +46,13 @@ def build_world() -> World:
     from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP, sync_roles
     from tests.campaigns.factories import ActivityReturnFactory, CampaignFactory, CampaignTaskFactory
     from tests.core.documents_support import make_notice
-    from tests.core.factories import CommunityFactory, JurisdictionFactory, OfficerProfileFactory, StaffUserFactory
+    from tests.core.factories import (
+        CommunityFactory,
+        JurisdictionFactory,
+        MemberUnitFactory,
+        OfficerProfileFactory,
+        StaffUserFactory,
+    )
     from tests.inspections.factories import ExposureCaseFactory, HazardFactory, PublicReportFactory
     from tests.publicity.factories import PublicityItemFactory
     from tests.training.factories import CertificateFactory, PublicationBatchFactory
@@ -56,6 +63,8 @@ def build_world() -> World:
     unit = JurisdictionFactory(name="灵源街道")
     CommunityFactory(parent=unit, name="灵源街道林口社区居民委员会")
     officer = OfficerProfileFactory(jurisdiction=unit, user__first_name="王敏").user
+    member_unit = MemberUnitFactory(name="晋江市住房和城乡建设局", short_name="市住建局")
+    member_officer = OfficerProfileFactory(jurisdiction=None, member_unit=member_unit, user__first_name="许婷").user
     staff = StaffUserFactory(first_name="陈静", groups=[Group.objects.get(name=STAFF_GROUP)])
     admin = StaffUserFactory(first_name="林强", is_superuser=True, groups=[Group.objects.get(name=ADMIN_GROUP)])
     campaign = CampaignFactory(
@@ -65,7 +74,9 @@ def build_world() -> World:
         ends_on=today + dt.timedelta(days=20),
         local_theme="人人讲安全、个个会应急——查找身边安全隐患",
     )
-    task = CampaignTaskFactory(campaign=campaign, title=LONG_TITLE, due_on=today + dt.timedelta(days=3), units=[unit])
+    task = CampaignTaskFactory(
+        campaign=campaign, title=LONG_TITLE, due_on=today + dt.timedelta(days=3), units=[unit], members=[member_unit]
+    )
     late_task = CampaignTaskFactory(
         campaign=campaign, title="安全宣传咨询日活动图片和信息报送", due_on=today - dt.timedelta(days=2), units=[unit]
     )
@@ -120,6 +131,7 @@ def build_world() -> World:
     document.file.save("document.pdf", ContentFile(data))
     return World(
         officer_username=officer.username,
+        member_officer_username=member_officer.username,
         staff_username=staff.username,
         admin_username=admin.username,
         objects={
