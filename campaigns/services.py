@@ -493,7 +493,7 @@ def create_reminders(*, today: dt.date | None = None) -> list[Reminder]:
         .values("task_id", "period_due", "jurisdiction_id", "member_unit_id")
         .distinct()
     }  # fmt: skip
-    officers: dict[tuple[str, int], list[Any]] = {}
+    officers: dict[tuple[str, int | None], list[Any]] = {}
     for profile in OfficerProfile.objects.filter(user__is_active=True, user__is_staff=False).select_related("user"):
         key = ("m", profile.member_unit_id) if profile.member_unit_id else ("j", profile.jurisdiction_id)
         officers.setdefault(key, []).append(profile.user)

@@ -123,7 +123,7 @@ class OfficerProfileForm(forms.ModelForm):
         fields = ("user", "jurisdiction", "member_unit", "title", "phone")
 
     def clean(self) -> dict[str, Any]:
-        cleaned_data = super().clean()
+        cleaned_data = super().clean() or {}
         jurisdiction, member_unit = cleaned_data.get("jurisdiction"), cleaned_data.get("member_unit")
         unit_fields_valid = "jurisdiction" not in self.errors and "member_unit" not in self.errors
         if unit_fields_valid and (jurisdiction is None) == (member_unit is None):
