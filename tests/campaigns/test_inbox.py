@@ -525,3 +525,11 @@ def test_the_receipts_admin_lists_and_filters_read_only(admin_user_office, unit_
     assert client.get(url, {"signed_at__isempty": "1"}).status_code == 200
     assert client.get(reverse("admin:campaigns_noticereceipt_change", args=[receipt.pk])).status_code == 200
     assert client.get(reverse("admin:campaigns_noticereceipt_add")).status_code == 403
+
+
+def test_the_worker_task_runs_the_reminders(autumn_notice, officer_b, sent, monkeypatch):
+    from campaigns import tasks
+
+    monkeypatch.setattr(timezone, "now", lambda: at(dt.date(2024, 10, 10)))
+    tasks.send_sign_reminders()  # as the worker runs it (CELERY_BEAT_SCHEDULE), no broker
+    assert [user.pk for call in sent for user in call["users"]] == [officer_b.pk]
