@@ -4,8 +4,10 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -62,10 +64,19 @@ class JurisdictionAdmin(AdministratorsManageMixin, SafeImportExportAdmin):  # ty
 @admin.register(MemberUnit)
 class MemberUnitAdmin(SafeImportExportAdmin):
     resource_classes = [MemberUnitResource]
-    list_display = ("name", "short_name", "sectors", "contact_name", "contact_phone", "is_active")
+    list_display = ("name", "short_name", "sectors", "contact_name", "contact_phone", "account_count", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "short_name", "sectors")
     autocomplete_fields = ("jurisdiction",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(_accounts=Count("officers"))
+
+    @admin.display(description=_("门户账号数"), ordering="_accounts")
+    def account_count(self, obj: MemberUnit) -> Any:
+        """The unit's portal accounts, linked to their list in 门户单位工作人员."""
+        url = reverse("admin:safetyportal_officerprofile_changelist") + f"?member_unit__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj._accounts)  # type: ignore[attr-defined]
 
 
 @admin.register(Enterprise)
@@ -172,7 +183,7 @@ class OfficerProfileAdmin(AdministratorsManageMixin, admin.ModelAdmin):
 
     form = OfficerProfileForm
     list_display = ("user", "unit", "unit_kind", "title", "phone")
-    list_filter = (UnitKindFilter,)
+    list_filter = (UnitKindFilter, ("member_unit", admin.RelatedOnlyFieldListFilter))
     search_fields = (
         "user__username",
         "user__first_name",

@@ -104,3 +104,20 @@ def test_old_style_officer_with_a_jurisdiction_still_uses_the_portal(unit_a):
     for name in ("portal:home", "portal:return_list", "hazards:list", "hazards:create"):
         assert client.get(reverse(name)).status_code == 200, name
     assert f'<span class="unit-name">{unit_a.name}</span>' in client.get(reverse("portal:home")).content.decode()
+
+
+def test_member_unit_list_counts_and_links_its_accounts(client, admin_user_office, django_assert_max_num_queries):
+    units = [MemberUnitFactory() for _ in range(3)]
+    for unit in units:
+        for _ in range(2):
+            OfficerProfileFactory(jurisdiction=None, member_unit=unit)
+    client.force_login(admin_user_office)
+    url = reverse("admin:safetyportal_memberunit_changelist")
+    with django_assert_max_num_queries(25):
+        page = client.get(url)
+    assert page.status_code == 200
+    accounts = reverse("admin:safetyportal_officerprofile_changelist") + f"?member_unit__id__exact={units[0].pk}"
+    assert f'<a href="{accounts}">2</a>' in page.content.decode()
+    listed = client.get(accounts)
+    assert listed.status_code == 200
+    assert set(listed.context["cl"].result_list) == set(units[0].officers.all())
