@@ -363,3 +363,26 @@ def test_export_and_import_carry_the_new_counts(staff_user, task, unit_a):
     assert (row["培训场次（场）"], row["培训人次"], row["咨询台（个）"]) == (4, 80, 2)
     assert Decimal(str(row["经费投入（元）"])) == Decimal("300.00")
     assert activity_return.training_sessions == 4
+
+
+def test_add_attachments_service_checks_scope_and_state(officer_a, officer_b, task, unit_a, media_root):
+    from django.core.exceptions import PermissionDenied
+
+    from safetyportal.uploads import check_attachment
+
+    activity_return = ActivityReturnFactory(task=task, jurisdiction=unit_a)
+    checked = check_attachment(upload("总结.docx", docx_bytes()))
+    with pytest.raises(PermissionDenied):
+        attachment_services.add_return_attachments(
+            activity_return=activity_return, files=[checked], kind="summary", by=officer_b
+        )
+    [row] = attachment_services.add_return_attachments(
+        activity_return=activity_return, files=[checked], kind="summary", by=officer_a
+    )
+    assert (row.kind, row.display_name, row.uploaded_by) == ("summary", "总结.docx", officer_a)
+    ActivityReturn.objects.filter(pk=activity_return.pk).update(status=ReturnStatus.ACCEPTED)
+    with pytest.raises(ValidationError, match="只有草稿或被退回的报送可以添加附件"):
+        attachment_services.add_return_attachments(
+            activity_return=activity_return, files=[checked], kind="summary", by=officer_a
+        )
+    assert activity_return.attachments.count() == 1 and len(files(media_root)) == 1
