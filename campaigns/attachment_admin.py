@@ -106,6 +106,11 @@ class NoticeAttachmentInline(admin.TabularInline):
     def _editable(self, obj: Any) -> bool:
         return obj is None or obj.is_editable
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Once issued the upload column would be a read-only field labelled "Upload": leave it out.
+        fields = super().get_fields(request, obj)
+        return fields if self._editable(obj) else [name for name in fields if name != "upload"]
+
     def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
         return 1 if self._editable(obj) else 0
 

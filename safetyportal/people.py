@@ -43,16 +43,27 @@ def install() -> None:
 _PERMISSION_ACTIONS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
 
 
+# Models of packages that name them only in English (django-otp has no Chinese catalogue), by app label and model.
+_PACKAGE_MODEL_NAMES = {
+    ("otp_static", "staticdevice"): _("恢复码设备"),
+    ("otp_static", "statictoken"): _("恢复码"),
+    ("otp_totp", "totpdevice"): _("动态验证码设备"),
+}
+_PACKAGE_APP_NAME = _("双重认证")
+
+
 def permission_label(permission: Any) -> str:
     """A permission as the group and user forms list it: "应用 | 数据表 | 修改数据表", never Django's stored
     English "Can change log entry" for the four default permissions of every model."""
     content_type = permission.content_type
     model = content_type.model_class()
     action, _sep, model_name = permission.codename.partition("_")
+    package_name = _PACKAGE_MODEL_NAMES.get((content_type.app_label, content_type.model))
+    where = f"{_PACKAGE_APP_NAME} | {package_name}" if package_name else str(content_type)
     if model is not None and action in _PERMISSION_ACTIONS and model_name == content_type.model:
-        verbose = str(model._meta.verbose_name)
-        return f"{content_type} | {_PERMISSION_ACTIONS[action]}{verbose}"
-    return f"{content_type} | {permission.name}"
+        verbose = str(package_name or model._meta.verbose_name)
+        return f"{where} | {_PERMISSION_ACTIONS[action]}{verbose}"
+    return f"{where} | {permission.name}"
 
 
 def install_permission_labels() -> None:
