@@ -719,3 +719,27 @@ def test_messaging_settings_are_checked_at_start_up(tmp_path):
         assert_refused(outcome, variable, overrides)
         assert "never-shown-secret" not in outcome[1]
     assert outcomes[-2:] == [None, None]
+
+
+# A real worker on the "messages" queue --------------------------------------------------------------------------
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_on_the_messages_queue_retries_and_delivers(unit_a, fake_service):
+    from tests.worker import celery_worker, wait_for
+
+    service = fake_service([(200, {"errcode": 45009, "errmsg": "api freq out of limit"}), (200, {"errcode": 0})])
+    UnitChannelFactory(jurisdiction=unit_a)
+    user = MessagePreferenceFactory(user=OfficerProfileFactory(jurisdiction=unit_a).user, wecom=True).user
+
+    webhook = service.url + "/cgi-bin/webhook/send"
+    with celery_worker(WECOM_WEBHOOK_BASE=webhook, extra_args=["-Q", "messages"]):
+        notify(users=[user], key="notice:1", text="请签收通知。")  # autocommit: published at once
+
+        def sent() -> bool:
+            return MessageDelivery.objects.filter(channel="wecom", status="sent").exists()
+
+        wait_for(sent, timeout=90, message="the robot message sent by the worker")
+    assert len(service.requests) == 2
+    assert MessageDelivery.objects.get(channel="wecom").attempts == 2
