@@ -40,12 +40,12 @@ def build_world() -> World:
     """One of everything (in the live server's transactional database), named as long as real names are."""
     from django.contrib.auth.models import Group
 
-    from campaigns.models import NoticeReceipt, ReturnStatus
+    from campaigns.models import NoticeReceipt, ReturnStatus, UnitAuthority
     from inspections.models import HazardSource, HazardStatus
     from safetyportal.documents.models import DocumentStatus, GeneratedDocument, IssuingAuthority
     from safetyportal.roles import ADMIN_GROUP, STAFF_GROUP, sync_roles
     from tests.campaigns.factories import ActivityReturnFactory, CampaignFactory, CampaignTaskFactory
-    from tests.core.documents_support import make_notice
+    from tests.core.documents_support import make_authority, make_notice
     from tests.core.factories import (
         CommunityFactory,
         JurisdictionFactory,
@@ -61,7 +61,7 @@ def build_world() -> World:
     sync_roles()
     today = timezone.localdate()
     unit = JurisdictionFactory(name="灵源街道")
-    CommunityFactory(parent=unit, name="灵源街道林口社区居民委员会")
+    community = CommunityFactory(parent=unit, name="灵源街道林口社区居民委员会")
     officer = OfficerProfileFactory(jurisdiction=unit, user__first_name="王敏").user
     member_unit = MemberUnitFactory(name="晋江市住房和城乡建设局", short_name="市住建局")
     member_officer = OfficerProfileFactory(jurisdiction=None, member_unit=member_unit, user__first_name="许婷").user
@@ -80,6 +80,13 @@ def build_world() -> World:
     late_task = CampaignTaskFactory(
         campaign=campaign, title="安全宣传咨询日活动图片和信息报送", due_on=today - dt.timedelta(days=2), units=[unit]
     )
+    CampaignTaskFactory(  # nothing filed yet: the dashboard offers 填报
+        campaign=campaign,
+        title="“畅通生命通道”消防安全宣传进社区活动开展情况及图片信息报送",
+        due_on=today + dt.timedelta(days=2),
+        units=[unit],
+        members=[member_unit],
+    )
     submitted = ActivityReturnFactory(
         task=task,
         jurisdiction=unit,
@@ -88,7 +95,14 @@ def build_world() -> World:
         first_submitted_at=timezone.now(),
         submitted_at=timezone.now(),
     )
-    draft = ActivityReturnFactory(task=late_task, jurisdiction=unit, title="林口社区消防安全宣传进家庭活动")
+    draft = ActivityReturnFactory(
+        task=late_task,
+        jurisdiction=unit,
+        title="林口社区消防安全宣传进家庭活动",
+        status=ReturnStatus.RETURNED,
+        first_submitted_at=timezone.now(),
+        return_reason="照片不清晰，请补充活动现场照片并说明参与人数的统计方法。",
+    )
     hazard = HazardFactory(
         jurisdiction=unit,
         status=HazardStatus.RECTIFYING,
@@ -103,7 +117,7 @@ def build_world() -> World:
     PublicationEntry.objects.create(batch=batch, certificate=certificate, position=0)
     PublicityItemFactory(title="【安全生产月】一图读懂《生产经营单位从业人员安全生产举报处理规定》", published_on=today)
     # The unit's own plan derived from the city's campaign, and a notice addressed to the unit (its inbox).
-    CampaignFactory(
+    own_campaign = CampaignFactory(
         name="灵源街道“安全生产月”活动实施方案",
         year=today.year,
         starts_on=campaign.starts_on,
@@ -111,6 +125,24 @@ def build_world() -> World:
         jurisdiction=unit,
         parent=campaign,
     )
+    own_task = CampaignTaskFactory(
+        campaign=own_campaign,
+        title="社区“安全宣传咨询日”活动信息",
+        due_on=today + dt.timedelta(days=5),
+        units=[community],
+    )
+    ActivityReturnFactory(
+        task=own_task,
+        jurisdiction=community,
+        title="林口社区安全宣传咨询日活动",
+        status=ReturnStatus.SUBMITTED,
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+    # The unit's own 发文机关, so that its officers draft and issue notices of their own (campaigns cascade).
+    own_authority = make_authority("灵安办")
+    UnitAuthority.objects.create(jurisdiction=unit, authority=own_authority)
+    make_notice(authority=own_authority, title="关于开展林口社区“安全生产月”宣传咨询活动的通知", created_by=officer)
     notice = make_notice(title="关于做好岁末年初安全防范工作的通知")
     notice.recipient_jurisdictions.add(unit)
     type(notice).objects.filter(pk=notice.pk).update(status="issued", number="晋安办〔2026〕64号", issued_on=today)
@@ -167,7 +199,7 @@ def _html(page: Page, url: str) -> bool:
     return response.status == 200 and response.headers.get("content-type", "").startswith("text/html")
 
 
-def discover(page: Page, areas: tuple[str, ...], extra: list[str] = (), limit: int = 80) -> Iterator[str]:
+def discover(page: Page, areas: tuple[str, ...], extra: list[str] = (), limit: int = 200) -> Iterator[str]:
     """Visit (``page.goto``) and yield every HTML page of ``areas``: the routes without arguments first, then one URL
     per route taking an object, found among the links of the pages visited. The caller checks the loaded page."""
     routes = {route.name: route for route in routes_in(*areas) if route.name}
