@@ -45,13 +45,13 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .spreadsheets import MAX_XLSX_ENTRIES, MAX_XLSX_UNCOMPRESSED
-
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A zip container (docx/xlsx): at most this many parts and this many bytes once uncompressed (the spreadsheet import's
-# caps), and the one part read here ([Content_Types].xml) at most CONTENT_TYPES_MAX bytes.
-MAX_ZIP_ENTRIES = MAX_XLSX_ENTRIES
-MAX_ZIP_UNCOMPRESSED = MAX_XLSX_UNCOMPRESSED
+# caps), and the one part read here ([Content_Types].xml) at most CONTENT_TYPES_MAX bytes. The caps are repeated here,
+# not imported: safetyportal.spreadsheets imports django-import-export's admin, openpyxl and numpy, which a worker
+# would then load at start-up through campaigns.models (tests/core/test_documents_startup.py checks both).
+MAX_ZIP_ENTRIES = 2_000  # safetyportal.spreadsheets.MAX_XLSX_ENTRIES
+MAX_ZIP_UNCOMPRESSED = 300 * 1024 * 1024  # safetyportal.spreadsheets.MAX_XLSX_UNCOMPRESSED
 CONTENT_TYPES_MAX = 1024 * 1024
 DISPLAY_NAME_MAX = 100
 PRIVATE_PREFIX = "private/"

@@ -86,3 +86,11 @@ def test_weasyprint_loads_the_same_libraries_without_starting_a_process_per_name
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     assert "libharfbuzz-subset" in outputs[0]
+
+
+def test_the_attachment_caps_repeat_the_spreadsheet_import_caps() -> None:
+    # safetyportal.uploads repeats them so that a worker does not import the spreadsheet stack (openpyxl, numpy)
+    from safetyportal import spreadsheets, uploads
+
+    assert uploads.MAX_ZIP_ENTRIES == spreadsheets.MAX_XLSX_ENTRIES
+    assert uploads.MAX_ZIP_UNCOMPRESSED == spreadsheets.MAX_XLSX_UNCOMPRESSED
