@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -229,7 +230,7 @@ def _setup_units(lingyuan: Jurisdiction) -> tuple[IssuingAuthority, list[MemberU
     return authority, members
 
 
-def _campaign(city: Campaign, lingyuan: Jurisdiction, officer: object) -> Campaign:
+def _campaign(city: Campaign, lingyuan: Jurisdiction, officer: Any) -> Campaign:
     """灵源's campaign: the demo's shell if it is there (filled in), else derived from the city's by the officer."""
     campaign = Campaign.objects.filter(jurisdiction=lingyuan, parent=city).first()
     if campaign is None:
@@ -260,7 +261,7 @@ def _returns(
     tasks: list[CampaignTask],
     communities: list[Jurisdiction],
     members: list[MemberUnit],
-    officer: object,
+    officer: Any,
     lingyuan: Jurisdiction,
 ) -> list[ActivityReturn]:
     """Every community and member unit files every task it has, accepted by the 灵源 office; 柯坑社区's drill is sent
@@ -343,7 +344,7 @@ def _notice(
     authority: IssuingAuthority,
     communities: list[Jurisdiction],
     members: list[MemberUnit],
-    officer: object,
+    officer: Any,
 ) -> Notice:
     notice = Notice.objects.filter(authority=authority, title=NOTICE_TITLE).first()
     if notice is None:

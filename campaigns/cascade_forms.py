@@ -31,8 +31,9 @@ class AssignmentFormMixin(forms.Form):
     )
 
     def setup_units(self, office: Jurisdiction) -> None:
-        self.fields["units"].queryset = child_units(office)
-        self.fields["members"].queryset = own_member_units(office)
+        units, members = self.fields["units"], self.fields["members"]
+        units.queryset = child_units(office)  # type: ignore[attr-defined]  # declared ModelMultipleChoiceFields
+        members.queryset = own_member_units(office)  # type: ignore[attr-defined]
         if office.level == "county":
             self.fields["all_children"].label = _("全部街道（镇）")
             self.fields["units"].label = _("街道（镇）")
@@ -61,7 +62,7 @@ class DeriveCampaignForm(forms.Form):
     assign_all_children = forms.BooleanField(label=_("复制的任务分配给全部社区（村）"), required=False, initial=True)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("结束日期不能早于开始日期。"))
         return data

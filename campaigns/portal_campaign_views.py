@@ -25,6 +25,7 @@ from safetyportal.documents.models import DocumentStatus, GeneratedDocument
 from safetyportal.documents.numbering import next_number
 from safetyportal.models import Jurisdiction
 from safetyportal.scoping import officer_unit
+from safetyportal.types import AuthenticatedRequest
 from safetyportal.views import officer_required
 
 from . import cascade, services
@@ -47,7 +48,7 @@ def _office(request: HttpRequest) -> Jurisdiction:
 
 @require_GET
 @officer_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
     office = _office(request)
     own = list(
         cascade.office_campaigns(office).annotate(
@@ -71,7 +72,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def campaign_derive(request: HttpRequest, parent_id: int) -> HttpResponse:
+def campaign_derive(request: AuthenticatedRequest, parent_id: int) -> HttpResponse:
     office = _office(request)
     parent = cascade.parent_candidates(office).filter(pk=parent_id).first()
     if parent is None:
@@ -109,7 +110,7 @@ def campaign_derive(request: HttpRequest, parent_id: int) -> HttpResponse:
 
 @require_GET
 @officer_required
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     office = _office(request)
     campaign = cascade.office_campaign(request.user, pk)
     tasks = list(
@@ -141,7 +142,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _office(request)
     campaign = cascade.office_campaign(request.user, pk)
     form = CampaignForm(request.POST or None, instance=campaign)
@@ -162,7 +163,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def task_edit(request: HttpRequest, pk: int, task_id: int | None = None) -> HttpResponse:
+def task_edit(request: AuthenticatedRequest, pk: int, task_id: int | None = None) -> HttpResponse:
     office = _office(request)
     campaign = cascade.office_campaign(request.user, pk)
     task = None
@@ -201,7 +202,7 @@ REVIEW_PAGE = 50
 
 @require_GET
 @officer_required
-def review_list(request: HttpRequest, pk: int) -> HttpResponse:
+def review_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _office(request)
     campaign = cascade.office_campaign(request.user, pk)
     status = request.GET.get("status", "waiting")
@@ -237,7 +238,7 @@ def _reviewable(request: HttpRequest, pk: int) -> ActivityReturn:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity_return = _reviewable(request, pk)
     form = SendBackForm(request.POST or None if "_send_back" in request.POST else None)
     if request.method == "POST":
@@ -268,6 +269,14 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Roll-up and completeness at any level (own subtree) -----------------------------------------------------
 
 
+def visible_campaign_unit(request: HttpRequest) -> Jurisdiction:
+    """The officer's own jurisdiction (office or community); member-unit officers have no board (404)."""
+    unit = officer_unit(request.user)
+    if unit is None or unit.jurisdiction is None:
+        raise Http404
+    return unit.jurisdiction
+
+
 def visible_campaign(request: HttpRequest, pk: int) -> Campaign:
     """A campaign of the officer's line: national, run by a unit above or by the officer's own unit or one below it."""
     unit = officer_unit(request.user)
@@ -285,17 +294,17 @@ def visible_campaign(request: HttpRequest, pk: int) -> Campaign:
 
 @require_GET
 @officer_required
-def board(request: HttpRequest, pk: int) -> HttpResponse:
+def board(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     campaign = visible_campaign(request, pk)
-    own = officer_unit(request.user).jurisdiction  # type: ignore[union-attr]  (visible_campaign checked it)
-    unit = own
+    unit = own = visible_campaign_unit(request)
     if request.GET.get("unit"):
         try:
-            unit = Jurisdiction.objects.filter(pk=int(request.GET["unit"]), path__startswith=own.path).first()
+            chosen = Jurisdiction.objects.filter(pk=int(request.GET["unit"]), path__startswith=own.path).first()
         except ValueError:
-            unit = None
-        if unit is None:
+            chosen = None
+        if chosen is None:
             raise Http404
+        unit = chosen
     level = level_board(campaign, unit)
     return render(
         request,
@@ -314,7 +323,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @officer_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthenticatedRequest) -> HttpResponse:
     office = _office(request)
     notices = list(cascade.office_notices(office).select_related("authority")[:100])
     return render(
@@ -326,7 +335,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def notice_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     office = _office(request)
     authority = cascade.own_authority(office)
     if authority is None:
@@ -368,7 +377,7 @@ def notice_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 @officer_required
-def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notice = cascade.office_notice(request.user, pk)
     document_services.preview(notice, by=request.user)
     messages.success(request, _("预览稿生成中，完成后可在本页下载。"))
@@ -390,7 +399,7 @@ def _confirmation(notice: Any, refusals: list[str]) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The notice's page: a draft shows the confirmation (the number to be taken, the addressees, the preview's page
     count) and issues on POST through documents.services.issue(); an issued notice shows its number and PDF."""
     notice = cascade.office_notice(request.user, pk)
@@ -433,7 +442,7 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @officer_required
-def notice_document(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
+def notice_document(request: AuthenticatedRequest, pk: int, document_id: int) -> HttpResponse:
     notice = cascade.office_notice(request.user, pk)
     document = GeneratedDocument.objects.filter(
         pk=document_id,

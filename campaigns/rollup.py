@@ -57,7 +57,7 @@ def rollup_fields() -> tuple[str, ...]:
 
 
 def field_labels(fields: Iterable[str]) -> list[tuple[str, str]]:
-    return [(name, str(ActivityReturn._meta.get_field(name).verbose_name)) for name in fields]
+    return [(name, str(getattr(ActivityReturn._meta.get_field(name), "verbose_name", name))) for name in fields]
 
 
 def campaign_family(campaign: Campaign) -> list[int]:
@@ -190,8 +190,8 @@ def level_board(campaign: Campaign, unit: Jurisdiction, *, today: dt.date | None
     tasks = list(CampaignTask.objects.filter(campaign_id__in=family).select_related("campaign"))
     period_counts: dict[int, tuple[int, int]] = {}  # task -> (periods, periods already due)
     for task in tasks:
-        periods = task.periods()
-        period_counts[task.pk] = (len(periods), sum(1 for period in periods if period.due < today))
+        task_periods = task.periods()
+        period_counts[task.pk] = (len(task_periods), sum(1 for period in task_periods if period.due < today))
     task_ids = list(period_counts)
 
     children = list(
@@ -210,7 +210,7 @@ def level_board(campaign: Campaign, unit: Jurisdiction, *, today: dt.date | None
             key=f"j{child.pk}",
             name=child.name,
             jurisdiction=child,
-            drillable=bool(child.has_children or child.has_members),  # type: ignore[attr-defined]
+            drillable=bool(getattr(child, "has_children", False) or getattr(child, "has_members", False)),
         )
     for member in members:
         rows[f"m{member.pk}"] = LevelRow(key=f"m{member.pk}", name=member.name, member_unit=member)
