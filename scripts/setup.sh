@@ -50,5 +50,12 @@ else
   echo "!! npm not found: charts will not draw until 'npm ci' has been run (apt-get install npm)." >&2
 fi
 
+echo "==> Compiling Python bytecode"
+# Every process (web, worker, its forked children) then reads .pyc files instead of compiling the project's modules at
+# start: about 10 % of django.setup() where the code directory is read-only or PYTHONDONTWRITEBYTECODE is set
+# (benchmarks/README.md, cold start). -j 0: all CPUs; the virtualenv's packages were compiled by pip.
+.venv/bin/python -m compileall -q -j 0 -x '(^|/)(\.venv|\.git|node_modules|var)(/|$)' . >/dev/null \
+  || echo "!! compileall reported errors: those modules compile at import instead" >&2
+
 echo "==> Compiling translations"
 DEBUG=1 .venv/bin/python manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules -v0
