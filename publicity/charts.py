@@ -18,7 +18,7 @@ Option = dict[str, Any]
 
 def _legend_below(option: Option) -> Option:
     if "legend" in option:
-        option["legend"] = {"bottom": 0, "data": option["legend"]["data"]}
+        option["legend"] = {"bottom": 0, "data": option["legend"]["data"], "show": option["legend"].get("show", True)}
         option["grid"] = {**option.get("grid", {}), "top": 56, "bottom": 36}
     for series in option.get("series", []):
         if series.get("type") == "line":

@@ -31,27 +31,51 @@ def _base(title: str, empty: bool) -> dict[str, Any]:
         "textStyle": {"fontFamily": f"'{CHART_FONT}', 'PingFang SC', 'Microsoft YaHei', sans-serif"},
     }
     if empty:
-        option["title"]["subtext"] = _("暂无数据")
+        # "No data" in the middle of the plot, never a subtitle that a legend placed under the title would cover.
+        option["graphic"] = [
+            {
+                "type": "text",
+                "left": "center",
+                "top": "middle",
+                "silent": True,
+                "style": {"text": _("暂无数据"), "fontSize": 14, "fill": "#888"},
+            }
+        ]
     return option
 
 
+def is_empty(option: Mapping[str, Any]) -> bool:
+    """Whether ``option`` was built without data (it then carries the centred "暂无数据" and no legend)."""
+    return bool(option.get("graphic"))
+
+
 def bar_chart(
-    title: str, categories: Sequence[str], series: Mapping[str, Sequence[Number]], *, horizontal: bool = False
+    title: str,
+    categories: Sequence[str],
+    series: Mapping[str, Sequence[Number]],
+    *,
+    horizontal: bool = False,
+    integer: bool = True,
 ) -> dict[str, Any]:
+    """``integer``: the values are counts, so the value axis ticks whole numbers only (no 0.2, 0.4 … of a return)."""
     empty = not categories or not any(any(values) for values in series.values())
     option = _base(title, empty)
     category_axis = {"type": "category", "data": [str(c) for c in categories], "axisLabel": {"interval": 0}}
-    value_axis = {"type": "value"}
+    value_axis: dict[str, Any] = {"type": "value"}
+    if integer:
+        value_axis["minInterval"] = 1
     option["xAxis"], option["yAxis"] = (value_axis, category_axis) if horizontal else (category_axis, value_axis)
-    # Legend under the plot, so it never collides with the title or its "no data" subtitle.
-    option["legend"] = {"bottom": 0, "data": list(series)}
+    # Legend under the plot, so it never collides with the title; hidden when there is nothing to tell apart.
+    option["legend"] = {"bottom": 0, "data": list(series), "show": not empty}
     option["grid"] = {"top": 56, "left": 48, "right": 24, "bottom": 40, "containLabel": True}
     option["series"] = [{"name": name, "type": "bar", "data": list(values)} for name, values in series.items()]
     return option
 
 
-def line_chart(title: str, categories: Sequence[str], series: Mapping[str, Sequence[Number]]) -> dict[str, Any]:
-    option = bar_chart(title, categories, series)
+def line_chart(
+    title: str, categories: Sequence[str], series: Mapping[str, Sequence[Number]], *, integer: bool = True
+) -> dict[str, Any]:
+    option = bar_chart(title, categories, series, integer=integer)
     for item in option["series"]:
         item["type"] = "line"
         item["smooth"] = True

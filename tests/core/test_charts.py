@@ -8,12 +8,16 @@ def test_bar_chart_option_carries_categories_and_series():
     option = bar_chart("活动场次", ["青阳街道", "灵源街道"], {"场次": [12, 30]})
     assert option["xAxis"]["data"] == ["青阳街道", "灵源街道"]
     assert option["series"] == [{"name": "场次", "type": "bar", "data": [12, 30]}]
-    assert "subtext" not in option["title"]
+    assert "subtext" not in option["title"] and "graphic" not in option
 
 
 def test_empty_charts_say_there_is_no_data():
-    assert bar_chart("活动场次", [], {})["title"]["subtext"] == "暂无数据"
-    assert pie_chart("行业分布", {})["title"]["subtext"] == "暂无数据"
+    # In the middle of the plot (a graphic), not a subtitle a legend under the title would cover; no empty legend.
+    for option in (bar_chart("活动场次", [], {}), pie_chart("行业分布", {})):
+        assert option["graphic"][0]["style"]["text"] == "暂无数据"
+        assert option["graphic"][0]["top"] == "middle"
+        assert "subtext" not in option["title"]
+    assert bar_chart("活动场次", [], {})["legend"]["show"] is False
 
 
 def test_echart_tag_renders_a_json_block_not_a_script():

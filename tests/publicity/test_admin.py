@@ -76,7 +76,8 @@ def test_figures_page_renders_with_no_data(staff):
     html = response.content.decode()
     options = chart_options(html)
     assert len(options) == 5
-    assert all(option["title"]["subtext"] == "暂无数据" for option in options)
+    assert all(option["graphic"][0]["style"]["text"] == "暂无数据" for option in options)
+    assert not any(option["legend"]["show"] for option in options)
     assert "暂无宣传统计数据" in html
     assert "vendor/echarts/echarts.min.js" in html and "js/charts.js" in html
     assert inline_code(html) == []
@@ -94,7 +95,7 @@ def test_figures_page_renders_a_year_of_data(staff):
     assert articles["xAxis"]["data"] == [f"{m}月" for m in range(1, 13)]
     assert articles["series"][1]["data"] == [1] * 12
     assert options[1]["series"][0]["data"] == [120_000 + 0] * 12
-    assert "subtext" not in articles["title"]
+    assert "graphic" not in articles and articles["legend"]["show"]
     visits = options[4]
     assert [series["name"] for series in visits["series"]] == ["参观人次", "参观批次"]
     assert visits["series"][0]["data"] == [40 + m for m in range(1, 13)]
