@@ -73,8 +73,8 @@ def notify(*, users: Iterable[Any], key: str, text: str, url: str = "", portal: 
         # ignore_conflicts: rows already there (today, or from a concurrent call) are left alone; this batch's own
         # rows are then the ones carrying its id.
         MessageDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-        mine = list(MessageDelivery.objects.filter(batch=batch).values_list("pk", "user_id", "channel"))
-        portal_rows = [(pk, user_id) for pk, user_id, channel in mine if channel == Channel.PORTAL]
+        mine = list(MessageDelivery.objects.filter(batch=batch).values_list("pk", "user_id", "channel", "key", "day"))
+        portal_rows = [(row[0], row[1]) for row in mine if row[2] == Channel.PORTAL]
         if portal_rows:
             now = timezone.now()
             PortalMessage.objects.bulk_create(
@@ -86,10 +86,10 @@ def notify(*, users: Iterable[Any], key: str, text: str, url: str = "", portal: 
             MessageDelivery.objects.filter(pk__in=[pk for pk, _ in portal_rows]).update(
                 status=DeliveryStatus.SENT, sent_at=now, attempts=1
             )
-        groups = _send_groups([(pk, user_id, channel) for pk, user_id, channel in mine if channel != Channel.PORTAL])
+        groups = _send_groups([row for row in mine if row[2] != Channel.PORTAL])
         if groups:
             transaction.on_commit(lambda: enqueue(groups))
-    return len({user_id for _, user_id, _ in mine})
+    return len({row[1] for row in mine})
 
 
 def _units(user_ids: Iterable[int]) -> dict[int, tuple[str, int] | None]:
@@ -104,15 +104,16 @@ def _units(user_ids: Iterable[int]) -> dict[int, tuple[str, int] | None]:
     return units
 
 
-def _send_groups(rows: list[tuple[int, int, str]]) -> list[list[int]]:
-    """Delivery ids sent together: one SMS each; one robot post per unit for the accounts of that unit (the post
-    @-mentions them), so a group never reads the same message once per colleague."""
+def _send_groups(rows: list[tuple[int, int, str, str, dt.date]]) -> list[list[int]]:
+    """Delivery ids sent together, from rows (pk, user id, channel, key, day): one SMS each; one robot post per unit,
+    item and day for the accounts of that unit (the post @-mentions them), so a group never reads the same message
+    once per colleague."""
     groups: list[list[int]] = []
     wecom: dict[object, list[int]] = defaultdict(list)
-    units = _units([user_id for _, user_id, channel in rows if channel == Channel.WECOM])
-    for pk, user_id, channel in rows:
+    units = _units([row[1] for row in rows if row[2] == Channel.WECOM])
+    for pk, user_id, channel, key, day in rows:
         if channel == Channel.WECOM:
-            wecom[units.get(user_id) or ("user", user_id)].append(pk)
+            wecom[(units.get(user_id) or ("user", user_id), key, day)].append(pk)
         else:
             groups.append([pk])
     return list(wecom.values()) + groups
@@ -215,7 +216,9 @@ def sweep_deliveries(*, now: dt.datetime | None = None) -> int:
     stale = now - dt.timedelta(seconds=2 * settings.MESSAGES_RETRY_BACKOFF_MAX_SECONDS + 300)
     pending = MessageDelivery.objects.filter(status=DeliveryStatus.PENDING).exclude(channel=Channel.PORTAL)
     pending.filter(day__lt=timezone.localdate(now)).update(status=DeliveryStatus.FAILED, last_error="过期未发送")
-    rows = list(pending.filter(created_at__lt=stale).order_by("pk").values_list("pk", "user_id", "channel")[:1000])
+    rows = list(
+        pending.filter(created_at__lt=stale).order_by("pk").values_list("pk", "user_id", "channel", "key", "day")[:1000]
+    )
     if rows:
         enqueue(_send_groups(rows))
     return len(rows)

@@ -743,3 +743,18 @@ def test_a_real_worker_on_the_messages_queue_retries_and_delivers(unit_a, fake_s
         wait_for(sent, timeout=90, message="the robot message sent by the worker")
     assert len(service.requests) == 2
     assert MessageDelivery.objects.get(channel="wecom").attempts == 2
+
+
+def test_the_sweeper_posts_each_item_of_a_unit_separately(unit_a, monkeypatch):
+    users = [OfficerProfileFactory(jurisdiction=unit_a).user for _ in range(2)]
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    rows = [
+        MessageDeliveryFactory(user=user, channel=Channel.WECOM, key=key, created_at=long_ago)
+        for key in ("task:1", "task:2")
+        for user in users
+    ]
+    published: list[list[int]] = []
+    monkeypatch.setattr(deliver, "delay", published.append)
+    monkeypatch.setattr(timezone, "now", lambda: long_ago + dt.timedelta(hours=1, minutes=59))
+    assert services.sweep_deliveries() == 4
+    assert sorted(map(sorted, published)) == [[rows[0].pk, rows[1].pk], [rows[2].pk, rows[3].pk]]
