@@ -149,9 +149,14 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, or an SQLite file in WAL mode for the embedded default.
 DATABASE_URL = config.env_database_url("DATABASE_URL")
+# Persistent connections (one per worker process/thread): opening one costs more than a short public request
+# (PostgreSQL: a backend per connection; SQLite: the schema parsed again). 0 = a new connection per request.
+DB_CONN_MAX_AGE = config.env_int("DB_CONN_MAX_AGE", 60, min=0, max=3600, unit="秒")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+        DATABASES = {
+            "default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+        }
     except ValueError as error:
         raise config.fail("DATABASE_URL", None, f"无法解析（{error}）") from None
 else:
@@ -160,6 +165,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "portal.sqlite3"),
+            "CONN_MAX_AGE": DB_CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
                 "transaction_mode": "IMMEDIATE",
