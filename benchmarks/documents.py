@@ -245,15 +245,17 @@ def build_and_render(document: Any, patch: Callable[[Any], None] | None = None) 
 def memory_policy(policy: str) -> Iterator[None]:
     """Render under another memory policy of safetyportal.documents.rendering ("young": production; "full": the
     former renderer, gc.collect() + malloc_trim(0) after every render, every font file copied and array types
-    parsed at every render, two subsetting passes per face; "off": no collection but the automatic one)."""
+    parsed at every render, two subsetting passes per face from Pango's face; "off": no collection but the automatic
+    one)."""
     from safetyportal.documents import rendering
 
     if policy not in rendering.MEMORY_POLICIES:
         raise BenchmarkError(f"unknown memory policy {policy!r}")
-    names = ("memory_policy", "font_file_cache", "array_type_reuse", "single_pass_subset")
+    names = ("memory_policy", "font_file_cache", "array_type_reuse", "single_pass_subset", "subset_preprocess")
     saved = [getattr(rendering, name) for name in names]
     rendering.memory_policy = policy
-    rendering.font_file_cache = rendering.array_type_reuse = rendering.single_pass_subset = policy != "full"
+    for name in names[1:]:
+        setattr(rendering, name, policy != "full")
     try:
         yield
     finally:
