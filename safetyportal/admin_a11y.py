@@ -25,4 +25,4 @@ def boolean_icon(field_val: Any) -> SafeString:
 
 
 def install() -> None:
-    admin_list._boolean_icon = boolean_icon
+    admin_list._boolean_icon = boolean_icon  # type: ignore[attr-defined]  # private in the stubs, public in use

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,9 @@ from django.views.decorators.cache import never_cache
 from . import admin_a11y
 from .accounts.services import is_verified
 from .scoping import is_officer
+
+if TYPE_CHECKING:
+    from .types import User
 
 admin_a11y.install()  # Chinese alt text on the admin's boolean icons
 
@@ -49,11 +53,12 @@ class PortalAdminSite(admin.AdminSite):
             and not hasattr(request.user, "officer_profile")
         )
 
-    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
         """Django's index with the office desk on top: what needs doing today (safetyportal/desk.py)."""
         from .desk import desk
 
-        return super().index(request, {"desk": desk(request.user), **(extra_context or {})})
+        # The admin's views are wrapped in admin_view(): only staff with the second factor get here.
+        return super().index(request, {"desk": desk(cast("User", request.user)), **(extra_context or {})})
 
     @method_decorator(never_cache)
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:

@@ -215,29 +215,29 @@ def month_chart(user: User, today: dt.date | None = None) -> dict[str, Any] | No
     days = [first + dt.timedelta(days=n) for n in range((following - first).days)]
     series: dict[str, list[int]] = {}
     if _may_view(user, ActivityReturn):
-        rows = (
+        returns = (
             ActivityReturn.objects.filter(first_submitted_at__gte=start, first_submitted_at__lt=end)
             .annotate(day=TruncDate("first_submitted_at"))
             .values("day")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        by_day = {row["day"]: row["n"] for row in rows}
+        by_day = {row["day"]: row["n"] for row in returns}
         series[_("活动报送（份）")] = [by_day.get(day, 0) for day in days]
     if _may_view(user, Hazard):
-        rows = (
+        hazards = (
             Hazard.objects.filter(created_at__gte=start, created_at__lt=end)
             .annotate(day=TruncDate("created_at"))
             .values("day")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        by_day = {row["day"]: row["n"] for row in rows}
+        by_day = {row["day"]: row["n"] for row in hazards}
         series[_("登记隐患（项）")] = [by_day.get(day, 0) for day in days]
     if not series:
         return None
     option = charts.bar_chart(
-        _("%(month)s月每日报送和隐患登记") % {"month": today.month}, [d.day for d in days], series
+        _("%(month)s月每日报送和隐患登记") % {"month": today.month}, [str(d.day) for d in days], series
     )
     option["xAxis"]["axisLabel"] = {"interval": "auto"}
     option["yAxis"]["minInterval"] = 1  # counts: integer ticks

@@ -91,7 +91,7 @@ def _announcements() -> list[Headline]:
             title=batch.title,
             url=reverse("certificates:list_detail", args=[batch.code]),
             date=batch.issued_on,
-            meta=f"{batch.entry_count}人",
+            meta=f"{batch.entry_count}人",  # type: ignore[attr-defined]  # annotated by published_batches()
         )
         for batch in training.published_batches().only("title", "code", "issued_on")[:LATEST]
     ]
