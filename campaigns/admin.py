@@ -36,8 +36,10 @@ from .models import (
     Notice,
     Reminder,
     ReturnPhoto,
+    ReturnStatus,
 )
 from .resources import ActivityReturnResource, CampaignTaskResource
+from .review_changes import changes_since_returned
 from .summaries import board_workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -342,12 +344,16 @@ class ActivityReturnAdmin(SafeImportExportAdmin):
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
             return self._review_one(request, obj)
+        events = list(obj.events.select_related("actor")) if obj is not None else []
         extra_context = {
             **(extra_context or {}),
             "can_review": obj is not None
             and obj.status in AWAITING_REVIEW
             and self.has_change_permission(request, obj),
-            "events": list(obj.events.select_related("actor")) if obj is not None else [],
+            "events": events,
+            # A resubmission: what changed since it was sent back (None when there is nothing to compare).
+            "changes": changes_since_returned(obj, events) if obj is not None else None,
+            "resubmitted": obj is not None and obj.status == ReturnStatus.RESUBMITTED,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

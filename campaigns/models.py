@@ -746,6 +746,9 @@ class ReturnEvent(AppendOnlyModel):
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )
     reason = models.TextField(_("说明"), blank=True)
+    # What the reviewer saw when sending the return back (campaigns.review_changes.snapshot_of), so a resubmission
+    # shows what changed since. Written once with the event, like the rest of the row.
+    snapshot = models.JSONField(_("退回时的内容"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     objects = AppendOnlyQuerySet.as_manager()

@@ -31,6 +31,7 @@ from safetyportal.views import officer_required
 from . import cascade, services
 from .cascade_forms import CampaignForm, DeriveCampaignForm, NoticeForm, SendBackForm, TaskForm
 from .models import AWAITING_REVIEW, ActivityReturn, Campaign, CampaignTask, ReturnStatus
+from .review_changes import changes_since_returned
 from .rollup import STATE_LABELS, ancestor_chain, level_board
 from .selectors import completeness_board
 
@@ -227,7 +228,7 @@ def _reviewable(request: HttpRequest, pk: int) -> ActivityReturn:
     activity_return = (
         cascade.reviewable_returns(request.user)
         .select_related("task", "task__campaign", "jurisdiction", "member_unit", "reviewed_by")
-        .prefetch_related("photos", "events__actor")
+        .prefetch_related("photos", "attachments", "events__actor")
         .filter(pk=pk)
         .first()
     )
@@ -261,7 +262,14 @@ def review_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "campaigns/portal/cascade/review_detail.html",
-        {"activity_return": activity_return, "form": form, "awaiting": activity_return.status in AWAITING_REVIEW},
+        {
+            "activity_return": activity_return,
+            "form": form,
+            "awaiting": activity_return.status in AWAITING_REVIEW,
+            # A resubmission: what changed since it was sent back (campaigns.review_changes).
+            "changes": changes_since_returned(activity_return, activity_return.events.all()),
+            "resubmitted": activity_return.status == ReturnStatus.RESUBMITTED,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

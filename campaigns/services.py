@@ -397,8 +397,14 @@ def send_back_return(*, activity_return: ActivityReturn, by: User, reason: str) 
         current.reviewed_by = by
         current.return_reason = reason[:2000]
         current.save(update_fields=["status", "reviewed_at", "reviewed_by", "return_reason", "updated_at"])
+        from .review_changes import snapshot_of  # imports this module
+
         ReturnEvent.objects.create(
-            activity_return=current, kind=ReturnEventKind.RETURNED, actor=by, reason=current.return_reason
+            activity_return=current,
+            kind=ReturnEventKind.RETURNED,
+            actor=by,
+            reason=current.return_reason,
+            snapshot=snapshot_of(current),  # what the reviewer saw, to show what a resubmission changed
         )
     return current
 

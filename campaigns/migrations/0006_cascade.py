@@ -41,4 +41,10 @@ class Migration(migrations.Migration):
                 "ordering": ["jurisdiction__code"],
             },
         ),
+        # Issue 13 (review): what a return looked like when it was sent back, to show what a resubmission changed.
+        migrations.AddField(
+            model_name="returnevent",
+            name="snapshot",
+            field=models.JSONField(blank=True, editable=False, null=True, verbose_name="退回时的内容"),
+        ),
     ]
