@@ -294,6 +294,25 @@ array_type_reuse = True  # False: WeasyPrint's own type strings (the benchmark's
 _ARRAY_DECLARATION = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_ ]*?)\s*\[(\d+)\]\s*")
 
 
+# ffi.new is called ~30,000 times in a 20-page report (every Pango rectangle and pointer): the declarations seen are
+# remembered, so that most calls cost a dict lookup instead of a regular expression match.
+_ARRAY_DECLARATIONS_KEPT = 2048
+_array_declarations: dict[str, tuple[str, int] | None] = {}
+
+
+def _array_declaration(cdecl: str) -> tuple[str, int] | None:
+    """("T[]", n) for "T[n]", None for any other declaration."""
+    try:
+        return _array_declarations[cdecl]
+    except KeyError:
+        pass
+    match = _ARRAY_DECLARATION.fullmatch(cdecl)
+    array = (f"{match.group(1)}[]", int(match.group(2))) if match else None
+    if len(_array_declarations) < _ARRAY_DECLARATIONS_KEPT:
+        _array_declarations[cdecl] = array
+    return array
+
+
 def _install_array_type_reuse() -> None:
     from weasyprint.text.ffi import ffi
 
@@ -302,12 +321,14 @@ def _install_array_type_reuse() -> None:
         return
 
     def new(cdecl: Any, init: Any = None) -> Any:
-        if array_type_reuse and isinstance(cdecl, str) and (match := _ARRAY_DECLARATION.fullmatch(cdecl)):
-            length = int(match.group(2))
-            if init is None:
-                return original(f"{match.group(1)}[]", length)
-            if isinstance(init, list | tuple) and len(init) == length:
-                return original(f"{match.group(1)}[]", init)
+        if array_type_reuse and isinstance(cdecl, str):
+            array = _array_declaration(cdecl)
+            if array is not None:
+                open_type, length = array
+                if init is None:
+                    return original(open_type, length)
+                if isinstance(init, list | tuple) and len(init) == length:
+                    return original(open_type, init)
         return original(cdecl, init)
 
     new.portal_arrays = True  # type: ignore[attr-defined]
@@ -339,7 +360,7 @@ _seen_faces: set[tuple[str, bool]] = set()
 # Each subset of a Noto CJK face (63,164 glyphs, CFF) first builds HarfBuzz's accelerators of the whole face (the CFF
 # charstring index, cmap, glyph metrics): most of the 60-110 ms a face costs per render. hb_subset_preprocess()
 # (HarfBuzz >= 6.0) builds them once and returns a face that keeps them; subsetting from it gives the same bytes
-# (tests/core/test_documents_subset_cache.py) for every glyph set, so every document gains, not only a repeated one.
+# (tests/core/test_documents_speed.py) for every glyph set, so every document gains, not only a repeated one.
 # Kept per process like the font files, keyed by HarfBuzz's blob of the file (referenced, so that its address cannot
 # be reused) and the face's index in the collection; the worker's parent makes them in warm_up() before it forks.
 
@@ -459,6 +480,38 @@ def _install_single_pass_subset() -> None:
     pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
 
 
+# --- PDF streams compressed at zlib's default level -------------------------------------------------------------
+#
+# pydyf compresses every stream at level 9. Most of a document's stream bytes are the subset fonts (2 MB for a notice,
+# RETAIN_GIDS keeps ~63,000 mostly empty glyph entries per face), where level 9 searches long match chains for almost
+# nothing: level 6 (zlib's default) compresses the notice's streams in 0.68x the time, and the PDF is 1 KB larger
+# (404 KB instead of 403; the 20-page report 554 KB instead of 550). The content is the same (text, layout, fonts).
+
+pdf_compression_level = 6  # 9: pydyf's own level (the benchmark's "former" renders, tests)
+
+
+class _PydyfZlib:
+    """The zlib module as pydyf sees it, with compressobj() at ``pdf_compression_level``."""
+
+    def __getattr__(self, name: str) -> Any:
+        import zlib
+
+        return getattr(zlib, name)
+
+    @staticmethod
+    def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        import zlib
+
+        return zlib.compressobj(pdf_compression_level if level == 9 else level, *args, **kwargs)
+
+
+def _install_compression_level() -> None:
+    import pydyf
+
+    if not isinstance(getattr(pydyf, "zlib", None), _PydyfZlib):
+        pydyf.zlib = _PydyfZlib()  # type: ignore[attr-defined]
+
+
 def warm_up() -> None:
     """Import WeasyPrint and render a tiny document twice in the faces documents use (which also reads their font
     files into the cache and checks their single-pass subsetting, above), then freeze the surviving objects so later
@@ -516,6 +569,7 @@ def render_html_to_pdf(html: str, progress: Progress | None = None) -> RenderedP
     _install_font_file_cache()
     _install_array_type_reuse()
     _install_single_pass_subset()
+    _install_compression_level()
     report = progress or (lambda _percent: None)
     fetcher = SafeURLFetcher()
     with render_memory_scope():

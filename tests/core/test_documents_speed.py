@@ -1,6 +1,10 @@
-"""HarfBuzz subsetting from a face preprocessed once per process gives the same PDF (speed: ``make bench``)."""
+"""What the renderer does for speed gives the same PDF (the speed itself: ``make bench``): HarfBuzz subsetting from a
+face preprocessed once per process, streams compressed at zlib's default level, array declarations remembered."""
 
 from __future__ import annotations
+
+import re
+import zlib
 
 import pytest
 
@@ -17,7 +21,17 @@ def html(text: str) -> str:
 
 def render(text: str, *, preprocess: bool, monkeypatch: pytest.MonkeyPatch) -> bytes:
     monkeypatch.setattr(rendering, "subset_preprocess", preprocess)
-    return render_html_to_pdf(html(text)).data
+    return without_dates(render_html_to_pdf(html(text)).data)
+
+
+def without_dates(pdf: bytes) -> bytes:
+    return re.sub(rb"/(CreationDate|ModDate) \(.*?\)|/ID \[.*?\]", b"", pdf)
+
+
+def decompressed_streams(pdf: bytes) -> list[bytes]:
+    """Every stream but the cross-reference stream (byte offsets, which the compressed sizes change)."""
+    found = re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL)
+    return [zlib.decompress(m.group(1)) for m in found if b"/XRef" not in pdf[max(0, m.start() - 300) : m.start()]]
 
 
 @pytest.mark.parametrize("text", ["安全生产月", "畅通生命通道，人人讲安全、个个会应急"])
@@ -45,3 +59,20 @@ def test_beyond_the_cap_a_face_is_subset_as_it_is(monkeypatch: pytest.MonkeyPatc
     before = render("上限", preprocess=False, monkeypatch=monkeypatch)
     assert render("上限", preprocess=True, monkeypatch=monkeypatch) == before
     assert rendering._preprocessed == {}
+
+
+def test_streams_at_the_default_level_hold_the_same_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rendering, "pdf_compression_level", 9)  # pydyf's own level
+    level_9 = render_html_to_pdf(html("安全生产月")).data
+    monkeypatch.setattr(rendering, "pdf_compression_level", 6)
+    level_6 = render_html_to_pdf(html("安全生产月")).data
+    streams = decompressed_streams(level_9)
+    assert len(streams) > 5 and decompressed_streams(level_6) == streams
+    assert abs(len(level_6) - len(level_9)) < 0.02 * len(level_9)
+
+
+def test_array_declarations_are_remembered_and_only_arrays_are_rewritten() -> None:
+    assert rendering._array_declaration("hb_codepoint_t[12]") == ("hb_codepoint_t[]", 12)
+    assert rendering._array_declaration("PangoRectangle *") is None
+    assert rendering._array_declarations["PangoRectangle *"] is None
+    assert rendering._array_declaration("unsigned int [3]") == ("unsigned int[]", 3)
