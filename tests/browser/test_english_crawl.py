@@ -47,12 +47,14 @@ ALLOWED_WORDS = {
 }  # fmt: skip
 # Demo data of the kind a real office types in Latin letters (e-mail hosts, road names on enterprise addresses).
 NOT_WORDS = re.compile(
-    r"[\w.+-]+@[\w.-]+"  # e-mail addresses
+    # Random tokens (verify tokens, hashes): 8+ characters of [A-Za-z0-9_-] with a digit, or in mixed case.
+    r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-]))"
+    r"(?:(?=[A-Za-z0-9_-]*[0-9])|(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z]))[A-Za-z0-9_-]+"
+    r"|[\w.+-]+@[\w.-]+"  # e-mail addresses
     r"|\b[a-z][a-z0-9+.-]*://\S+"  # URLs
     r"|\b(?:[\w-]+\.)+(?:cn|com|gov|org|net)\b\S*"  # host names
     r"|/[\w/.-]+"  # paths
-    r"|\b[A-Za-z0-9]*\d[A-Za-z0-9]*\b"  # codes mixing letters and digits (credit codes, numbers, hashes)
-    r"|(?=[A-Za-z0-9_-]{8,})(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]+"  # tokens in mixed case
+    r"|\b[A-Za-z0-9]*\d[A-Za-z0-9]*\b"  # codes mixing letters and digits (credit codes, numbers)
     r"|[A-Za-z_]+="  # a URL parameter named in a help text ("key=")
     r"|[A-Za-z0-9+/$]+\*{3,}"  # masked values (the start of a password hash, 'oCNFyQ****')
     r"|<unknown>"  # django-axes' value for a login without a User-Agent header (data, not interface text)
