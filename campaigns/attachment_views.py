@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -56,6 +56,8 @@ def return_attachment_delete(request: HttpRequest, pk: int, attachment_id: int) 
     attachment = attachments.return_attachment_for(request.user, pk, attachment_id)
     try:
         attachments.delete_return_attachment(attachment=attachment, by=request.user)
+    except PermissionDenied:  # seen but not the unit's own return (an office and its community's): not found
+        raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -3,8 +3,9 @@
 Files are checked and stored by safetyportal.uploads (content-checked, random names under MEDIA_ROOT/private/); this
 module records them on a return or a notice, removes them, and finds the one a request may download:
 
-- a return's attachments: the officer's own unit's returns only (``ReturnAttachment.objects.for_user``), changed only
-  while the return is a draft or returned; staff see every one;
+- a return's attachments: seen by the units that see the return (``ReturnAttachment.objects.for_user``: the
+  officer's unit and the offices above it), added and removed only by the return's own unit
+  (``services.may_write_return``) while the return is a draft or returned; staff see every one;
 - a notice's attachments: staff, and officers of the units the issued notice is addressed to
   (``Notice.recipient_jurisdictions`` / ``recipient_units``). A draft notice is nobody's but the office's.
 
@@ -80,8 +81,9 @@ def add_return_attachments(
 ) -> list[ReturnAttachment]:
     """Attach checked files to a draft or returned return of the officer's own unit. If anything is refused, the
     files written are removed again: a refusal leaves nothing behind."""
-    if not ActivityReturn.objects.for_user(by).filter(pk=activity_return.pk).exists():
-        raise PermissionDenied
+    from .services import _ensure_officer_scope
+
+    _ensure_officer_scope(by, activity_return)  # the unit's own return only (services.may_write_return)
     stored = store_files(files, RETURN_FOLDER)
     try:
         with transaction.atomic():
@@ -96,8 +98,11 @@ def add_return_attachments(
 
 def delete_return_attachment(*, attachment: ReturnAttachment, by: User) -> None:
     """Remove an attachment of a draft or returned return (the row, and the file once committed)."""
+    from .services import _ensure_officer_scope
+
     if not ReturnAttachment.objects.for_user(by).filter(pk=attachment.pk).exists():
         raise PermissionDenied
+    _ensure_officer_scope(by, ActivityReturn(pk=attachment.activity_return_id))  # services.may_write_return
     with transaction.atomic():
         current = ActivityReturn.objects.select_for_update().get(pk=attachment.activity_return_id)
         if not current.is_editable:

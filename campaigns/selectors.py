@@ -242,8 +242,13 @@ def officer_dashboard(user: User, today: dt.date | None = None) -> dict[str, Any
     )
     sent_back = []
     if counts["returned"]:  # the list costs a query only when there is something to list
-        sent_back = list(
-            returns.filter(status=ReturnStatus.RETURNED).select_related("task").order_by("-reviewed_at", "-pk")[:20]
+        from .services import writable_returns  # services imports this module
+
+        sent_back = list(  # the unit's own returns, which it changes (an office's communities change theirs)
+            writable_returns(user)
+            .filter(status=ReturnStatus.RETURNED)
+            .select_related("task")
+            .order_by("-reviewed_at", "-pk")[:20]
         )
     reminders = []
     if tasks:  # reminders about tasks still open (a closed campaign's are moot)

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -109,9 +110,48 @@ class AttachmentsToAdd:
     kind: str = "other"
 
 
+def may_write_return(user: User | None, activity_return: ActivityReturn) -> bool:
+    """Whether ``user`` may write ``activity_return`` (create, edit, submit, delete, add or remove its photos and
+    attachments): office staff everywhere; an officer only the returns of their own unit: an office's or
+    community's own returns (its jurisdiction, no member unit), a member unit's own returns (its member unit).
+
+    Reading is wider (an office sees its whole subtree through ``ActivityReturn.objects.for_user``) and reviewing is
+    the cascade's (``_ensure_reviewer``); an office never writes a community's or its member units' returns. The one
+    rule for single returns; ``writable_returns`` is the same rule as a query."""
+    if is_office_staff(user):
+        return True
+    unit = officer_unit(user)
+    if unit is None:
+        return False
+    if unit.member_unit is not None:
+        return activity_return.member_unit_id == unit.member_unit.pk
+    return (
+        unit.jurisdiction is not None
+        and activity_return.member_unit_id is None
+        and activity_return.jurisdiction_id == unit.jurisdiction.pk
+    )
+
+
+def writable_returns(user: User | None) -> QuerySet[ActivityReturn]:
+    """The returns ``user`` may write (``may_write_return`` as a query)."""
+    if is_office_staff(user):
+        return ActivityReturn.objects.all()
+    unit = officer_unit(user)
+    if unit is None:
+        return ActivityReturn.objects.none()
+    if unit.member_unit is not None:
+        return ActivityReturn.objects.filter(member_unit=unit.member_unit)
+    if unit.jurisdiction is None:
+        return ActivityReturn.objects.none()
+    return ActivityReturn.objects.filter(jurisdiction=unit.jurisdiction, member_unit__isnull=True)
+
+
 def _ensure_officer_scope(by: User, activity_return: ActivityReturn) -> None:
-    """Officers act only on their own unit's returns (staff everywhere)."""
-    if not ActivityReturn.objects.for_user(by).filter(pk=activity_return.pk).exists():
+    """Officers write only their own unit's returns (``may_write_return``), staff every one. Checked on the row as
+    stored, never on the caller's copy."""
+    stored = ActivityReturn.objects.filter(pk=activity_return.pk).only("pk", "jurisdiction_id", "member_unit_id")
+    current = stored.first()
+    if current is None or not may_write_return(by, current):
         raise PermissionDenied
 
 

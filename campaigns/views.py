@@ -1,7 +1,9 @@
 """The officer portal's activity returns (/portal/returns/): thin views over the selectors and services.
 
 Every object is loaded through the officer's scope (selectors.officer_return / officer_photo / task_for_officer):
-another unit's return, photo or task is "not found" (404), exactly like one that does not exist."""
+another unit's return, photo or task is "not found" (404), exactly like one that does not exist. Writes take the
+narrower rule (services.may_write_return, via ``_writable_return``): an office reads its communities' and member
+units' returns but writes only its own; any other write is 404 too."""
 
 from __future__ import annotations
 
@@ -81,6 +83,15 @@ def return_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _writable_return(request: HttpRequest, pk: int) -> ActivityReturn:
+    """A return of the officer's own unit (services.may_write_return), or 404 (a community's return seen by its office
+    included)."""
+    activity_return = selectors.officer_return(request.user, pk)
+    if not services.may_write_return(request.user, activity_return):
+        raise Http404
+    return activity_return
+
+
 def _form_response(request: HttpRequest, form: ActivityReturnForm, **context: Any) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context["requirements"] = context["task"].requirement_texts()
@@ -134,12 +145,14 @@ def return_create(request: HttpRequest, task_id: int) -> HttpResponse:
 @officer_required
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity_return = selectors.officer_return(request.user, pk)
+    editable = activity_return.is_editable and services.may_write_return(request.user, activity_return)
     return render(
         request,
         "campaigns/portal/return_detail.html",
         {
             "activity_return": activity_return,
-            "missing": services.missing_requirements(activity_return) if activity_return.is_editable else [],
+            "missing": services.missing_requirements(activity_return) if editable else [],
+            "editable": editable,  # the unit's own draft or returned return: the write buttons are shown
         },
     )
 
@@ -147,7 +160,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @officer_required
 def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity_return = selectors.officer_return(request.user, pk)
+    activity_return = _writable_return(request, pk)
     if not activity_return.is_editable:
         messages.error(request, _("只有草稿或被退回的报送可以修改。"))
         return redirect("portal:return_detail", pk=pk)
@@ -183,14 +196,14 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @officer_required
 def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity_return = selectors.officer_return(request.user, pk)
+    activity_return = _writable_return(request, pk)
     return _submit_after_save(request, activity_return)
 
 
 @require_POST
 @officer_required
 def return_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    activity_return = selectors.officer_return(request.user, pk)
+    activity_return = _writable_return(request, pk)
     try:
         services.delete_return(activity_return=activity_return, by=request.user)
     except ValidationError as error:
@@ -217,6 +230,7 @@ def return_photo_thumbnail(request: HttpRequest, pk: int, photo_id: int) -> Http
 @require_POST
 @officer_required
 def return_photo_delete(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    _writable_return(request, pk)
     photo = selectors.officer_photo(request.user, pk, photo_id)
     try:
         services.delete_photo(photo=photo, by=request.user)
