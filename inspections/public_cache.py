@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -120,6 +121,7 @@ def clear_local() -> None:
     global _version_memo
     with _lock:
         _local.clear()
+        _shell.clear()
         _version_memo = None
 
 
@@ -133,6 +135,47 @@ def _blank_request() -> HttpRequest:
 def render_page(template_name: str, context: dict | None = None, *, status: int = 200) -> HttpResponse:
     """A public page as every visitor gets it: rendered for a blank anonymous request, never the visitor's."""
     return HttpResponse(render_to_string(template_name, context, request=_blank_request()), status=status)
+
+
+# The public shell (header, one navigation bar, footer) -----------------------------------------------------------
+# Rendered for a blank anonymous request it is the same bytes on every exposure page, yet it cost about as much as a
+# whole list of rows (a dozen URL reversals, static tags, includes). It is rendered once per process from
+# ``inspections/_exposure_shell.html`` (which extends the public base) and the page's own part is put in its slots.
+# Not with DEBUG (templates reload); ``clear_local()`` forgets it; the key holds the settings the shell shows.
+
+_SLOTS = ("title", "head", "content")
+_shell: dict[tuple, tuple[str, ...]] = {}
+
+
+def _shell_key() -> tuple:
+    return (settings.OFFICE_NAME, settings.CITY_NAME, settings.STATIC_URL, settings.ROOT_URLCONF, settings.DEBUG)
+
+
+def _shell_parts() -> tuple[str, ...]:
+    key = _shell_key()
+    parts = _shell.get(key)
+    if parts is None:
+        marks = {slot: f"\x00{slot}\x00" for slot in _SLOTS}
+        html = render_to_string("inspections/_exposure_shell.html", {"slots": marks}, request=_blank_request())
+        parts = tuple(re.split("\x00(?:title|head|content)\x00", html))
+        if len(parts) != len(_SLOTS) + 1:
+            raise ValueError("the exposure shell must show each slot once")
+        if not settings.DEBUG:
+            _shell.clear()
+            _shell[key] = parts
+    return parts
+
+
+def render_in_shell(
+    content_template: str, context: dict, *, title: str, head: str = "", status: int = 200
+) -> HttpResponse:
+    """A public page made of the cached shell and ``content_template`` rendered for a blank anonymous request (like
+    ``render_page``: nothing of the visitor). ``title`` and ``head`` are HTML, escaped by the caller."""
+    content = render_to_string(content_template, context, request=_blank_request())
+    before_title, before_head, before_content, after = _shell_parts()
+    return HttpResponse(
+        "".join((before_title, title, before_head, head, before_content, content, after)), status=status
+    )
 
 
 def _response(page: tuple[int, str, bytes]) -> HttpResponse:

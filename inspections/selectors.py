@@ -204,9 +204,25 @@ _LIST_FIELDS = (
 )
 
 
-def exposure_page(filters: ExposureFilters, *, per_page: int = PUBLIC_PAGE_SIZE) -> KeysetPage:
-    """One page of the public list: one query whatever the depth (keyset on the composite index)."""
-    queryset = public_cases(filters).only(*_LIST_FIELDS)
+# The list page's row: a named tuple instead of two model instances (a deferred ExposureCase and its Jurisdiction)
+# per row, which cost more than the query itself on an uncached page. ``pk`` and ``published_at`` are what the keyset
+# cursor reads.
+_ROW_FIELDS = (
+    "pk",
+    "kind",
+    "category",
+    "public_title",
+    "public_summary",
+    "published_at",
+    "jurisdiction__name",
+)
+
+
+def exposure_page(filters: ExposureFilters, *, per_page: int = PUBLIC_PAGE_SIZE, rows: bool = False) -> KeysetPage:
+    """One page of the public list: one query whatever the depth (keyset on the composite index). ``rows=True``: the
+    items are named tuples of ``_ROW_FIELDS`` (``jurisdiction__name``), not model instances."""
+    queryset = public_cases(filters)
+    queryset = queryset.values_list(*_ROW_FIELDS, named=True) if rows else queryset.only(*_LIST_FIELDS)
     paginator = KeysetPaginator(queryset, field="published_at", per_page=per_page)
     try:
         return paginator.page(after=filters.after or None, before=filters.before or None)

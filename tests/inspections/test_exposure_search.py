@@ -150,3 +150,19 @@ def test_keyset_pages_of_a_search_cover_every_match_once_in_order(client):
             break
         query = following.group(1).replace("&amp;", "&")
     assert seen == expected
+
+
+def test_the_cached_shell_gives_the_same_page_as_the_full_templates():
+    from inspections import public_cache, views
+
+    case = ExposureCaseFactory(title='<b>"某"</b>鞋业 & 公司案', case_date=None)
+    context = views._detail_context(case)
+    full = public_cache.render_page("inspections/exposure_detail.html", context).content.decode()
+    for _ in range(2):  # rendered, then from the process's memory
+        shelled = public_cache.render_in_shell(
+            "inspections/_exposure_detail_content.html",
+            context,
+            title=views.html_escape(case.public_title) + " - 安全生产曝光台",
+        ).content.decode()
+        assert shelled == full
+    assert "<b>" not in full and "&lt;b&gt;" in full
