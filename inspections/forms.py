@@ -48,6 +48,11 @@ class PublicReportForm(forms.Form):
     anonymous = forms.BooleanField(label=_("匿名举报（不留姓名和电话）"), required=False, initial=True)
     name = forms.CharField(label=_("姓名"), max_length=32, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    sms_code = forms.BooleanField(
+        label=_("用短信把查询码发到我的手机"),
+        required=False,
+        help_text=_("仅实名举报并填写手机号码时可选；查询码以加密方式交给短信服务，不在网站保存。"),
+    )
     # Honeypot: hidden by CSS, left empty by people; a filled one means a robot (silently dropped).
     website = forms.CharField(
         label=_("网址（请勿填写）"),
@@ -68,9 +73,11 @@ class PublicReportForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("anonymous"):
-            data["name"], data["phone"] = "", ""
+            data["name"], data["phone"], data["sms_code"] = "", "", False
         elif not (data.get("name") and data.get("phone")) and not self.has_error("phone"):
             raise forms.ValidationError(_("实名举报请填写姓名和联系电话；不愿留下信息请勾选“匿名举报”。"))
+        if data.get("sms_code") and not MOBILE.match(data.get("phone") or ""):
+            self.add_error("sms_code", _("短信只能发到手机号码，请填写手机号码或取消勾选。"))
         return data
 
     @property

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import secrets
 import unicodedata
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetyportal.accounts.services import is_verified
+from safetyportal.crypto import decrypt, encrypt
 from safetyportal.images import ProcessedImage, store_image
 from safetyportal.models import Enterprise, Jurisdiction, JurisdictionLevel, MemberUnit, OfficerProfile
 from safetyportal.scoping import in_scope, is_office_staff, is_officer, officer_member_unit
@@ -306,10 +308,12 @@ def submit_public_report(
     photos: Sequence[ProcessedImage] = (),
     name: str = "",
     phone: str = "",
+    sms_code: bool = False,
     submitted_at: dt.datetime | None = None,
 ) -> tuple[PublicReport, str]:
     """A citizen's report (安全随手拍). Returns the report and the tracking code, which is shown once and stored only
-    as a hash. The reporter's own name and phone are taken out of the free text they typed and kept apart."""
+    as a hash. The reporter's own name and phone are taken out of the free text they typed and kept apart. With
+    ``sms_code`` (a real-name reporter's mobile), the code is also sent by SMS through the worker, sealed."""
     name, phone = (name or "").strip(), (phone or "").strip()
     place = redact_identity(place, name=name, phone=phone)
     description = redact_identity(description, name=name, phone=phone)
@@ -336,7 +340,36 @@ def submit_public_report(
         if name or phone:
             ReporterIdentity.objects.create(report=report, name=name[:32], phone=phone[:20])
         _notify_new_report(hazard)
+        if sms_code and phone:
+            sealed = encrypt(json.dumps({"phone": phone, "code": code}), context=TRACKING_SMS_CONTEXT)
+            transaction.on_commit(lambda: _enqueue_tracking_sms(sealed))
     return report, code
+
+
+TRACKING_SMS_CONTEXT = "inspections.tracking_code_sms"
+
+
+def _enqueue_tracking_sms(sealed: str) -> None:
+    from .tasks import send_tracking_code_sms
+
+    try:
+        send_tracking_code_sms.delay(sealed)
+    except Exception:  # the broker is down: the code was shown on the page; never fail the report for it
+        logger.warning("tracking-code SMS not queued (broker unavailable)", exc_info=True)
+
+
+def send_tracking_code_sms(sealed: str) -> None:
+    """Worker side: open the sealed phone number and code and send them; the console backend never logs the code."""
+    from safetyportal.messaging.transports import sms_backend
+
+    data = json.loads(decrypt(sealed, context=TRACKING_SMS_CONTEXT))
+    text = _(
+        "您举报安全隐患的查询码：%(code)s（不区分大小写）。凭查询码可在%(office)s网站“举报查询”页面查看办理进度。"
+    ) % {
+        "code": data["code"],
+        "office": settings.OFFICE_NAME,
+    }
+    sms_backend().send(phone="+86" + data["phone"], text=text, sensitive=True)
 
 
 def reveal_identity(*, report: PublicReport, by: User, reason: str) -> ReporterIdentity | None:

@@ -412,6 +412,7 @@ CELERY_TASK_ROUTES = {
     "campaigns.send_reminders": {"queue": "messages"},
     "campaigns.send_sign_reminders": {"queue": "messages"},
     "inspections.flag_overdue_hazards": {"queue": "messages"},
+    "inspections.send_tracking_code_sms": {"queue": "messages"},
     "messaging.deliver": {"queue": "messages"},
     "messaging.sweep": {"queue": "messages"},
 }

@@ -69,15 +69,17 @@ def send_wecom(*, key: str, content: str, mentioned_mobiles: list[str] | None = 
 
 
 class SmsBackend(Protocol):
-    def send(self, *, phone: str, text: str) -> None:
-        """Send ``text`` to ``phone`` (E.164, "+8613800001111"); raise ``TransportError`` on failure."""
+    def send(self, *, phone: str, text: str, sensitive: bool = False) -> None:
+        """Send ``text`` to ``phone`` (E.164, "+8613800001111"); raise ``TransportError`` on failure. A
+        ``sensitive`` text (e.g. a hazard report's tracking code) is never written to a log."""
 
 
 class ConsoleSmsBackend:
-    """Development default: one log line, the number masked."""
+    """Development default: one log line, the number masked (and the text too when it is sensitive)."""
 
-    def send(self, *, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", mask_phone(phone.removeprefix("+86")), text)
+    def send(self, *, phone: str, text: str, sensitive: bool = False) -> None:
+        shown = "（内容含查询码，已隐去）" if sensitive else text
+        logger.info("SMS to %s: %s", mask_phone(phone.removeprefix("+86")), shown)
 
 
 class FileSmsBackend:
@@ -85,7 +87,7 @@ class FileSmsBackend:
 
     _lock = threading.Lock()
 
-    def send(self, *, phone: str, text: str) -> None:
+    def send(self, *, phone: str, text: str, sensitive: bool = False) -> None:
         folder = Path(settings.SMS_FILE_DIR)
         now = timezone.localtime()
         line = json.dumps({"at": now.isoformat(), "phone": phone, "text": text}, ensure_ascii=False)
@@ -113,7 +115,7 @@ class TencentSmsBackend:
         cred = credential.Credential(settings.TENCENT_SMS_SECRET_ID, settings.TENCENT_SMS_SECRET_KEY)
         return sms_client.SmsClient(cred, settings.TENCENT_SMS_REGION, profile)
 
-    def send(self, *, phone: str, text: str) -> None:
+    def send(self, *, phone: str, text: str, sensitive: bool = False) -> None:
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
         from tencentcloud.sms.v20210111 import models
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 
 import pytest
@@ -233,3 +234,59 @@ def test_a_code_of_the_old_form_is_still_found(client, township):
 def test_the_done_page_offers_a_copy_button(client, township):
     html = submit(client, township).content.decode()
     assert 'data-copy-target="tracking-code"' in html and "js/copy-code.js" in html
+
+
+def real_name(township, **overrides):  # type: ignore[no-untyped-def]
+    return report_data(township, anonymous="", name="张三", phone="138 0000 1111", **overrides)
+
+
+@pytest.fixture(autouse=True)
+def broker(monkeypatch):  # type: ignore[no-untyped-def]
+    """What would reach the broker; the worker's side runs at once."""
+    from inspections import tasks
+
+    sent: list = []
+
+    def delay(sealed: str) -> None:
+        sent.append(sealed)
+        services.send_tracking_code_sms(sealed)
+
+    monkeypatch.setattr(tasks.send_tracking_code_sms, "delay", delay)
+    return sent
+
+
+def test_a_real_name_reporter_may_have_the_code_sent_by_sms(
+    client, township, settings, tmp_path, django_capture_on_commit_callbacks, broker
+):
+    settings.SMS_BACKEND, settings.SMS_FILE_DIR = "file", tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(REPORT_URL, real_name(township, sms_code="on"))
+    code = tracking_code(response)
+    (sent,) = [json.loads(line) for path in tmp_path.iterdir() for line in path.read_text().splitlines()]
+    assert sent["phone"] == "+8613800001111" and code in sent["text"]
+    (sealed,) = broker
+    assert code not in sealed and code.replace("-", "") not in sealed and "13800001111" not in sealed
+    assert code not in str(list(PublicReport.objects.values_list())) + str(list(Hazard.objects.values_list()))
+
+
+def test_the_console_backend_never_logs_the_code(
+    client, township, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.SMS_BACKEND = "console"
+    with caplog.at_level("INFO"), django_capture_on_commit_callbacks(execute=True):
+        code = tracking_code(client.post(REPORT_URL, real_name(township, sms_code="on")))
+    assert "SMS to" in caplog.text
+    assert code not in caplog.text and code.replace("-", "") not in caplog.text and "13800001111" not in caplog.text
+
+
+def test_sms_only_for_a_mobile_and_never_for_an_anonymous_report(
+    client, township, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.SMS_BACKEND, settings.SMS_FILE_DIR = "file", tmp_path
+    landline = report_data(township, anonymous="", name="张三", phone="0595-88881234", sms_code="on")
+    response = client.post(REPORT_URL, landline)
+    assert response.status_code == 400 and "短信只能发到手机号码" in response.content.decode()
+    assert not PublicReport.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(REPORT_URL, report_data(township, sms_code="on"))  # anonymous: the box is ignored
+    assert PublicReport.objects.count() == 1 and not list(tmp_path.iterdir())
