@@ -1,5 +1,6 @@
 """axe-core (from the npm registry, node_modules/axe-core) on every public and portal page and on the admin pages
-staff use most (the desk, the returns and hazard changelists, a notice's change page): no violation of any impact.
+staff use most (the desk, the returns and hazard changelists, a return's review page, a hazard's and a notice's
+change pages): no violation of any impact.
 
 axe is injected with Playwright's evaluate (not a <script> tag, which the CSP would refuse) after each page loaded."""
 
@@ -85,6 +86,7 @@ def test_the_admin_pages_staff_use_most_have_no_accessibility_violation(page, lo
     urls = [
         "/admin/",
         "/admin/campaigns/activityreturn/",
+        f"/admin/campaigns/activityreturn/{world.objects['submitted'].pk}/change/",  # the review page
         "/admin/inspections/hazard/",
         f"/admin/inspections/hazard/{hazard.pk}/change/",
         f"/admin/campaigns/notice/{notice.pk}/change/",
