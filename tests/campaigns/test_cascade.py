@@ -288,3 +288,10 @@ def test_office_return_form_says_community_figures_are_added_automatically(netwo
     community_task = campaign.tasks.get()
     page = client_for(network["community_officer"]).get(reverse("portal:return_create", args=[community_task.pk]))
     assert page.status_code == 200 and "请勿重复填报" not in page.content.decode()
+
+
+def test_the_portal_navigation_leads_an_office_to_its_campaigns_only(network):
+    office_home = client_for(network["office"]).get(reverse("portal:home")).content.decode()
+    assert reverse("portal:campaign_list") in office_home and "本级活动" in office_home
+    community_home = client_for(network["community_officer"]).get(reverse("portal:home")).content.decode()
+    assert reverse("portal:campaign_list") not in community_home
