@@ -28,7 +28,7 @@ from safetyportal.scoping import officer_unit
 from safetyportal.types import AuthenticatedRequest
 from safetyportal.views import officer_required
 
-from . import cascade, services
+from . import cascade, inbox_selectors, services
 from .cascade_forms import CampaignForm, DeriveCampaignForm, NoticeForm, SendBackForm, TaskForm
 from .models import AWAITING_REVIEW, ActivityReturn, Campaign, CampaignTask, ReturnStatus
 from .review_changes import changes_since_returned
@@ -440,6 +440,8 @@ def notice_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"notice": notice, "documents": documents}
     if notice.is_editable:
         context.update(_confirmation(notice, refusals))
+    else:
+        context["board"] = inbox_selectors.sign_board(notice)  # 签收情况 of the office's own addressees
     return render(
         request,
         "campaigns/portal/cascade/notice_issue.html",

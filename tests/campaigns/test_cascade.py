@@ -148,6 +148,15 @@ def test_office_issues_its_notice_under_its_own_authority_with_the_confirmation_
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.status == "issued" and notice.number == expected and notice.issued_by == network["office"]
+    # The office follows its own addressees' 签收 on the notice's page (receipts made at issue).
+    receipt = notice.receipts.get(jurisdiction=network["communities"][0])
+    community = client_for(network["community_officer"])
+    community.get(reverse("portal:inbox_detail", args=[receipt.pk]))
+    community.post(reverse("portal:inbox_sign", args=[receipt.pk]))
+    page = client.get(reverse("portal:office_notice_issue", args=[notice.pk])).content.decode()
+    total = notice.receipts.count()
+    assert 'id="sign-board"' in page and f"主送单位{total}个：已签收<strong>1</strong>个" in page
+    assert network["communities"][0].name in page
 
 
 def test_office_cannot_issue_under_another_authority_nor_a_community(network):
