@@ -206,7 +206,8 @@ def export_and_import_problems(client: Client) -> dict[str, dict[str, str]]:
         disposition = response["Content-Disposition"]
         if "filename*=" not in disposition:
             found["file name"] = disposition
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
+        body = b"".join(response.streaming_content) if response.streaming else response.content  # large: streamed
+        sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).active
         for word in english_words(sheet.title):
             found[word] = f"sheet {sheet.title}"
         header = next(sheet.iter_rows(max_row=1, values_only=True), ())
