@@ -245,13 +245,13 @@ def build_and_render(document: Any, patch: Callable[[Any], None] | None = None) 
 def memory_policy(policy: str) -> Iterator[None]:
     """Render under another memory policy of safetyportal.documents.rendering ("young": production; "full": the
     former renderer, gc.collect() + malloc_trim(0) after every render, every font file copied and array types
-    parsed at every render, two subsetting passes per face from Pango's face, streams at zlib level 9; "off": no
+    parsed at every render, two subsetting passes per face, streams at zlib level 9; "off": no
     collection but the automatic one)."""
     from safetyportal.documents import rendering
 
     if policy not in rendering.MEMORY_POLICIES:
         raise BenchmarkError(f"unknown memory policy {policy!r}")
-    names = ("memory_policy", "font_file_cache", "array_type_reuse", "single_pass_subset", "subset_preprocess")
+    names = ("memory_policy", "font_file_cache", "array_type_reuse", "single_pass_subset")
     saved = [getattr(rendering, name) for name in names]
     saved_level = rendering.pdf_compression_level
     rendering.memory_policy = policy

@@ -355,64 +355,6 @@ _same_as_weasyprint: dict[tuple[str, bool], bool] = {}  # (face hash, hinting): 
 _seen_faces: set[tuple[str, bool]] = set()
 
 
-# --- The source face preprocessed once per process ----------------------------------------------------------------
-#
-# Each subset of a Noto CJK face (63,164 glyphs, CFF) first builds HarfBuzz's accelerators of the whole face (the CFF
-# charstring index, cmap, glyph metrics): most of the 60-110 ms a face costs per render. hb_subset_preprocess()
-# (HarfBuzz >= 6.0) builds them once and returns a face that keeps them; subsetting from it gives the same bytes
-# (tests/core/test_documents_speed.py) for every glyph set, so every document gains, not only a repeated one.
-# Kept per process like the font files, keyed by HarfBuzz's blob of the file (referenced, so that its address cannot
-# be reused) and the face's index in the collection; the worker's parent makes them in warm_up() before it forks.
-
-subset_preprocess = True  # False: subset from Pango's face at every render (the benchmark's "former" renders, tests)
-PREPROCESSED_FACES = 8
-_preprocessed: dict[tuple[Any, int, int], tuple[Any, Any]] = {}  # (blob pointer, size, face index): (face, blob)
-_preprocess_function: Any = None  # hb_subset_preprocess, False when this HarfBuzz has none
-
-
-def _preprocess() -> Any:
-    global _preprocess_function
-    if _preprocess_function is None:
-        from weasyprint.text.ffi import ffi, harfbuzz_subset
-
-        try:
-            if "function hb_subset_preprocess" not in ffi._parser._declarations:
-                ffi.cdef("hb_face_t * hb_subset_preprocess (hb_face_t *source);")
-            _preprocess_function = harfbuzz_subset.hb_subset_preprocess
-        except Exception:  # cffi raises its own errors (no such symbol, a parse error): no preprocessing
-            _preprocess_function = False
-    return _preprocess_function
-
-
-def _source_face(face: Any) -> Any:
-    """The preprocessed copy of ``face`` (made at its first use in this process), or ``face`` itself."""
-    if not subset_preprocess:
-        return face
-    preprocess = _preprocess()
-    if not preprocess:
-        return face
-    from weasyprint.text.ffi import ffi, harfbuzz
-
-    blob = harfbuzz.hb_face_reference_blob(face)
-    length = ffi.new("unsigned int *")
-    data = harfbuzz.hb_blob_get_data(blob, length)
-    if data == ffi.NULL:
-        harfbuzz.hb_blob_destroy(blob)
-        return face
-    key = (data, int(length[0]), int(harfbuzz.hb_face_get_index(face)))
-    with _font_files_lock:
-        cached = _preprocessed.get(key)
-        if cached is not None:
-            harfbuzz.hb_blob_destroy(blob)
-            return cached[0]
-        prepared = preprocess(face) if len(_preprocessed) < PREPROCESSED_FACES else ffi.NULL
-        if prepared == ffi.NULL:  # never evicted (a render in another thread may be using it): beyond the cap, as is
-            harfbuzz.hb_blob_destroy(blob)
-            return face
-        _preprocessed[key] = (prepared, blob)
-        return prepared
-
-
 def _subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> bytes | None:
     """WeasyPrint 70's Font._harfbuzz_subset with the hinting removed in the first pass, and the second pass only
     when the first did not end at the last used glyph. None if HarfBuzz fails (WeasyPrint's method then logs it)."""
@@ -436,7 +378,7 @@ def _subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> bytes | Non
         ffi.new("hb_codepoint_t[]", dropped),
         len(dropped),
     )
-    face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(_source_face(font.hb_face), subset_input), harfbuzz.hb_face_destroy)
+    face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(font.hb_face, subset_input), harfbuzz.hb_face_destroy)
     if not face:
         return None
     last = max(to_unicode)
