@@ -887,3 +887,31 @@ def expire_cases(*, today: dt.date | None = None) -> int:
     if expired:
         public_cache.bump_version_on_commit()
     return expired
+
+
+def draft_accident_case(
+    *,
+    by: User,
+    jurisdiction: Jurisdiction,
+    enterprise: Enterprise | None,
+    case_date: dt.date,
+    title: str,
+    display_name: str,
+    summary: str,
+    body: str,
+    warning: str = "",
+) -> ExposureCase:
+    """A draft 事故通报 case from another app's accident (the committee's register), from plain values only: the
+    caller passes no personal data; the text is masked again when published."""
+    category = _category_of(enterprise) if enterprise is not None else HazardCategory.OTHER
+    case = ExposureCase(
+        **_case_defaults(CaseKind.ACCIDENT, category, jurisdiction),
+        enterprise=enterprise,
+        case_date=case_date,
+        title=title[:200],
+        display_name=display_name[:128],
+        summary=summary[:300],
+        body=redact_identity(body),
+        warning=warning,
+    )
+    return save_record(instance=case, by=by)

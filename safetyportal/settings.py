@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "training.apps.TrainingConfig",
     "inspections.apps.InspectionsConfig",
     "publicity.apps.PublicityConfig",
+    "committee.apps.CommitteeConfig",
 ]
 
 MIDDLEWARE = [
@@ -415,6 +416,7 @@ CELERY_TASK_ROUTES = {
     "inspections.send_tracking_code_sms": {"queue": "messages"},
     "messaging.deliver": {"queue": "messages"},
     "messaging.sweep": {"queue": "messages"},
+    "committee.send_meeting_reminders": {"queue": "messages"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic jobs here (see safetyportal/celery.py for the health check).
@@ -451,6 +453,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "campaigns.send_sign_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Each morning at 8:30, units with an accident whose 15-day 现场警示教育会议 is due soon or overdue are reminded,
+    # once per accident and day (committee app).
+    "committee-meeting-reminders": {"task": "committee.send_meeting_reminders", "schedule": crontab(hour=8, minute=30)},
 }
 # Working days (holiday calendar) a unit has to sign for a notice (签收) before it is reminded.
 NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS = env_int(

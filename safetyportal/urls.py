@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("safetyportal.accounts.urls")),
     path("", include("safetyportal.documents.urls")),  # verify/<token>/
     path("portal/hazards/", include("inspections.portal_urls")),
+    path("portal/committee/", include("committee.urls")),
     path("", include("inspections.urls")),
     path("certificates/", include("training.urls")),
     path("publicity/", include("publicity.urls")),

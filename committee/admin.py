@@ -1,0 +1,207 @@
+"""Staff screens of the committee app: the accident register (with the meeting clock and the step to an exposure
+draft), interviews with their commitments, and the 约谈通知书 issued through the documents engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from safetyportal.admin_base import PortalModelAdmin
+from safetyportal.documents.admin import DocumentStatusMedia
+from safetyportal.documents.issuing_admin import IssuingAdminMixin
+from safetyportal.history_admin import HistoryPanelMixin
+
+from . import services
+from .models import WARNING_MEETING_DAYS, Accident, Commitment, Interview, InterviewNotice
+
+MEETING_STATE_LABELS = {
+    "held": _("已按时召开"),
+    "held_late": _("已召开（超期）"),
+    "overdue": _("已逾期未召开"),
+    "open": _("待召开"),
+}
+
+
+@admin.register(Accident)
+class AccidentAdmin(HistoryPanelMixin, PortalModelAdmin):
+    list_display = (
+        "occurred_at",
+        "unit_name",
+        "jurisdiction",
+        "accident_type",
+        "deaths",
+        "serious_injuries",
+        "level",
+        "meeting_clock",
+        "investigation_status",
+        "record_status",
+    )
+    list_filter = ("level", "accident_type", "investigation_status", "record_status")
+    search_fields = ("unit_name", "place")
+    list_select_related = ("jurisdiction",)
+    autocomplete_fields = ("jurisdiction", "enterprise")
+    date_hierarchy = "occurred_at"
+    list_per_page = 50
+    actions = ["draft_exposure_cases"]
+    readonly_fields = ("level", "meeting_clock", "exposure_case_link", "history_panel")
+    fieldsets = (
+        (
+            _("事故情况"),
+            {
+                "fields": (
+                    "occurred_at",
+                    "place",
+                    "jurisdiction",
+                    "enterprise",
+                    "unit_name",
+                    "accident_type",
+                    ("deaths", "serious_injuries", "minor_injuries"),
+                    "direct_loss",
+                    "level",
+                    "investigation_status",
+                    "description",
+                )
+            },
+        ),
+        (
+            _("现场警示教育会议"),
+            {"fields": ("meeting_clock", "meeting_held_on", "meeting_place", "meeting_attendance", "meeting_record")},
+        ),
+        (_("典型案例与记录"), {"fields": ("exposure_case_link", "history_panel")}),
+    )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Accident, form: Any, change: bool) -> None:
+        if change and not form.changed_data:
+            return
+        try:
+            services.save_accident(accident=obj, by=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            raise PermissionDenied("；".join(error.messages)) from error
+
+    @admin.display(description=_("警示教育会议期限"))
+    def meeting_clock(self, obj: Accident) -> str:
+        if obj is None or obj.pk is None or obj.occurred_at is None:
+            return _("事故发生后%(days)s日内（自然日）") % {"days": WARNING_MEETING_DAYS}
+        due = obj.meeting_due_on
+        state = obj.meeting_state(timezone.localdate())
+        return format_html(
+            "{}（事故发生后{}日内，自然日） · {}",
+            f"{due:%Y-%m-%d}",
+            WARNING_MEETING_DAYS,
+            MEETING_STATE_LABELS[state],
+        )
+
+    @admin.display(description=_("事故典型案例草稿"))
+    def exposure_case_link(self, obj: Accident) -> str:
+        if obj is None or obj.exposure_case_id is None:
+            return "—"
+        url = reverse("admin:inspections_exposurecase_change", args=[obj.exposure_case_id])
+        return format_html('<a href="{}">{}</a>', url, _("查看草稿"))
+
+    @admin.action(description=_("生成事故典型案例草稿（曝光台）"), permissions=["change"])
+    def draft_exposure_cases(self, request: HttpRequest, queryset: QuerySet[Accident]) -> None:
+        made = 0
+        for accident in queryset:
+            try:
+                services.draft_exposure_case(accident=accident, by=request.user)  # type: ignore[arg-type]
+            except (ValidationError, PermissionDenied) as error:
+                messages.warning(request, f"{accident}：{'；'.join(getattr(error, 'messages', [str(error)]))}")
+            else:
+                made += 1
+        if made:
+            self.message_user(request, _("已生成%(n)s个案例草稿，请在“曝光案例”中审核发布。") % {"n": made})
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 1
+    fields = ("text", "working_days", "due_on", "status", "done_note", "done_at")
+    readonly_fields = ("due_on", "status", "done_note", "done_at")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Interview)
+class InterviewAdmin(HistoryPanelMixin, PortalModelAdmin):
+    list_display = ("held_on", "unit_label", "head_name", "head_position", "reason", "interviewer", "record_status")
+    list_filter = ("reason", "record_status")
+    search_fields = ("head_name", "jurisdiction__name", "member_unit__name", "enterprise__name")
+    list_select_related = ("jurisdiction", "member_unit", "enterprise")
+    autocomplete_fields = ("jurisdiction", "member_unit", "enterprise", "accident")
+    date_hierarchy = "held_on"
+    list_per_page = 50
+    inlines = [CommitmentInline]
+    readonly_fields = ("history_panel",)
+    fields = (
+        "jurisdiction",
+        "member_unit",
+        "enterprise",
+        "head_name",
+        "head_position",
+        "reason",
+        "reason_text",
+        "accident",
+        "held_on",
+        "place",
+        "interviewer",
+        "minutes",
+        "history_panel",
+    )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("被约谈单位"))
+    def unit_label(self, obj: Interview) -> str:
+        return obj.unit_name
+
+    def save_model(self, request: HttpRequest, obj: Interview, form: Any, change: bool) -> None:
+        services.save_interview(interview=obj, by=request.user)  # type: ignore[arg-type]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Commitment:
+            super().save_formset(request, form, formset, change)
+            return
+        interview = form.instance
+        for instance in formset.save(commit=False):
+            instance.interview = interview
+            instance.due_on = services.commitment_due(interview.held_on, instance.working_days)
+            instance.save()
+
+
+@admin.register(InterviewNotice)
+class InterviewNoticeAdmin(IssuingAdminMixin, HistoryPanelMixin, PortalModelAdmin):
+    list_display = ("__str__", "interview", "meet_at", "status", "issued_on")
+    list_filter = ("status", "authority")
+    search_fields = ("number",)
+    list_select_related = ("interview__jurisdiction", "interview__member_unit", "interview__enterprise", "authority")
+    autocomplete_fields = ("interview",)
+    list_per_page = 50
+    readonly_fields = ("status", "number", "issued_on", "issued_by", "documents_panel", "history_panel")
+    Media = DocumentStatusMedia
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_fields(self, request: HttpRequest, obj: InterviewNotice | None = None) -> Any:
+        content = ["interview", "authority", "meet_at", "place", "body"]
+        return content + (
+            ["status", "number", "issued_on", "issued_by", "documents_panel", "history_panel"] if obj else []
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: InterviewNotice | None = None) -> Any:
+        if obj is not None and not obj.is_editable:
+            return self.get_fields(request, obj)
+        return self.readonly_fields
