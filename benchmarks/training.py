@@ -305,17 +305,122 @@ def measure_lookup(count: int) -> dict[str, Any]:
     return {"count": count, "fill_s": filled, **results}
 
 
+EXPORT_MODES = ("library", "streamed")
+EXPORT_FORMATS = {"csv": "1", "xlsx": "0"}
+
+
+def export_child(spec: str) -> int:
+    """Run in a fresh process: one admin export of every certificate, ``<mode>:<format>`` (mode ``library``: the
+    import-export path through a tablib Dataset, as before issue 13; ``streamed``: SafeImportExportAdmin's). Prints
+    the time to the first byte, the total time, the bytes and the peak resident memory (VmHWM) less the one before."""
+    setup_django(migrate=False)
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+    from import_export.admin import ImportExportModelAdmin
+
+    from safetyportal.spreadsheets import SPREADSHEET_FORMATS
+    from training.models import Certificate
+
+    mode, fmt = spec.split(":")
+    model_admin = admin.site._registry[Certificate]
+    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
+        "bench-export", password=None
+    )
+    request = RequestFactory().post("/", {"format": EXPORT_FORMATS[fmt]})
+    request.user = user
+    file_format = SPREADSHEET_FORMATS[int(EXPORT_FORMATS[fmt])]()
+    queryset = model_admin.get_export_queryset(request)
+    form = model_admin.get_export_form_class()(
+        model_admin.get_export_formats(),
+        model_admin.get_export_resource_classes(request),
+        data={"format": EXPORT_FORMATS[fmt], "resource": "0"},
+    )
+    form.is_valid()
+    before = _vm_hwm()
+    started = time.perf_counter()
+    if mode == "library":
+        response = ImportExportModelAdmin._do_file_export(model_admin, file_format, request, queryset, export_form=form)
+    else:
+        response = model_admin._do_file_export(file_format, request, queryset, export_form=form)
+    size, first = 0, None
+    for chunk in response.streaming_content if response.streaming else [response.content]:
+        if first is None:
+            first = time.perf_counter() - started
+        size += len(chunk)
+    total = time.perf_counter() - started
+    response.close()
+    print(f"EXPORT {first:.3f} {total:.3f} {size} {_vm_hwm() - before:.1f} {int(response.streaming)}")
+    return 0
+
+
+def _vm_hwm() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure_export(rows: int, work: Path) -> dict[str, dict[str, float]]:
+    """``rows`` certificates (read and written as the raw import does), then each export in a fresh process."""
+    path = work / f"export-{rows}.xlsx"
+    generate_xlsx(path, rows, start=900_000)
+    reset_tables()
+    raw_import(path.read_bytes(), county_id())
+    results = {}
+    for fmt in EXPORT_FORMATS:
+        for mode in EXPORT_MODES:
+            output = subprocess.run(
+                [sys.executable, "-m", "benchmarks.training", "--export-child", f"{mode}:{fmt}"],
+                cwd=ROOT,
+                env={**os.environ, "DEBUG": "0", "TESTING": "1"},
+                capture_output=True,
+                text=True,
+                timeout=1800,
+                check=True,
+            ).stdout
+            first, total, size, peak, streamed = next(
+                line.split()[1:] for line in output.splitlines() if line.startswith("EXPORT")
+            )
+            results[f"{mode}:{fmt}"] = {
+                "first": float(first),
+                "total": float(total),
+                "bytes": int(size),
+                "peak_mb": float(peak),
+                "streamed": bool(int(streamed)),
+            }
+    reset_tables()
+    return results
+
+
+def print_exports(rows: int, exports: dict[str, dict[str, float]]) -> None:
+    """Admin export of ``rows`` certificates: the library's Dataset path against the streamed one (no target: the
+    figures are for docs and the issue; the streamed one's peak memory must not grow with rows)."""
+    for key, result in exports.items():
+        print(
+            f"admin export {rows:,} certificates, {key:<13}  first byte {result['first']:.2f} s, "
+            f"total {result['total']:.2f} s, {result['bytes'] / 1e6:.1f} MB, peak +{result['peak_mb']:.0f} MB"
+            f"{' (streamed)' if result['streamed'] else ''}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.training", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=2, help="best of N for the timings; default 2")
     parser.add_argument("--memory-rows", type=int, default=100_000)
     parser.add_argument("--lookup-rows", type=int, default=1_000_000)
+    parser.add_argument("--export-rows", type=int, default=50_000, help="certificates exported; 0 skips")
+    parser.add_argument("--only-export", action="store_true", help="measure the admin export only")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
+    parser.add_argument("--export-child", help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
     if args.memory_child:
         return memory_child(args.memory_child)
+    if args.export_child:
+        return export_child(args.export_child)
 
     work = Path(tempfile.mkdtemp(prefix="portal-bench-training-"))
     prepare_environment(work)
@@ -325,6 +430,10 @@ def main(argv: list[str] | None = None) -> int:
         print("database: SQLite (temporary file)")
     try:
         setup_django(migrate=True)
+        exports = measure_export(args.export_rows, work) if args.export_rows else {}
+        if args.only_export:
+            print_exports(args.export_rows, exports)
+            return 0
         imp = measure_import(args.rows, work, args.repeats)
         memory = measure_memory(args.memory_rows, work)
         lookup = measure_lookup(args.lookup_rows)
@@ -376,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, value, ok in checks:
         status = "" if ok is None else ("ok" if ok else "MISS")
         print(f"{label:<{width}}  {value}  {status}")
+    print_exports(args.export_rows, exports)
     for label in ("number", "id_number"):
         print(f"\nEXPLAIN (verify by {label}):\n{lookup[label]['plan']}")
     return 0 if all(ok is not False for _label, _value, ok in checks) else 1
