@@ -400,8 +400,15 @@ class SafeModelResource(resources.ModelResource):
             objects: Iterable[Any] = queryset.iterator(chunk_size=EXPORT_CHUNK_ROWS)
         else:
             objects = self.iter_queryset(queryset)
+        if type(self).export_resource is not SafeModelResource.export_resource:  # a resource with its own rows
+            for obj in objects:
+                yield self.export_resource(obj, selected_fields=export_fields, **kwargs)
+            return
+        columns = self.get_export_fields(export_fields)  # once, not for every row as export_resource() does
         for obj in objects:
-            yield self.export_resource(obj, selected_fields=export_fields, **kwargs)
+            yield ["" if value is None else neutralise(value) for value in (
+                self.export_field(column, obj, **kwargs) for column in columns
+            )]  # fmt: skip
 
     def export(self, queryset: Any = None, **kwargs: Any) -> Any:
         dataset = super().export(queryset=queryset, **kwargs)
