@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ADMIN_GROUP = "安委办管理员"
 STAFF_GROUP = "安委办工作人员"
 
-PROJECT_APPS = ("safetyportal", "campaigns", "training", "inspections", "publicity")
+PROJECT_APPS = ("safetyportal", "campaigns", "training", "inspections", "publicity", "committee")
 
 # Permissions no group receives automatically: each is granted to a named person on purpose.
 RESTRICTED_CODENAMES = frozenset({"view_reporter_identity"})
@@ -34,6 +34,10 @@ UNDELETABLE_MODELS: set[str] = {
     "penaltycase",
     "rectificationorder",
     "campaignsummary",
+    "accident",
+    "interview",
+    "commitment",
+    "interviewnotice",
 }
 
 # Permissions only administrators receive (ordinary staff do not).
