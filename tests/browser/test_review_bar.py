@@ -23,7 +23,8 @@ from tests.core.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LONG = "\n".join(f"第{n}项：组织社区居民开展安全宣传咨询，发放宣传资料，现场解答群众提出的安全生产问题。" for n in range(60))
+LINE = "组织社区居民开展安全宣传咨询，发放宣传资料，现场解答群众提出的安全生产问题。"
+LONG = "\n".join(f"第{n}项：{LINE}" for n in range(60))
 
 IN_VIEWPORT = """(selector) => {
   const box = document.querySelector(selector).getBoundingClientRect();
