@@ -47,6 +47,8 @@ SEARCH_MAX_LENGTH = 40
 SEARCH_MIN_LENGTH = 2  # one character is refused with a message
 SEARCH_INDEXED_LENGTH = 3  # from three characters on, the trigram indexes serve the search
 _FTS_MATCH = "SELECT rowid FROM inspections_exposure_fts WHERE inspections_exposure_fts MATCH %s"  # SQLite (0005)
+_FTS_PROBE = f"SELECT count(*) FROM ({_FTS_MATCH} LIMIT %s)"  # noqa: S608 (constant SQL)
+FTS_CANDIDATES_MAX = 2000
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 _CATEGORIES = frozenset(HazardCategory.values)
 _KINDS = frozenset(CaseKind.values)
@@ -186,9 +188,16 @@ def search_cases(queryset: QuerySet[ExposureCase], q: str) -> QuerySet[ExposureC
     match = Q(public_title__icontains=q) | Q(public_display_name__icontains=q)
     if connection.vendor == "sqlite" and len(q) >= SEARCH_INDEXED_LENGTH:
         phrase = '"' + q.replace('"', '""') + '"'
-        queryset = queryset.filter(
-            id__in=RawSQL(_FTS_MATCH, (phrase,))  # noqa: S611 (constant SQL, the phrase is a parameter)
-        )
+        # SQLite drives the query from the FTS matches and sorts them: fast for a rare word, slow for one in a large
+        # share of the cases (every match is fetched and sorted). One capped count decides: above the cap the newest
+        # first seek index with the plain filter fills a page long before scanning far.
+        with connection.cursor() as cursor:
+            cursor.execute(_FTS_PROBE, (phrase, FTS_CANDIDATES_MAX + 1))
+            (candidates,) = cursor.fetchone()
+        if candidates <= FTS_CANDIDATES_MAX:
+            queryset = queryset.filter(
+                id__in=RawSQL(_FTS_MATCH, (phrase,))  # noqa: S611 (constant SQL, the phrase is a parameter)
+            )
     return queryset.filter(match)
 
 

@@ -69,6 +69,20 @@ def test_the_search_returns_exactly_the_rows_of_the_plain_filter_on_random_chine
     assert any(searched_ids(q) for q in queries if len(q) >= 3)  # the comparison is not between empty lists
 
 
+def test_a_word_in_many_cases_takes_the_seek_index_and_returns_the_same_rows(monkeypatch):
+    ExposureCaseFactory.create_batch(8, title="某公司有限空间作业未审批案")
+    ExposureCaseFactory.create_batch(3, title="其他")
+    monkeypatch.setattr(selectors, "FTS_CANDIDATES_MAX", 5)  # more matches than this: no FTS filter
+    assert len(searched_ids("有限空间作业")) == 8 and searched_ids("有限空间作业") == plain_ids("有限空间作业")
+    if connection.vendor == "sqlite":
+        plan = selectors.public_cases(ExposureFilters(q="有限空间作业")).explain()
+        assert "inspections_exposure_fts" not in plan
+        plan = selectors.public_cases(ExposureFilters(q="未审批案")).explain()  # 8 > 5 as well
+        assert "inspections_exposure_fts" not in plan
+        ExposureCaseFactory(title="唯一的粉尘案")
+        assert "inspections_exposure_fts" in selectors.public_cases(ExposureFilters(q="粉尘案")).explain()
+
+
 def test_an_edited_and_republished_case_is_found_by_its_new_text_only(django_capture_on_commit_callbacks):
     publisher = grant(StaffUserFactory(), "publish_exposurecase", "add_exposurecase", "change_exposurecase")
     case = ExposureCaseFactory(title="旧标题陶瓷厂粉尘案")
@@ -129,8 +143,9 @@ def test_a_searched_page_runs_the_same_queries_whatever_the_matches(client, djan
     for n in range(matching):
         ExposureCaseFactory(title=f"晋江市某鞋业有限公司堵塞安全出口案{n}")
     ExposureCaseFactory.create_batch(5, title="其他案件")
-    # The page, the township choices, and the search rate limit's counter (an upsert, now and then a purge).
-    with django_assert_max_num_queries(4):
+    # The page, the township choices, on SQLite the capped count of FTS matches, and the search rate limit's counter
+    # (an upsert, now and then a purge).
+    with django_assert_max_num_queries(5):
         response = client.get("/exposure/", {"q": "堵塞安全出口"})
     assert response["X-Exposure-Cache"] == "miss"
     assert len(re.findall(r'href="/exposure/(\d+)/"', response.content.decode())) == min(matching, 50)
