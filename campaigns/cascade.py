@@ -66,14 +66,28 @@ def own_authority(jurisdiction: Jurisdiction) -> IssuingAuthority | None:
     return link.authority if link is not None and link.authority.is_active else None
 
 
-def officer_may_issue(by: UserOrAnonymous | None, authority_id: int | None) -> bool:
-    """An office officer issues under their own unit's authority only, never another's."""
+def officer_may_issue(by: UserOrAnonymous | None, notice: Notice) -> bool:
+    """An office officer issues under their own unit's authority only, never another's, a draft their own unit wrote
+    (``office_notices``), and only to units of their own tree: communities below the office and member units of the
+    office itself. A draft made another way (staff in the admin, a correction, a draft from before the authority was
+    linked) naming any other unit is not theirs to issue. ``documents.services.issue`` asks this again on the locked
+    row, so the addressees checked are the ones the receipts go to."""
     jurisdiction = office_jurisdiction(by)
-    if jurisdiction is None or authority_id is None:
+    if jurisdiction is None or notice.authority_id is None or notice.pk is None:
         return False
-    return UnitAuthority.objects.filter(
-        jurisdiction=jurisdiction, authority_id=authority_id, authority__is_active=True
+    if not office_notices(jurisdiction).filter(pk=notice.pk, authority__is_active=True).exists():
+        return False
+    return addressees_inside(jurisdiction, notice)
+
+
+def addressees_inside(jurisdiction: Jurisdiction, notice: Notice) -> bool:
+    """Every addressed unit of ``notice`` is inside the office's tree (its communities below it, its own member
+    units)."""
+    outside_j = notice.recipient_jurisdictions.exclude(
+        Q(path__startswith=jurisdiction.path) & ~Q(pk=jurisdiction.pk)
     ).exists()
+    outside_m = notice.recipient_units.exclude(jurisdiction=jurisdiction).exists()
+    return not outside_j and not outside_m
 
 
 def may_review(by: UserOrAnonymous | None, activity_return: ActivityReturn) -> bool:
@@ -297,8 +311,13 @@ NOTICE_FIELDS = ("title", "urgency", "recipients_text", "body", "attachments_tex
 
 
 def office_notices(jurisdiction: Jurisdiction) -> QuerySet[Notice]:
-    """The notices of the office's own authority (drafts and issued)."""
-    return Notice.objects.filter(authority__unit_link__jurisdiction=jurisdiction).order_by("-created_at", "-pk")
+    """The notices the office wrote in the portal under its own authority (drafts and issued): drafted by an officer
+    of the office's own unit. A notice staff drafted under the office's authority (admin, correction) is not the
+    office's to list, edit or issue."""
+    return Notice.objects.filter(
+        authority__unit_link__jurisdiction=jurisdiction,
+        created_by__officer_profile__jurisdiction=jurisdiction,
+    ).order_by("-created_at", "-pk")
 
 
 def office_notice(user: UserOrAnonymous | None, pk: int) -> Notice:

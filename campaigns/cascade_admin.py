@@ -6,24 +6,83 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from safetyportal.models import Jurisdiction
+from safetyportal import audit
+from safetyportal.documents.models import IssuingAuthority
+from safetyportal.models import Jurisdiction, RoleChangeKind
+from safetyportal.roles import is_administrator
 
 from .models import UnitAuthority
 from .rollup import STATE_LABELS, ancestor_chain, campaign_root, level_board
 
 
+def _link_text(jurisdiction_id: int | None, authority_id: int | None) -> str:
+    if authority_id is None:
+        return audit.NONE
+    authority = IssuingAuthority.objects.filter(pk=authority_id).values("name", "code").first()
+    label = f"{authority['name']}（{authority['code']}）" if authority else f"#{authority_id}"
+    unit = Jurisdiction.objects.filter(pk=jurisdiction_id).values_list("name", flat=True).first()
+    return _("%(unit)s的发文机关：%(authority)s") % {"unit": unit or audit.NONE, "authority": label}
+
+
 @admin.register(UnitAuthority)
 class UnitAuthorityAdmin(admin.ModelAdmin):
+    """Which authority an office issues under. The link gives the office's officers the right to number notices under
+    it (``Notice.may_issue``), so, like an officer's unit (T63), only administrators (superuser or 安委办管理员) add or
+    change it, and every change is a ``RoleChange`` row (kind 行政区划（组织架构）, before → after): the role audit is
+    the log of who may reach what, which administrators review, rather than a record's own history."""
+
     list_display = ("jurisdiction", "authority", "created_at")
     list_select_related = ("jurisdiction", "authority")
     search_fields = ("jurisdiction__name", "authority__code", "authority__name")
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_administrator(request.user) and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the link names who issued the register's numbers; an office's authority is replaced, not removed
+
+    def save_model(self, request: HttpRequest, obj: UnitAuthority, form: Any, change: bool) -> None:
+        if not is_administrator(request.user):  # the permission methods already refuse; a crafted POST too
+            raise PermissionDenied
+        before = (
+            UnitAuthority.objects.filter(pk=obj.pk).values_list("jurisdiction_id", "authority_id").first()
+            if change and obj.pk is not None
+            else None
+        )
+        super().save_model(request, obj, form, change)
+        after = (obj.jurisdiction_id, obj.authority_id)
+        if before == after:
+            return
+        with audit.acting_as(request.user):  # type: ignore[arg-type]
+            if before is not None and before[0] != after[0]:  # the authority moved to another unit
+                audit.record(
+                    kind=RoleChangeKind.JURISDICTION,
+                    target_id=None,
+                    target_name=_tree_target(before[0]),
+                    before=_link_text(*before),
+                    after=audit.NONE,
+                )
+                before = None
+            audit.record(
+                kind=RoleChangeKind.JURISDICTION,
+                target_id=None,
+                target_name=_tree_target(obj.jurisdiction_id),
+                before=_link_text(*before) if before is not None else audit.NONE,
+                after=_link_text(*after),
+            )
+
+
+def _tree_target(jurisdiction_id: int | None) -> str:
+    name = Jurisdiction.objects.filter(pk=jurisdiction_id).values_list("name", flat=True).first()
+    return _("行政区划：%(name)s") % {"name": name or audit.NONE}
 
 
 def rollup_view(model_admin: Any, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -183,12 +183,13 @@ class Notice(IssuedRecord):
 
     def may_issue(self, by: Any) -> bool:
         """Staff with the issue permission, or an officer of a county's or subdistrict's office under the authority of
-        their own unit (UnitAuthority), never another's (campaigns.cascade.officer_may_issue)."""
+        their own unit (UnitAuthority), never another's, for their own unit's draft addressed inside their own tree
+        (campaigns.cascade.officer_may_issue)."""
         if super().may_issue(by):
             return True
         from .cascade import officer_may_issue
 
-        return officer_may_issue(by, self.authority_id)
+        return officer_may_issue(by, self)
 
     def after_issue(self, by: Any) -> None:
         """A correction supersedes the notice it corrects; the superseded notice's history says so (被更正). Every

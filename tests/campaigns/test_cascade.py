@@ -168,7 +168,9 @@ def test_office_cannot_issue_under_another_authority_nor_a_community(network):
         assert client_for(user).get(reverse("portal:office_notice_issue", args=[notice.pk])).status_code == 404
     notice.refresh_from_db()
     assert notice.status == "draft" and not notice.number
-    own = Notice.objects.create(authority=network["authority"], title="灵源的通知", body="正文")
+    own = Notice.objects.create(
+        authority=network["authority"], title="灵源的通知", body="正文", created_by=network["office"]
+    )
     assert own.may_issue(network["office"]) and not own.may_issue(network["other_office"])
 
 
