@@ -54,6 +54,11 @@ COVERED_OBJECT_ROUTES: dict[str, str] = {
         "tests/campaigns/test_inbox.py::test_another_units_receipt_is_not_found_and_unchanged",
     ),
     "inspections:exposure_detail": "tests/inspections/test_exposure.py::test_detail_shows_only_public_cases",
+    # Interview commitments (committee, issue 15): every other unit (office, community, member unit) gets 404 on the
+    # report-done POST and nothing changes.
+    "committee:commitment_done": (
+        "tests/committee/test_interviews.py::test_reporting_another_units_commitment_is_404_and_changes_nothing"
+    ),
     # An office's own campaigns, tasks, reviews, boards and notices (cascade, issue 12): another office, its own
     # communities and member units, a city member unit get 404 on every route, GET and POST, nothing changes.
     **dict.fromkeys(
