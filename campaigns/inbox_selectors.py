@@ -104,6 +104,7 @@ BOARD_FIELDS = (
     "first_opened_by_id",
     "signed_at",
     "signer_name",
+    "signed_by",
     "last_reminded_at",
     "reminder_count",
 )

@@ -2,8 +2,11 @@
 
 Receipts are created for every addressee in the issuing transaction (``Notice.after_issue``); a unit records its
 first opening and signs once (idempotent, never undone by the unit); units that have not signed are reminded after
-``NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS`` working days (holiday calendar, ``safetyportal.workdays``), and the office
-may remind them at any time, never twice a day for one unit and notice."""
+``NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS`` working days (holiday calendar, ``safetyportal.workdays``), at most
+``NOTICE_SIGN_REMIND_MAX`` times and only while the notice is at most ``NOTICE_SIGN_REMIND_WITHIN_DAYS`` working days
+old; the office may remind them at any time, never twice a day for one unit and notice. Receipts of notices issued
+before 收文 existed are historical records (migration 0005: signed off at the issue, no signer account), never
+reminded."""
 
 from __future__ import annotations
 
@@ -176,7 +179,9 @@ def _due_receipts(now: dt.datetime) -> Q:
 
 def send_sign_reminders(*, now: dt.datetime | None = None) -> ReminderRun:
     """The periodic job: a unit that has not signed a notice in force within ``NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS``
-    working days of its issue (the issue day not counted) is reminded on each working day after that, once a day.
+    working days of its issue (the issue day not counted) is reminded on each working day after that, once a day, at
+    most ``NOTICE_SIGN_REMIND_MAX`` times (reminders from the office's button count) and never once the notice is more
+    than ``NOTICE_SIGN_REMIND_WITHIN_DAYS`` working days old.
     The days follow the holiday calendar (``safetyportal.workdays``); a notice whose deadline the calendar does not
     cover is skipped and logged, never counted in natural days, and nothing is sent on a day off."""
     from safetyportal.workdays import CalendarNotCovered, add_working_days, is_working_day
@@ -184,6 +189,7 @@ def send_sign_reminders(*, now: dt.datetime | None = None) -> ReminderRun:
     now = now or timezone.now()
     today = timezone.localdate(now)
     after = settings.NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS
+    within = settings.NOTICE_SIGN_REMIND_WITHIN_DAYS
     run = ReminderRun()
     try:
         if not is_working_day(today):
@@ -191,24 +197,34 @@ def send_sign_reminders(*, now: dt.datetime | None = None) -> ReminderRun:
     except CalendarNotCovered:
         logger.warning("notice sign-for reminders: the holiday calendar does not cover %s", today.year)
         return run
+    # ``within`` working days never span more than 2 × within + 30 natural days (weekends, the longest holidays), so
+    # this bound only spares loading years of old receipts; the exact working-day limit is checked below.
     receipts = list(
-        NoticeReceipt.objects.filter(_due_receipts(now), notice__issued_on__lt=today)
+        NoticeReceipt.objects.filter(
+            _due_receipts(now),
+            notice__issued_on__lt=today,
+            notice__issued_on__gte=today - dt.timedelta(days=2 * within + 30),
+            reminder_count__lt=settings.NOTICE_SIGN_REMIND_MAX,
+        )
         .select_related("notice")
         .order_by("notice_id", "pk")
     )
-    due_by_notice: dict[int, dt.date | None] = {}
+    window_by_notice: dict[int, tuple[dt.date, dt.date] | None] = {}
     due: list[NoticeReceipt] = []
     for receipt in receipts:
         notice = receipt.notice
-        if notice.pk not in due_by_notice:
+        if notice.pk not in window_by_notice:
             try:
-                due_by_notice[notice.pk] = add_working_days(notice.issued_on, after)
+                window_by_notice[notice.pk] = (
+                    add_working_days(notice.issued_on, after),
+                    add_working_days(notice.issued_on, within),
+                )
             except CalendarNotCovered:
                 logger.warning("notice %s: the holiday calendar does not cover its sign-for deadline", notice.pk)
-                due_by_notice[notice.pk] = None
+                window_by_notice[notice.pk] = None
                 run.skipped_notices.append(notice.pk)
-        deadline = due_by_notice[notice.pk]
-        if deadline is not None and today > deadline:
+        window = window_by_notice[notice.pk]
+        if window is not None and window[0] < today <= window[1]:
             due.append(receipt)
     _remind(due, now, run)
     return run

@@ -211,6 +211,18 @@ class Notice(IssuedRecord):
             )
         create_receipts(notice=self)
 
+    def check_issuable(self, issued_on: dt.date) -> None:
+        """Receipts (收文) come only from the picked units: a notice addressed by text alone would reach nobody's
+        inbox and its 签收 board would read 0/0. Refused, before anything is numbered (admin and portal)."""
+        super().check_issuable(issued_on)
+        if self.pk is None or not (self.recipient_jurisdictions.exists() or self.recipient_units.exists()):
+            raise ValidationError(
+                _(
+                    "请至少选择一个主送单位（主送区划或主送成员单位）：收文和签收按所选单位送达，"
+                    "“主送机关（文字）”只印在文件上。"
+                )
+            )
+
     def recipient_keys(self) -> list[tuple[int | None, int | None]]:
         """The addressed units as (jurisdiction id, member unit id) pairs, one of the two set."""
         return [(pk, None) for pk in self.recipient_jurisdictions.values_list("pk", flat=True)] + [
@@ -313,6 +325,12 @@ class NoticeReceipt(LegalRecordMixin, models.Model):
         return self.signed_at is not None
 
     @property
+    def is_historical(self) -> bool:
+        """A receipt of a notice issued before 收文 existed (migration 0005): signed off at the issue by no account,
+        shown as 历史收文，无需签收 and never reminded. A unit's signature always names its account."""
+        return self.signed_at is not None and self.signed_by_id is None
+
+    @property
     def is_opened(self) -> bool:
         return self.first_opened_at is not None
 
@@ -385,7 +403,7 @@ class Period:
 
     @property
     def deadline_label(self) -> str:
-        """"6月14日（周五）16:00前"."""
+        """ "6月14日（周五）16:00前"."""
         return workdays.format_deadline(self.due, self.due_time)
 
 

@@ -461,6 +461,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS = env_int(
     "NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS", 2, min=1, max=30, unit="个工作日"
 )
+# The morning job reminds a unit at most this many times per notice (the office's button counted) ...
+NOTICE_SIGN_REMIND_MAX = env_int("NOTICE_SIGN_REMIND_MAX", 3, min=1, max=20, unit="次")
+# ... and only for notices issued within this many working days (older notices are chased by the office, if at all).
+NOTICE_SIGN_REMIND_WITHIN_DAYS = env_int("NOTICE_SIGN_REMIND_WITHIN_DAYS", 20, min=1, max=250, unit="个工作日")
 # Documents queued longer than this without a worker taking them are published again by the sweeper.
 DOCUMENT_STALE_QUEUED_SECONDS = env_int("DOCUMENT_STALE_QUEUED_SECONDS", 120, min=30, max=24 * 60 * 60, unit="秒")
 

@@ -3,13 +3,21 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+
+HISTORICAL_SIGNER = "历史收文，无需签收"
 
 
 def receipts_for_issued_notices(apps, schema_editor):
     """Every notice issued before this migration gets the receipts issuing now creates (Notice.after_issue), dated
-    from its issue."""
+    from its issue, as historical records: signed off at the issue by no account (``NoticeReceipt.is_historical``,
+    shown as 历史收文，无需签收), so no unit is reminded of, or counted as owing, years-old notices."""
     Notice = apps.get_model("campaigns", "Notice")
     NoticeReceipt = apps.get_model("campaigns", "NoticeReceipt")
+    now = timezone.now()
     for notice in Notice.objects.filter(status="issued").prefetch_related("recipient_jurisdictions", "recipient_units"):
         existing = set(NoticeReceipt.objects.filter(notice=notice).values_list("jurisdiction_id", "member_unit_id"))
         keys = [(j.pk, None) for j in notice.recipient_jurisdictions.all()]
@@ -19,6 +27,10 @@ def receipts_for_issued_notices(apps, schema_editor):
         )
         if notice.issued_at:
             NoticeReceipt.objects.filter(notice=notice).update(created_at=notice.issued_at)
+        when = notice.issued_at or now
+        NoticeReceipt.objects.filter(notice=notice, signed_at__isnull=True, signed_by__isnull=True).update(
+            first_opened_at=Coalesce("first_opened_at", Value(when)), signed_at=when, signer_name=HISTORICAL_SIGNER
+        )
 
 
 class Migration(migrations.Migration):

@@ -69,7 +69,7 @@ def client_for(user) -> Client:
 
 
 def issued_notice(by, *, jurisdictions=(), members=(), issued_on: dt.date | None = None, **fields) -> Notice:
-    notice = make_notice(recipients_text="", **fields)
+    notice = make_notice(addressed=False, recipients_text="", **fields)
     notice.recipient_jurisdictions.add(*jurisdictions)
     notice.recipient_units.add(*members)
     return document_services.issue(notice, by=by, issued_on=issued_on)
@@ -110,7 +110,7 @@ def test_issuing_creates_a_receipt_for_every_addressee_member_units_included(
 
 def test_a_failed_issue_leaves_no_receipt(admin_user_office, unit_a, monkeypatch):
     """The receipts are written in the issuing transaction: if anything fails after them, none stays."""
-    notice = make_notice(recipients_text="")
+    notice = make_notice(addressed=False, recipients_text="")
     notice.recipient_jurisdictions.add(unit_a)
     create = inbox_services.create_receipts
 
@@ -159,6 +159,33 @@ def test_the_migration_gives_notices_issued_before_it_their_receipts(
         (notice.pk, None, member_unit.pk),
     }
     assert all(r.created_at == notice.issued_at for r in receipts)
+    # Historical records: signed off at the issue by no account, so nobody owes or is reminded of old notices.
+    assert all(r.signed_at == notice.issued_at and r.signed_by_id is None for r in receipts)
+    assert all(r.is_historical and r.signer_name == "历史收文，无需签收" for r in receipts)
+    assert selectors.unsigned_receipt_count() == 0
+
+
+def test_a_notice_issued_before_the_migration_is_never_reminded(
+    admin_user_office, officer_a, unit_a, sent, settings, monkeypatch
+):
+    """Review 12 §1: the backfill made every old notice an unsigned one, reminded every working day for ever."""
+    from importlib import import_module
+
+    settings.NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS = 2
+    migration = import_module("campaigns.migrations.0005_notice_receipts")
+    monkeypatch.setattr(inbox_services, "create_receipts", lambda notice: 0)  # as before the migration
+    notice = issued_notice(admin_user_office, jurisdictions=[unit_a], issued_on=ISSUED)
+    migration.receipts_for_issued_notices(django_apps, None)
+
+    for day in (dt.date(2024, 10, 10), dt.date(2024, 10, 11), dt.date(2024, 10, 14)):
+        assert inbox_services.send_sign_reminders(now=at(day)).count == 0, day
+    assert sent == []
+    receipt = receipt_of(notice, jurisdiction=unit_a)
+    assert inbox_selectors.inbox_counts(officer_a)["unsigned"] == 0
+    client = client_for(officer_a)
+    assert "历史收文，无需签收" in client.get(reverse("portal:inbox")).content.decode()
+    page = client.get(reverse("portal:inbox_detail", args=[receipt.pk])).content.decode()
+    assert "历史收文，无需签收" in page and "签收人：" not in page
 
 
 # --- The unit's inbox -------------------------------------------------------------------------------------------
@@ -476,6 +503,30 @@ def test_no_reminder_on_a_day_off_nor_for_a_superseded_notice(autumn_notice, sen
     assert inbox_services.send_sign_reminders(now=at(dt.date(2024, 10, 13))).count == 0  # Sunday
     Notice.objects.filter(pk=autumn_notice.pk).update(status=NoticeStatus.SUPERSEDED)
     assert inbox_services.send_sign_reminders(now=at(dt.date(2024, 10, 14))).count == 0
+
+
+def test_a_receipt_is_reminded_at_most_notice_sign_remind_max_times(autumn_notice, admin_user_office, sent, settings):
+    settings.NOTICE_SIGN_REMIND_MAX = 3
+    days = [dt.date(2024, 10, 10), dt.date(2024, 10, 11), dt.date(2024, 10, 12)]  # 12 October: a working Saturday
+    assert [inbox_services.send_sign_reminders(now=at(day)).count for day in days] == [3, 3, 3]
+    assert inbox_services.send_sign_reminders(now=at(dt.date(2024, 10, 14))).count == 0
+    assert set(NoticeReceipt.objects.values_list("reminder_count", flat=True)) == {3}
+    # The office may still chase them by hand (once a day); the morning job then stays silent.
+    assert (
+        inbox_services.remind_unsigned(notice=autumn_notice, by=admin_user_office, now=at(dt.date(2024, 10, 15))).count
+        == 3
+    )
+    assert inbox_services.send_sign_reminders(now=at(dt.date(2024, 10, 16))).count == 0
+
+
+def test_no_reminder_once_the_notice_is_older_than_the_window(autumn_notice, sent, settings):
+    """NOTICE_SIGN_REMIND_WITHIN_DAYS working days after the issue (holidays not counted), the job stops."""
+    settings.NOTICE_SIGN_REMIND_WITHIN_DAYS = 3  # 8, 9, 10 October
+    assert inbox_services.send_sign_reminders(now=at(dt.date(2024, 10, 10))).count == 3
+    assert inbox_services.send_sign_reminders(now=at(dt.date(2024, 10, 11))).count == 0
+    settings.NOTICE_SIGN_REMIND_WITHIN_DAYS = 20
+    # The review's probe: notices issued in June 2024, unsigned, reminded in December 2026: never.
+    assert inbox_services.send_sign_reminders(now=at(dt.date(2026, 12, 7))).count == 0
 
 
 def test_a_year_the_calendar_does_not_cover_sends_nothing(autumn_notice, sent, monkeypatch):

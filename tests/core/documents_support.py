@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.models import Notice
+from campaigns.models import Notice, NoticeStatus
 from safetyportal.documents.models import IssuingAuthority
+from safetyportal.models import Jurisdiction, JurisdictionLevel
 
 NOTICE_BODY = """今年6月是第23个全国“安全生产月”，主题是“人人讲安全、个个会应急——畅通生命通道”，6月16日为全国“安全宣传咨询日”。
 一、深入宣传贯彻习近平总书记关于安全生产重要论述
@@ -29,7 +30,9 @@ def make_authority(code: str = "晋安办") -> IssuingAuthority:
     )[0]
 
 
-def make_notice(**overrides: object) -> Notice:
+def make_notice(*, addressed: bool = True, **overrides: object) -> Notice:
+    """A draft notice; ``addressed`` picks the county (晋江市) as its one 主送 unit, so that it may be issued
+    (``Notice.check_issuable`` refuses a notice addressed by text alone)."""
     fields = {
         "authority": make_authority(),
         "title": "关于开展2024年全市“安全生产月”活动的通知",
@@ -40,7 +43,13 @@ def make_notice(**overrides: object) -> Notice:
         "copy_to": "市委办、市政府办",
     }
     fields.update(overrides)
-    return Notice.objects.create(**fields)
+    notice = Notice.objects.create(**fields)
+    if addressed and notice.status == NoticeStatus.DRAFT:  # an issued one made directly is locked
+        county = Jurisdiction.objects.get_or_create(
+            code="350582", defaults={"name": "晋江市", "level": JurisdictionLevel.COUNTY, "kind": "市"}
+        )[0]
+        notice.recipient_jurisdictions.add(county)
+    return notice
 
 
 def require_poppler() -> None:
