@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -40,6 +41,10 @@ from tests.core.messaging_factories import (
     PortalMessageFactory,
     UnitChannelFactory,
 )
+
+# Generated per run: the repository holds no credential-shaped literal (tests/security/test_debug_and_secrets.py).
+FAKE_SECRET_ID = "id" + secrets.token_hex(8)
+FAKE_SECRET_KEY = secrets.token_urlsafe(12)
 
 pytestmark = pytest.mark.django_db
 
@@ -335,8 +340,8 @@ def tencent(fake_service: Callable[..., FakeService], settings: Any) -> Callable
         service = fake_service(answers)
         settings.SMS_BACKEND = "tencent"
         settings.TENCENT_SMS_ENDPOINT = service.url
-        settings.TENCENT_SMS_SECRET_ID = "AKIDtestsecretid"
-        settings.TENCENT_SMS_SECRET_KEY = "testsecretkey"
+        settings.TENCENT_SMS_SECRET_ID = FAKE_SECRET_ID
+        settings.TENCENT_SMS_SECRET_KEY = FAKE_SECRET_KEY
         settings.TENCENT_SMS_SDK_APP_ID = "1400006666"
         settings.TENCENT_SMS_SIGN_NAME = "某市安委办"
         settings.TENCENT_SMS_TEMPLATE_ID = "1614338"
@@ -364,8 +369,8 @@ def test_the_tencent_sdk_sends_sendsms_with_template_number_and_signature(
     call = service.requests[0]
     assert call.headers["X-TC-Action"] == "SendSms" and call.headers["X-TC-Version"] == "2021-01-11"
     assert call.headers["X-TC-Region"] == "ap-guangzhou"
-    assert call.headers["Authorization"].startswith("TC3-HMAC-SHA256 Credential=AKIDtestsecretid/")
-    assert "testsecretkey" not in json.dumps(call.headers)
+    assert call.headers["Authorization"].startswith("TC3-HMAC-SHA256 Credential=" + FAKE_SECRET_ID + "/")
+    assert FAKE_SECRET_KEY not in json.dumps(call.headers)
     assert call.json() == {
         "PhoneNumberSet": [PHONE],
         "SmsSdkAppId": "1400006666",
@@ -687,8 +692,8 @@ def test_more_than_ten_unread_messages_show_ten_and_say_so(officer):
 
 TENCENT_OK = {
     "SMS_BACKEND": "tencent",
-    "TENCENT_SMS_SECRET_ID": "AKIDtestsecretid",
-    "TENCENT_SMS_SECRET_KEY": "never-shown-secret",
+    "TENCENT_SMS_SECRET_ID": FAKE_SECRET_ID,
+    "TENCENT_SMS_SECRET_KEY": FAKE_SECRET_KEY,
     "TENCENT_SMS_SDK_APP_ID": "1400006666",
     "TENCENT_SMS_SIGN_NAME": "某市安委办",
     "TENCENT_SMS_TEMPLATE_ID": "1614338",
@@ -717,7 +722,7 @@ def test_messaging_settings_are_checked_at_start_up(tmp_path):
     outcomes = run_settings(dev_env(tmp_path), cases)
     for (overrides, variable), outcome in zip(BAD_MESSAGING_VALUES, outcomes, strict=False):
         assert_refused(outcome, variable, overrides)
-        assert "never-shown-secret" not in outcome[1]
+        assert FAKE_SECRET_KEY not in outcome[1]
     assert outcomes[-2:] == [None, None]
 
 
