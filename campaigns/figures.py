@@ -5,9 +5,12 @@ What the summary counts:
 - **Returns**: the accepted returns (已审核通过) of the campaign's tasks and of the campaigns derived from it, for the
   reporting periods that start within the campaign's own period (or before it: the plans). A June campaign whose
   monthly "典型案例曝光" task runs to December counts June's period only: a June summary counts June's exposures.
-- **Units**: every unit a task is assigned to (subdistricts and towns, member units), whether it reported or not,
-  plus any other unit with accepted returns. Units with no accepted return are the ones that never reported
-  (named in 存在问题).
+- **Units**: every unit a task of the campaign itself is assigned to (subdistricts and towns, member units), whether
+  it reported or not. Each row counts the accepted returns of its whole subtree, in the campaign and in the
+  campaigns derived from it, once: a 社区's return to 灵源街道's own campaign is in 灵源街道's row (the deepest table
+  unit above it; as ``rollup.level_board`` rolls up), a subdistrict's own member unit's too. A unit outside every
+  table unit's subtree with accepted returns gets a row of its own, so 合计 is every counted return. Units with no
+  accepted return are the ones that never reported (named in 存在问题).
 - **Exposure cases (曝光台)**: the cases the office published in the period, from the inspections app's provider
   (safetyportal.figures). A case counts on a unit's row only if the unit is a subdistrict/town row of the table;
   city-wide cases and those of units outside the table stand in a separate, labelled line and are added to nothing.
@@ -546,8 +549,11 @@ class SummaryFigures:
 
 
 def summary_tasks(campaign: Campaign) -> QuerySet[CampaignTask]:
-    """The tasks a campaign's summary covers: its own and those of the campaigns derived from it."""
-    return CampaignTask.objects.filter(Q(campaign=campaign) | Q(campaign__parent=campaign))
+    """The tasks a campaign's summary covers: its own and those of the campaigns derived from it (two levels down: a
+    county's from a city's, a subdistrict's from the county's)."""
+    return CampaignTask.objects.filter(
+        Q(campaign=campaign) | Q(campaign__parent=campaign) | Q(campaign__parent__parent=campaign)
+    )
 
 
 def period_condition(campaign: Campaign, tasks: list[CampaignTask]) -> Q:
@@ -582,6 +588,20 @@ def _figure_sums() -> dict[str, Any]:
     return sums
 
 
+def _table_key(row: Mapping[str, Any], names: Mapping[str, Any], table_paths: Mapping[str, str]) -> str | None:
+    """The table row a group of returns counts in: its member unit's row if the member unit is in the table, else
+    the deepest table unit whose subtree holds the returns' jurisdiction (a 社区 in its 街道, a subdistrict's own
+    member unit in the subdistrict); None outside every table unit."""
+    if row["member_unit_id"] and f"m{row['member_unit_id']}" in names:
+        return f"m{row['member_unit_id']}"
+    parts = [part for part in (row["jurisdiction__path"] or "").split("/") if part]
+    for depth in range(len(parts), 0, -1):
+        key = table_paths.get("".join(f"{code}/" for code in parts[:depth]))
+        if key is not None:
+            return key
+    return None
+
+
 def _short(name: str) -> str:
     return _SHORT_SUFFIX.sub("", name) or name
 
@@ -609,16 +629,23 @@ def summary_figures(
     exposure and publicity providers (one and four), the photos (one or two); the board's four with ``with_board``."""
     taken_at = now or timezone.now()
     tasks = list(summary_tasks(campaign).select_related("campaign"))
-    task_ids = [task.pk for task in tasks]
     scoped = scoped_returns(campaign, tasks)
     accepted = scoped.filter(status=ReturnStatus.ACCEPTED)
 
-    # The table's units: every assigned unit, then any other unit with accepted returns.
+    # The table's units: every unit the campaign's own tasks are assigned to (subdistricts and towns, member units).
+    # A derived campaign's units (a subdistrict's 社区 and its own member units) roll up into the table's unit above
+    # them; a unit outside every table unit's subtree with accepted returns gets a row of its own, so that 合计 is
+    # every counted return, once.
+    own_task_ids = [task.pk for task in tasks if task.campaign_id == campaign.pk]
     names: dict[str, tuple[str, str, str]] = {}  # key -> (sort key, name, short)
-    through_j = CampaignTask.jurisdictions.through.objects.filter(campaigntask_id__in=task_ids)
-    for jid, name, code in through_j.values_list("jurisdiction_id", "jurisdiction__name", "jurisdiction__code"):
+    table_paths: dict[str, str] = {}  # a table jurisdiction's path -> its key
+    through_j = CampaignTask.jurisdictions.through.objects.filter(campaigntask_id__in=own_task_ids)
+    for jid, name, code, path in through_j.values_list(
+        "jurisdiction_id", "jurisdiction__name", "jurisdiction__code", "jurisdiction__path"
+    ):
         names[f"j{jid}"] = (f"0{code}", name, _short(name))
-    through_m = CampaignTask.member_units.through.objects.filter(campaigntask_id__in=task_ids)
+        table_paths[path] = f"j{jid}"
+    through_m = CampaignTask.member_units.through.objects.filter(campaigntask_id__in=own_task_ids)
     for mid, name, short in through_m.values_list("memberunit_id", "memberunit__name", "memberunit__short_name"):
         names[f"m{mid}"] = (f"1{name}", name, short or name)
     # One GROUP BY (unit, activity type) feeds both the per-unit and the per-type tables, so that they always agree
@@ -631,6 +658,7 @@ def summary_figures(
             "jurisdiction_id",
             "jurisdiction__name",
             "jurisdiction__code",
+            "jurisdiction__path",
             "member_unit_id",
             "member_unit__name",
             "member_unit__short_name",
@@ -640,16 +668,15 @@ def summary_figures(
         .order_by()
     )
     for row in groups:
-        if row["member_unit_id"]:
-            key = f"m{row['member_unit_id']}"
-            names.setdefault(
-                key, (f"1{row['member_unit__name']}", row["member_unit__name"], row["member_unit__short_name"])
-            )
-        else:
-            key = f"j{row['jurisdiction_id']}"
-            names.setdefault(
-                key, (f"0{row['jurisdiction__code']}", row["jurisdiction__name"], _short(row["jurisdiction__name"]))
-            )
+        key = _table_key(row, names, table_paths)
+        if key is None:  # outside every table unit: a row of its own
+            if row["member_unit_id"]:
+                key = f"m{row['member_unit_id']}"
+                names[key] = (f"1{row['member_unit__name']}", row["member_unit__name"], row["member_unit__short_name"])
+            else:
+                key = f"j{row['jurisdiction_id']}"
+                name = row["jurisdiction__name"]
+                names[key] = (f"0{row['jurisdiction__code']}", name, _short(name))
         unit_sums = sums.setdefault(key, dict.fromkeys(COUNTED, 0))
         type_sums = by_type.setdefault(row["activity_type"], dict.fromkeys(TYPE_COUNTED, 0))
         unit_sums["returns"] += row["n"]

@@ -58,3 +58,25 @@ def test_city_figures_include_the_communities_once_and_keep_the_published_total(
         + sum(row.figures["participants"] for key, row in rows.items() if key.startswith("m"))
         == own
     )
+
+
+def test_city_summary_rolls_the_communities_up_into_their_subdistrict(demo):
+    """The city's summary table lists the units the city assigned (19 subdistricts and towns, three member units):
+    灵源's 社区 and its own member units are inside 灵源街道's row, once, not rows of their own."""
+    city = Campaign.objects.get(year=2024, name="全市“安全生产月”")
+    lingyuan = Jurisdiction.objects.get(name="灵源街道")
+    figures = summary_figures(city)
+    assert len(figures.units) == 22
+    names = {row.unit for row in figures.units}
+    assert not names & set(Jurisdiction.objects.filter(parent=lingyuan).values_list("name", flat=True))
+    row = next(row for row in figures.units if row.unit == "灵源街道")
+    subtree = ActivityReturn.objects.filter(
+        status="accepted", jurisdiction__path__startswith=lingyuan.path, task__campaign__in=[city, *city.children.all()]
+    )
+    from_communities = subtree.exclude(jurisdiction=lingyuan)
+    assert from_communities.exists()  # the demo's communities filed and were accepted
+    assert row.returns == subtree.count()
+    assert row.participants == sum(subtree.values_list("participants", flat=True))
+    assert figures.totals["returns"] == sum(r.returns for r in figures.units)
+    assert (figures.drill_training.sessions, figures.drill_training.participants) == (569, 97696)
+

@@ -43,7 +43,7 @@ from publicity.models import ItemKind
 from safetyportal.documents.context import engine_context
 from safetyportal.documents.models import GeneratedDocument
 from tests.campaigns.factories import CampaignFactory, CampaignSummaryFactory, CampaignTaskFactory
-from tests.core.factories import CountyFactory, JurisdictionFactory, MemberUnitFactory
+from tests.core.factories import CommunityFactory, CountyFactory, JurisdictionFactory, MemberUnitFactory
 from tests.inspections.factories import ExposureCaseFactory
 from tests.publicity.factories import PublicityItemFactory, VideoFactory
 
@@ -72,12 +72,16 @@ task_strategy = st.fixed_dictionaries(
         "overrun": st.integers(min_value=-5, max_value=80),  # a task may run past the campaign (monthly exposures)
         "units": st.sets(st.integers(min_value=0, max_value=4), max_size=5),
         "members": st.sets(st.integers(min_value=0, max_value=1), max_size=2),
+        # A derived campaign's units (issue 12): 社区 below the subdistricts, a subdistrict's own member units.
+        "communities": st.sets(st.integers(min_value=0, max_value=2), max_size=3),
+        "locals": st.sets(st.integers(min_value=0, max_value=1), max_size=2),
     }
 )
 return_strategy = st.fixed_dictionaries(
     {
         "task": st.integers(min_value=0, max_value=9),
-        "unit": st.tuples(st.sampled_from("jjjm"), st.integers(min_value=0, max_value=4)),
+        # j: a subdistrict, m: a city member unit, c: a community, l: a subdistrict's own member unit
+        "unit": st.tuples(st.sampled_from("jjjmcl"), st.integers(min_value=0, max_value=4)),
         "period": st.integers(min_value=0, max_value=20),
         "status": st.sampled_from(STATUSES),
         "type": st.sampled_from(TYPES),
@@ -112,6 +116,8 @@ scenario_strategy = st.fixed_dictionaries(
         "length": st.integers(min_value=0, max_value=45),
         "units": st.integers(min_value=1, max_value=5),
         "members": st.integers(min_value=0, max_value=2),
+        "communities": st.lists(st.integers(min_value=0, max_value=4), max_size=3),  # each one's subdistrict
+        "locals": st.lists(st.integers(min_value=0, max_value=4), max_size=2),  # each one's subdistrict
         "tasks": st.lists(task_strategy, min_size=1, max_size=3),
         "returns": st.lists(return_strategy, max_size=25),
         "cases": st.lists(case_strategy, max_size=6),
@@ -141,6 +147,8 @@ def build(data: dict[str, Any]) -> Built:
     units = [JurisdictionFactory(parent=county) for _ in range(data["units"])]
     members = [MemberUnitFactory(jurisdiction=county) for _ in range(data["members"])]
     stranger = JurisdictionFactory(parent=county)  # a unit no task of the campaign is assigned to
+    communities = [CommunityFactory(parent=units[i % len(units)]) for i in data["communities"]]
+    locals_ = [MemberUnitFactory(jurisdiction=units[i % len(units)]) for i in data["locals"]]
 
     tasks = []
     assigned: set[tuple[str, int]] = set()
@@ -153,12 +161,18 @@ def build(data: dict[str, Any]) -> Built:
             starts_on=task_start,
             ends_on=task_end,
             due_on=task_end if spec["recurrence"] == Recurrence.ONCE else None,
-            units=[units[i] for i in spec["units"] if i < len(units)],
-            members=[members[i] for i in spec["members"] if i < len(members)],
+            units=[units[i] for i in spec["units"] if i < len(units)]
+            + [communities[i] for i in spec["communities"] if i < len(communities)],
+            members=[members[i] for i in spec["members"] if i < len(members)]
+            + [locals_[i] for i in spec["locals"] if i < len(locals_)],
         )
         tasks.append(task)
+        if spec["child"]:
+            continue  # a derived campaign's units are not the summary's table units: they roll up into them
         assigned |= {("j", units[i].pk) for i in spec["units"] if i < len(units)}
+        assigned |= {("j", communities[i].pk) for i in spec["communities"] if i < len(communities)}
         assigned |= {("m", members[i].pk) for i in spec["members"] if i < len(members)}
+        assigned |= {("m", locals_[i].pk) for i in spec["locals"] if i < len(locals_)}
 
     rows: list[ActivityReturn] = []
     counted: list[tuple[tuple[str, int], ActivityReturn]] = []  # accepted, in the campaign's period
@@ -170,12 +184,23 @@ def build(data: dict[str, Any]) -> Built:
             continue
         period = periods[spec["period"] % len(periods)]
         kind, index = spec["unit"]
+        # (its own key, the keys above it from the nearest: where the return rolls up)
         if kind == "m" and members:
             member = members[index % len(members)]
             key, jurisdiction, member_unit = ("m", member.pk), county, member
+            chain = [key]
+        elif kind == "c" and communities:
+            community = communities[index % len(communities)]
+            key, jurisdiction, member_unit = ("j", community.pk), community, None
+            chain = [key, ("j", community.parent_id)]
+        elif kind == "l" and locals_:
+            local = locals_[index % len(locals_)]
+            key, jurisdiction, member_unit = ("m", local.pk), local.jurisdiction, local
+            chain = [key, ("j", local.jurisdiction_id)]
         else:
             unit = units[index % len(units)]
             key, jurisdiction, member_unit = ("j", unit.pk), unit, None
+            chain = [key]
         submitted = spec["status"] != ReturnStatus.DRAFT
         sessions, participants = spec["figures"]["sessions"], spec["figures"]["participants"]
         drill_sessions = min(spec["parts"][0], sessions)
@@ -206,7 +231,8 @@ def build(data: dict[str, Any]) -> Built:
         rows.append(row)
         in_period = period.start <= ends_on  # periods starting after the campaign are not its (plans before are)
         if in_period and row.status == ReturnStatus.ACCEPTED:
-            counted.append((key, row))
+            # The nearest table unit above it (its own row if none: outside every table unit's subtree).
+            counted.append((next((k for k in chain if k in assigned), key), row))
         if in_period and row.is_late:
             late.append((key, row))
     ActivityReturn.objects.bulk_create(rows)
@@ -240,8 +266,8 @@ def build(data: dict[str, Any]) -> Built:
     publicity["pushes"] = len(pushes)  # articles of one day's push count one push
 
     # The independent aggregation.
-    names = {("j", unit.pk): (f"0{unit.code}", unit.name) for unit in units}
-    names |= {("m", member.pk): (f"1{member.name}", member.name) for member in members}
+    names = {("j", unit.pk): (f"0{unit.code}", unit.name) for unit in [*units, *communities]}
+    names |= {("m", member.pk): (f"1{member.name}", member.name) for member in [*members, *locals_]}
     table_keys = assigned | {key for key, _row in counted}
     order = sorted(table_keys, key=lambda key: names[key][0])
     per_unit = {key: dict.fromkeys(("returns", *FIGURE_FIELDS), 0) for key in order}
