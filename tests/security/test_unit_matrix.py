@@ -46,6 +46,7 @@ from tests.core.factories import (
     OfficerProfileFactory,
 )
 from tests.inspections.factories import HazardFactory, HazardPhotoFactory
+from tests.otp import device_for
 from tests.security.crawl import checksum_diff, db_checksum
 from tests.security.routes import PORTAL, all_routes
 
@@ -101,14 +102,41 @@ def _storage_checksum(root: Path) -> dict[str, str]:
     }
 
 
+# The network is built once per module (building it takes several seconds; ten tests used to rebuild it): inside a
+# transaction opened by a module-scoped fixture and rolled back when the module is done. Each test runs, as usual,
+# inside its own savepoint (pytest-django's ``db``), rolled back after it, so a test that changes a row (the hazard
+# transition, the member unit's new return) leaves the network as built for the next one. The media files live in a
+# module-wide directory for the same reason; the tests that must change nothing compare checksums of it.
+
+
+@pytest.fixture(scope="module")
+def _module_media(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("unit-matrix") / "media"
+
+
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media_root(settings, _module_media):
+    settings.MEDIA_ROOT = _module_media
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="module")
+def _module_network(django_db_setup, django_db_blocker, _module_media) -> Any:
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=_module_media), transaction.atomic():
+        yield build_network(_module_media)
+        transaction.set_rollback(True)  # the module's rows go; nothing else ran in this transaction
+
+
 @pytest.fixture
-def network(media_root) -> dict[str, Unit]:
+def network(_module_network, media_root, db) -> dict[str, Unit]:
+    """The module's network (built once); ``db`` wraps the test in a savepoint rolled back after it."""
+    return _module_network
+
+
+def build_network(media_root: Path) -> dict[str, Unit]:
     today = timezone.localdate()
     campaign = CampaignFactory(
         year=today.year, starts_on=today - dt.timedelta(days=20), ends_on=today + dt.timedelta(days=40)
@@ -129,6 +157,7 @@ def network(media_root) -> dict[str, Unit]:
     for unit in units.values():
         member = unit.member_unit
         unit.officer = OfficerProfileFactory(jurisdiction=unit.jurisdiction, member_unit=member).user
+        device_for(unit.officer)  # built outside a test: the conftest's enrol-on-create signal is not connected yet
         OfficerProfileFactory(jurisdiction=unit.jurisdiction, member_unit=member)  # several accounts per unit
         task = CampaignTaskFactory(
             campaign=campaign,
@@ -200,37 +229,77 @@ def test_every_probed_route_exists_and_takes_what_is_given():
         assert set(routes[name].kwargs) == set(args), name
 
 
+# The routes that write a return (or its photos and attachments): only the owning unit's officers reach them; an
+# office that reads its communities' returns gets 404 there too (campaigns.services.may_write_return).
+WRITE_ROUTES = (
+    "portal:return_edit",
+    "portal:return_submit",
+    "portal:return_delete",
+    "portal:return_photo_delete",
+    "portal:return_attachment_delete",
+)
+
+
+def _probes(viewer: Unit, network: dict[str, Unit]) -> tuple[int, list[tuple[str, str, str, dict[str, Any]]]]:
+    """(pairs, [(label, method, url, data)]): every probe of ``viewer`` against the units it may not see (every
+    route, GET and POST, and the lists filtered by a foreign task), and against the units below it that it sees but
+    does not own (the write routes)."""
+    pairs, probes = 0, []
+    for owner in network.values():
+        if owner is viewer:
+            continue
+        routes = WRITE_ROUTES if viewer.sees(owner) else tuple(ROUTE_ARGS)
+        pairs += not viewer.sees(owner)
+        for route_name in routes:
+            for url in _urls(route_name, owner, viewer):
+                for method in ("get", "post"):
+                    probes.append((f"{viewer.key}→{owner.key}", method, url, POSTED))
+        if not viewer.sees(owner):
+            for url in (reverse("portal:return_list"), reverse("portal:return_export")):
+                probes.append((f"{viewer.key}→{owner.key}", "get", url, {"task": owner.objects["task"].pk}))
+    return pairs, probes
+
+
+def _expected(method: str, url: str, data: dict[str, Any]) -> tuple[int, ...]:
+    return (404,) if "task" in data else (404, 405)
+
+
 def test_every_cross_unit_probe_answers_404_and_changes_nothing(network, media_root):
+    """Each viewer's probes run as one batch between two checksums of the database (and the media files); a batch
+    that changed something is rolled back and run again probe by probe, so the failure names the probe."""
+    from django.db import transaction
+
     before_db, before_files = db_checksum(), _storage_checksum(media_root)
     pairs = probes = 0
-    unexpected = []
+    unexpected, changed = [], []
     for viewer in network.values():
         client = Client()
         client.force_login(viewer.officer)
-        for owner in network.values():
-            if viewer.sees(owner):
-                continue
-            pairs += 1
-            for route_name in ROUTE_ARGS:
-                for url in _urls(route_name, owner, viewer):
-                    for method in ("get", "post"):
-                        response = getattr(client, method)(
-                            url, {"status": "accepted", "to_status": "closed", "reason": "x"}
-                        )
-                        probes += 1
-                        if response.status_code not in (404, 405):
-                            unexpected.append(
-                                f"{viewer.key}→{owner.key} {method.upper()} {url} -> {response.status_code}"
-                            )
-            for url in (reverse("portal:return_list"), reverse("portal:return_export")):
-                response = client.get(url, {"task": owner.objects["task"].pk})
-                probes += 1
-                if response.status_code != 404:
-                    unexpected.append(f"{viewer.key}→{owner.key} GET {url}?task=<foreign> -> {response.status_code}")
+        viewer_pairs, batch = _probes(viewer, network)
+        pairs += viewer_pairs
+        start = transaction.savepoint()
+        for label, method, url, data in batch:
+            response = getattr(client, method)(url, data)
+            probes += 1
+            if response.status_code not in _expected(method, url, data):
+                unexpected.append(f"{label} {method.upper()} {url} -> {response.status_code}")
+        if checksum_diff(before_db, db_checksum()) == {}:
+            transaction.savepoint_commit(start)
+            continue
+        transaction.savepoint_rollback(start)  # find the probe: one by one, each between two checksums
+        for label, method, url, data in batch:
+            single = transaction.savepoint()
+            getattr(client, method)(url, data)
+            diff = checksum_diff(before_db, db_checksum())
+            if diff:
+                changed.append(f"{label} {method.upper()} {url} changed {sorted(diff)}")
+            transaction.savepoint_rollback(single)
+        changed = changed or [f"{viewer.key}: the batch changed the database, no single probe did"]
     assert not unexpected, unexpected[:20]
-    # 7 units: 42 ordered pairs, of which 3 are an office over its own community.
+    assert not changed, changed[:20]
+    # 7 units: 42 ordered pairs, of which 3 are an office over its own community (probed on the write routes only).
     assert pairs == 39
-    assert probes >= pairs * len(ROUTE_ARGS) * 2
+    assert probes >= pairs * len(ROUTE_ARGS) * 2 + 3 * len(WRITE_ROUTES) * 2
     assert checksum_diff(before_db, db_checksum()) == {}
     assert _storage_checksum(media_root) == before_files
 
