@@ -339,6 +339,7 @@ def seed(rows: int) -> dict[str, Any]:
             with raw.copy(f"COPY inspections_exposurecase ({', '.join(columns)}) FROM STDIN") as copy:
                 for n in range(rows):
                     copy.write_row(row(n))
+        with connection.cursor() as cursor:  # after the commit: deferred foreign-key checks block CREATE INDEX
             for sql in search_migration.POSTGRES_FORWARD:
                 cursor.execute(sql)
             cursor.execute("ANALYZE inspections_exposurecase")
