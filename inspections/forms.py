@@ -151,10 +151,14 @@ class TransitionForm(forms.Form):
     duplicate_of = forms.IntegerField(label=_("重复于（隐患ID）"), required=False, min_value=1)
     photos = PhotoField(label=_("整改后照片（提交复核时必传，最多5张）"), max_files=5, required=False)
 
-    def __init__(self, *args: Any, targets: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, targets: list[str], user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(HazardStatus.choices)
         self.fields["to_status"].choices = [(target, labels[target]) for target in targets]
+        if user is not None:  # the member units the acting account may name (services.transition_hazard checks again)
+            self.fields["responsible_unit"].queryset = (
+                MemberUnit.objects.for_user(user).filter(is_active=True).order_by("name")
+            )
 
     def clean_duplicate_of(self) -> Hazard | None:
         pk = self.cleaned_data.get("duplicate_of")

@@ -92,7 +92,7 @@ def _detail_context(request: HttpRequest, hazard, form: TransitionForm | None = 
         "hazard": hazard,
         "events": selectors.hazard_timeline(hazard),
         "photos": {stage.label: [p for p in photos if p.stage == stage] for stage in PhotoStage},
-        "form": form or (TransitionForm(targets=targets) if targets else None),
+        "form": form or (TransitionForm(targets=targets, user=request.user) if targets else None),
         "is_public_report": hazard.source == "public",
     }
 
@@ -111,7 +111,7 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
     targets = services.allowed_targets(request.user, hazard)
     if not targets:
         raise PermissionDenied
-    form = TransitionForm(request.POST, request.FILES, targets=targets)
+    form = TransitionForm(request.POST, request.FILES, targets=targets, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -197,6 +197,17 @@ def _check_can_file(by: User | None, jurisdiction: Jurisdiction, enterprise: Ent
         raise ValidationError({"enterprise": _("只能选择本辖区的生产经营单位。")})
 
 
+def _check_responsible_unit(by: User | None, unit: MemberUnit) -> None:
+    """The responsible unit reads the hazard (``Hazard.member_scope_path``), so naming one grants access: an officer
+    names only a member unit of their own scope (an office or community its tree's, a member unit itself); staff any.
+    The system's default (``default_responsible_unit``) is not a choice of the officer's and is not checked."""
+    if by is None or is_office_staff(by) or in_scope(by, member_unit=unit):
+        return
+    if officer_member_unit(by) is not None:
+        raise ValidationError({"responsible_unit": _("成员单位不能把隐患转交其他单位。")})
+    raise ValidationError({"responsible_unit": _("只能选择本辖区的成员单位。")})
+
+
 def _store_photos(hazard: Hazard, photos: Sequence[ProcessedImage], stage: str, by: User | None) -> list[HazardPhoto]:
     existing = hazard.photos.filter(stage=stage).count() if photos else 0
     if existing + len(photos) > MAX_PHOTOS_PER_STAGE:
@@ -238,6 +249,8 @@ def create_hazard(
     created_at: dt.datetime | None = None,
 ) -> Hazard:
     _check_can_file(by, jurisdiction, enterprise)
+    if responsible_unit is not None:
+        _check_responsible_unit(by, responsible_unit)
     with transaction.atomic():
         hazard = Hazard(
             source=source,
@@ -436,9 +449,7 @@ def transition_hazard(
             if hazard.rectification_deadline is None:
                 raise ValidationError({"deadline": _("进入整改须确定整改期限。")})
             if responsible_unit is not None:
-                own_unit = officer_member_unit(by)
-                if own_unit is not None and responsible_unit.pk != own_unit.pk:
-                    raise ValidationError({"responsible_unit": _("成员单位不能把隐患转交其他单位。")})
+                _check_responsible_unit(by, responsible_unit)
                 hazard.responsible_unit = responsible_unit
             if hazard.rectification_deadline != before["rectification_deadline"]:
                 hazard.overdue_flagged_at = None
