@@ -53,7 +53,7 @@ def _display(name: str, value: Any) -> str:
         return _("%(n)s张") % {"n": value}
     if name == ATTACHMENTS_KEY:
         return "、".join(value)
-    field = ActivityReturn._meta.get_field(name)
+    field: Any = ActivityReturn._meta.get_field(name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.get_internal_type() == "DateField":
@@ -67,7 +67,8 @@ def _label(name: str) -> str:
         return _("活动照片")
     if name == ATTACHMENTS_KEY:
         return _("附件")
-    return str(ActivityReturn._meta.get_field(name).verbose_name)
+    field: Any = ActivityReturn._meta.get_field(name)
+    return str(field.verbose_name)
 
 
 def last_return_event(events: Iterable[ReturnEvent]) -> ReturnEvent | None:

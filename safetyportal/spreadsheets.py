@@ -396,7 +396,7 @@ class SafeModelResource(resources.ModelResource):
         queryset = self.filter_export(queryset, **kwargs)
         export_fields = kwargs.get("export_fields")
         yield self.get_export_headers(selected_fields=export_fields)
-        if isinstance(queryset, QuerySet) and not queryset._prefetch_related_lookups:
+        if isinstance(queryset, QuerySet) and not getattr(queryset, "_prefetch_related_lookups", ()):
             objects: Iterable[Any] = queryset.iterator(chunk_size=EXPORT_CHUNK_ROWS)
         else:
             objects = self.iter_queryset(queryset)
@@ -594,12 +594,12 @@ class SafeImportExportAdmin(StrictQueryStringMixin, ImportExportModelAdmin):  # 
         (``streamed_export``), so memory stays bounded however many rows there are."""
         if not self.has_export_permission(request):
             raise PermissionDenied
-        export_class = self.choose_export_resource_class(export_form, request)
+        export_class: Any = self.choose_export_resource_class(export_form, request)
         resource = export_class(**self.get_export_resource_kwargs(request, export_form=export_form))
         is_xlsx = isinstance(file_format, base_formats.XLSX)
         rows = resource.export_rows(
             queryset,
-            export_fields=self.get_export_resource_fields_from_form(export_form),
+            export_fields=cast(Any, self).get_export_resource_fields_from_form(export_form),
             export_form=export_form,
             force_native_type=is_xlsx,
         )
