@@ -230,9 +230,21 @@ def send_sign_reminders(*, now: dt.datetime | None = None) -> ReminderRun:
     return run
 
 
+def may_remind(by: User, notice: Notice) -> bool:
+    """Who chases the 签收 of a notice: staff who may change notices (the admin), or an officer of the county's or
+    subdistrict's office that wrote and issued it under its own authority (``cascade.office_notices``)."""
+    if by.is_staff:
+        return by.has_perm("campaigns.change_notice")
+    from .cascade import office_jurisdiction, office_notices
+
+    office = office_jurisdiction(by)
+    return office is not None and office_notices(office).filter(pk=notice.pk).exists()
+
+
 def remind_unsigned(*, notice: Notice, by: User, now: dt.datetime | None = None) -> ReminderRun:
-    """The office's 提醒未签收单位 on one notice: every unit that has not signed, at once, not twice a day."""
-    if not (by.is_staff and by.has_perm("campaigns.change_notice")):
+    """The office's 提醒未签收单位 on one notice: every unit that has not signed, at once, not twice a day (not capped
+    by ``NOTICE_SIGN_REMIND_MAX``: a deliberate act of the office; the reminders it sends count towards the cap)."""
+    if not may_remind(by, notice):
         raise PermissionDenied
     now = now or timezone.now()
     run = ReminderRun()

@@ -20,5 +20,6 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice_issue, name="office_notice_issue"),
     path("notices/<int:pk>/edit/", views.notice_edit, name="office_notice_edit"),
     path("notices/<int:pk>/preview/", views.notice_preview, name="office_notice_preview"),
+    path("notices/<int:pk>/remind/", views.notice_remind, name="office_notice_remind"),
     path("notices/<int:pk>/documents/<int:document_id>/", views.notice_document, name="office_notice_document"),
 ]

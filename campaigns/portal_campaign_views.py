@@ -28,7 +28,7 @@ from safetyportal.scoping import officer_unit
 from safetyportal.types import AuthenticatedRequest
 from safetyportal.views import officer_required
 
-from . import cascade, inbox_selectors, services
+from . import cascade, inbox_selectors, inbox_services, services
 from .cascade_forms import CampaignForm, DeriveCampaignForm, NoticeForm, SendBackForm, TaskForm
 from .models import AWAITING_REVIEW, ActivityReturn, Campaign, CampaignTask, ReturnStatus
 from .review_changes import changes_since_returned
@@ -395,11 +395,17 @@ def notice_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _confirmation(notice: Any, refusals: list[str]) -> dict[str, Any]:
     today = timezone.localdate()
     _serial, number = next_number(authority=notice.authority, year=today.year)
+    if not refusals:
+        try:  # the page says early what issue() would refuse (e.g. no addressed unit), nothing is numbered
+            notice.check_issuable(today)
+        except ValidationError as error:
+            refusals = error.messages
     return {
         "expected_number": number,
         "issued_on": today,
         "issued_on_text": chinese_date(today),
         "addressees": notice.addressees(),
+        "receipt_count": len(notice.recipient_keys()),
         "preview": latest_preview(notice),
         "refusals": refusals,
     }
@@ -448,6 +454,22 @@ def notice_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         context,
         status=400 if refusals else 200,
     )
+
+
+@require_POST
+@officer_required
+def notice_remind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """提醒未签收单位 on the office's own issued notice (the admin's service, once a day per unit)."""
+    notice = cascade.office_notice(request.user, pk)
+    try:
+        run = inbox_services.remind_unsigned(notice=notice, by=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    if run.count:
+        messages.success(request, _("已提醒%(n)s个未签收单位。") % {"n": run.count})
+    else:
+        messages.warning(request, _("没有需要提醒的单位（未签收单位今天已提醒过，或已全部签收）。"))
+    return redirect("portal:office_notice_issue", pk=pk)
 
 
 @require_GET
