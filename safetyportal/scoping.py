@@ -72,7 +72,8 @@ class PortalUnit:
 
 
 def officer_unit(user: UserOrAnonymous | None) -> PortalUnit | None:
-    """The portal unit of an active officer (never a staff account), or None for anyone else."""
+    """The portal unit of an active officer (never a staff account), or None for anyone else (an account of a member
+    unit no longer in use, ``MemberUnit.is_active`` False, included)."""
     if user is None or not user.is_authenticated or not user.is_active or user.is_staff:
         return None
     profile = getattr(user, "officer_profile", None)
@@ -80,6 +81,8 @@ def officer_unit(user: UserOrAnonymous | None) -> PortalUnit | None:
         return None
     if profile.member_unit_id is not None:
         if profile.jurisdiction_id is not None:  # the database forbids it; fail closed all the same
+            return None
+        if not profile.member_unit.is_active:  # a dissolved or merged unit: its accounts reach nothing
             return None
         return PortalUnit(kind="member", jurisdiction=None, member_unit=profile.member_unit)
     jurisdiction = profile.jurisdiction
