@@ -27,6 +27,7 @@ ROUTES = (
     "portal:office_notice_issue",
     "portal:office_notice_edit",
     "portal:office_notice_preview",
+    "portal:office_notice_remind",
     "portal:office_notice_document",
 )
 
@@ -69,6 +70,7 @@ def test_every_route_of_an_offices_campaign_is_404_for_other_units(network):  # 
         "portal:office_notice_issue": reverse("portal:office_notice_issue", args=[notice.pk]),
         "portal:office_notice_edit": reverse("portal:office_notice_edit", args=[notice.pk]),
         "portal:office_notice_preview": reverse("portal:office_notice_preview", args=[notice.pk]),
+        "portal:office_notice_remind": reverse("portal:office_notice_remind", args=[notice.pk]),
         "portal:office_notice_document": reverse("portal:office_notice_document", args=[notice.pk, document.pk]),
     }
     assert set(urls) == set(ROUTES)
@@ -90,7 +92,8 @@ def test_every_route_of_an_offices_campaign_is_404_for_other_units(network):  # 
                 assert network["communities"][1].name not in page and "灵源街道（本级）" not in page
                 assert client.get(url, {"unit": network["lingyuan"].pk}).status_code == 404
                 continue
-            allowed = (404, 405) if name == "portal:office_notice_preview" else (404,)  # POST-only: 405 for any id
+            post_only = ("portal:office_notice_preview", "portal:office_notice_remind")
+            allowed = (404, 405) if name in post_only else (404,)  # POST-only: 405 for any id
             assert client.get(url).status_code in allowed, (who, name, "GET")
             assert client.post(url, posted).status_code in (404, 405), (who, name, "POST")
     assert _state() == before

@@ -74,6 +74,7 @@ COVERED_OBJECT_ROUTES: dict[str, str] = {
             "portal:office_notice_issue",
             "portal:office_notice_edit",
             "portal:office_notice_preview",
+            "portal:office_notice_remind",
             "portal:office_notice_document",
         ),
         "tests/campaigns/test_cascade_idor.py::test_every_route_of_an_offices_campaign_is_404_for_other_units",

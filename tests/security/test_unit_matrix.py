@@ -452,6 +452,7 @@ PROBED_ELSEWHERE = {
     "portal:office_notice_issue",
     "portal:office_notice_edit",
     "portal:office_notice_preview",
+    "portal:office_notice_remind",
     "portal:office_notice_document",
     "committee:commitment_done",  # tests/committee/test_interviews.py (every kind of unit, POST)
 }
