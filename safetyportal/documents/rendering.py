@@ -448,10 +448,10 @@ class _PydyfZlib:
 
 
 def _install_compression_level() -> None:
-    import pydyf
+    import pydyf  # type: ignore[import-untyped]
 
     if not isinstance(getattr(pydyf, "zlib", None), _PydyfZlib):
-        pydyf.zlib = _PydyfZlib()  # type: ignore[attr-defined]
+        pydyf.zlib = _PydyfZlib()
 
 
 def warm_up() -> None:
