@@ -157,6 +157,7 @@ def test_portal_review_shows_the_changes_masked_and_the_sticky_bar(network):  # 
     assert 'role="region" aria-label="审核操作"' in bar
     assert 'name="_accept"' in bar and '<summary class="button secondary">退回修改</summary>' in bar
     assert "campaigns/cascade.css" in page
+    assert "{#" not in page and "{%" not in page  # no template comment leaks onto the page
 
 
 def test_portal_send_back_without_reason_reopens_the_bar_with_the_error(network):  # noqa: F811
