@@ -1,8 +1,33 @@
 """Portal units (issue 12): an officer belongs to a jurisdiction's office, a community/village or a committee member
-unit — exactly one of ``jurisdiction`` and ``member_unit``."""
+unit — exactly one of ``jurisdiction`` and ``member_unit``.
+
+Reversible only while no officer belongs to a member unit: going back makes ``jurisdiction`` required again and drops
+``member_unit``, which would lose (or fail on) those accounts' unit. The reverse then refuses, before any step is
+undone, naming the accounts; move them to a jurisdiction or remove their officer profile first, then migrate back."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
+
+
+def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Nothing to do: existing officers keep their jurisdiction."""
+
+
+def refuse_if_member_unit_officers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    OfficerProfile = apps.get_model("safetyportal", "OfficerProfile")
+    names = list(
+        OfficerProfile.objects.filter(models.Q(member_unit__isnull=False) | models.Q(jurisdiction__isnull=True))
+        .order_by("user__username")
+        .values_list("user__username", flat=True)
+    )
+    if names:
+        shown = ", ".join(names[:20]) + (f" (+{len(names) - 20} more)" if len(names) > 20 else "")
+        raise IrreversibleError(
+            "safetyportal 0013_portal_units cannot be reversed: officer accounts of a member unit (no jurisdiction) "
+            f"would lose their unit: {shown}. Give each a jurisdiction or delete its officer profile, then migrate "
+            "back."
+        )
 
 
 class Migration(migrations.Migration):
@@ -75,4 +100,6 @@ class Migration(migrations.Migration):
                 name="officer_in_exactly_one_unit",
             ),
         ),
+        # Last, so that it is the first step undone: the reverse refuses before the schema is touched.
+        migrations.RunPython(forwards, refuse_if_member_unit_officers, elidable=False),
     ]
