@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +21,7 @@ from safetyportal.admin_base import PortalModelAdmin
 from safetyportal.documents.admin import DocumentStatusMedia
 from safetyportal.documents.issuing_admin import IssuingAdminMixin
 from safetyportal.history_admin import HistoryPanelMixin
+from safetyportal.services import void_record
 
 from . import services
 from .models import WARNING_MEETING_DAYS, Accident, Commitment, Interview, InterviewNotice
@@ -30,8 +34,64 @@ MEETING_STATE_LABELS = {
 }
 
 
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("作废理由"), max_length=255)
+
+
+class VoidableAdminMixin:
+    """Legal records: never deleted; voided with a reason (``void_record``) from ``<id>/void/``; a voided record is
+    read-only."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.is_voided:
+            return [*flatten_fieldsets(self.get_fieldsets(request, obj)), *self.readonly_fields]  # type: ignore[attr-defined]
+        return super().get_readonly_fields(request, obj)  # type: ignore[misc]
+
+    def get_urls(self) -> list[Any]:
+        info = self.opts.app_label, self.opts.model_name  # type: ignore[attr-defined]
+        view = self.admin_site.admin_view(self.void_view)  # type: ignore[attr-defined]
+        return [path("<path:object_id>/void/", view, name="{}_{}_void".format(*info)), *super().get_urls()]  # type: ignore[misc]
+
+    @admin.display(description=_("作废"))
+    def void_link(self, obj: Any) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        if obj.is_voided:
+            return _("已作废：%(reason)s") % {"reason": obj.void_reason}
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_void", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("作废此记录"))
+
+    def void_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        record = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if record is None:
+            raise Http404
+        if not self.has_change_permission(request, record):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        form = VoidForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                void_record(record=record, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            except ValidationError as error:
+                form.add_error("reason", "；".join(error.messages))
+            else:
+                return HttpResponseRedirect(
+                    reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": self.opts,  # type: ignore[attr-defined]
+            "title": _("作废%(name)s") % {"name": self.opts.verbose_name},  # type: ignore[attr-defined]
+            "original": record,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/committee/void_form.html", context)
+
+
 @admin.register(Accident)
-class AccidentAdmin(HistoryPanelMixin, PortalModelAdmin):
+class AccidentAdmin(VoidableAdminMixin, HistoryPanelMixin, PortalModelAdmin):
     list_display = (
         "occurred_at",
         "unit_name",
@@ -51,7 +111,7 @@ class AccidentAdmin(HistoryPanelMixin, PortalModelAdmin):
     date_hierarchy = "occurred_at"
     list_per_page = 50
     actions = ["draft_exposure_cases"]
-    readonly_fields = ("level", "meeting_clock", "exposure_case_link", "history_panel")
+    readonly_fields = ("level", "meeting_clock", "exposure_case_link", "void_link", "history_panel")
     fieldsets = (
         (
             _("事故情况"),
@@ -75,11 +135,8 @@ class AccidentAdmin(HistoryPanelMixin, PortalModelAdmin):
             _("现场警示教育会议"),
             {"fields": ("meeting_clock", "meeting_held_on", "meeting_place", "meeting_attendance", "meeting_record")},
         ),
-        (_("典型案例与记录"), {"fields": ("exposure_case_link", "history_panel")}),
+        (_("典型案例与记录"), {"fields": ("exposure_case_link", "void_link", "history_panel")}),
     )
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def save_model(self, request: HttpRequest, obj: Accident, form: Any, change: bool) -> None:
         if change and not form.changed_data:
@@ -134,7 +191,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Interview)
-class InterviewAdmin(HistoryPanelMixin, PortalModelAdmin):
+class InterviewAdmin(VoidableAdminMixin, HistoryPanelMixin, PortalModelAdmin):
     list_display = ("held_on", "unit_label", "head_name", "head_position", "reason", "interviewer", "record_status")
     list_filter = ("reason", "record_status")
     search_fields = ("head_name", "jurisdiction__name", "member_unit__name", "enterprise__name")
@@ -143,7 +200,7 @@ class InterviewAdmin(HistoryPanelMixin, PortalModelAdmin):
     date_hierarchy = "held_on"
     list_per_page = 50
     inlines = [CommitmentInline]
-    readonly_fields = ("history_panel",)
+    readonly_fields = ("void_link", "history_panel")
     fields = (
         "jurisdiction",
         "member_unit",
@@ -157,11 +214,9 @@ class InterviewAdmin(HistoryPanelMixin, PortalModelAdmin):
         "place",
         "interviewer",
         "minutes",
+        "void_link",
         "history_panel",
     )
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("被约谈单位"))
     def unit_label(self, obj: Interview) -> str:

@@ -103,7 +103,7 @@ def send_meeting_reminders(*, today: dt.date | None = None) -> int:
     for pk in candidates.values_list("pk", flat=True):
         with transaction.atomic():
             accident = (
-                Accident.objects.select_for_update()
+                Accident.objects.select_for_update(of=("self",))
                 .select_related("jurisdiction")
                 .filter(pk=pk, meeting_held_on__isnull=True)
                 .first()
@@ -170,7 +170,11 @@ def draft_exposure_case(*, accident: Accident, by: User) -> Any:
     if not is_office_staff(by):
         raise PermissionDenied
     with transaction.atomic():
-        accident = Accident.objects.select_for_update().select_related("jurisdiction", "enterprise").get(pk=accident.pk)
+        accident = (
+            Accident.objects.select_for_update(of=("self",))
+            .select_related("jurisdiction", "enterprise")
+            .get(pk=accident.pk)
+        )
         if accident.is_voided:
             raise ValidationError(_("已作废的事故记录不能生成案例。"))
         if accident.exposure_case_id is not None:
@@ -254,7 +258,9 @@ def report_commitment_done(*, commitment: Commitment, by: User, note: str) -> Co
         raise ValidationError({"note": _("请填写完成情况说明。")})
     with transaction.atomic():
         commitment = (
-            Commitment.objects.select_for_update().select_related("interview__enterprise").get(pk=commitment.pk)
+            Commitment.objects.select_for_update(of=("self",))
+            .select_related("interview__enterprise")
+            .get(pk=commitment.pk)
         )
         if not may_report_commitment(by, commitment) or commitment.interview.is_voided:
             raise Http404

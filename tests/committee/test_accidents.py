@@ -243,3 +243,16 @@ def test_admin_add_and_change_pages_render(client, admin_user_office):
     assert client.get("/admin/committee/accident/add/").status_code == 200
     page = client.get(f"/admin/committee/accident/{accident.pk}/change/")
     assert page.status_code == 200 and "自然日" in page.content.decode()
+
+
+def test_admin_voids_with_a_reason_and_the_record_stays(client, admin_user_office):
+    accident = AccidentFactory()
+    client.force_login(admin_user_office)
+    url = f"/admin/committee/accident/{accident.pk}/void/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": ""}).status_code == 200  # a reason is required
+    assert client.post(url, {"reason": "重复登记"}).status_code == 302
+    accident.refresh_from_db()
+    assert accident.is_voided and accident.void_reason == "重复登记" and accident.voided_by == admin_user_office
+    page = client.get(f"/admin/committee/accident/{accident.pk}/change/").content.decode()
+    assert "已作废：重复登记" in page
