@@ -143,7 +143,10 @@ def add_notice_attachments(*, notice: Notice, files: Sequence[CheckedAttachment]
 
 
 def return_attachment_for(user: User, return_id: int, attachment_id: int) -> ReturnAttachment:
-    """An attachment of a return the user may see, or 404."""
+    """An attachment of a return the user may see, or 404 (staff need the permission to view returns, as on the
+    admin's pages: a staff account of another trade's group downloads nothing)."""
+    if is_office_staff(user) and not user.has_perm("campaigns.view_activityreturn"):
+        raise Http404
     attachment = ReturnAttachment.objects.for_user(user).filter(pk=attachment_id, activity_return_id=return_id).first()
     if attachment is None:
         raise Http404
@@ -151,10 +154,10 @@ def return_attachment_for(user: User, return_id: int, attachment_id: int) -> Ret
 
 
 def notices_for(user: User) -> QuerySet[Notice]:
-    """The notices whose attachments the user may download: all for staff; for an officer the issued notices
-    addressed to their unit."""
+    """The notices whose attachments the user may download: all for staff allowed to view notices; for an officer the
+    issued notices addressed to their unit."""
     if is_office_staff(user):
-        return Notice.objects.all()
+        return Notice.objects.all() if user.has_perm("campaigns.view_notice") else Notice.objects.none()
     unit = officer_unit(user)
     issued = Notice.objects.exclude(status=NoticeStatus.DRAFT)
     if unit is None:
