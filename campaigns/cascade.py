@@ -216,7 +216,8 @@ def derive_campaign(
 ) -> Campaign:
     """The office's own campaign below ``parent``: kind, year, edition and themes, the key days and the tasks
     ``parent`` gave this unit are copied (as drafts the office edits); the copies go to all the office's communities
-    with ``assign_all_children``. Starts as a draft: the office launches it (status 进行中) when ready."""
+    with ``assign_all_children``, except those the parent task already assigns directly (one slot per unit and
+    work). Starts as a draft: the office launches it (status 进行中) when ready."""
     jurisdiction = require_office(by)
     if not parent_candidates(jurisdiction).filter(pk=parent.pk).exists():
         raise PermissionDenied
@@ -242,10 +243,14 @@ def derive_campaign(
         )
         if copy_tasks:
             children = list(child_units(jurisdiction).values_list("pk", flat=True)) if assign_all_children else []
-            for task in parent.tasks.filter(jurisdictions=jurisdiction).order_by("order", "pk"):
+            tasks = parent.tasks.filter(jurisdictions=jurisdiction).prefetch_related("jurisdictions")
+            for task in tasks.order_by("order", "pk"):
                 copy = CampaignTask.objects.create(campaign=campaign, **_task_values(task))
-                if children:
-                    copy.jurisdictions.set(children)
+                # A unit never holds two slots for the same work: the communities the parent task already assigns
+                # directly report there, once, and are left out of the copy (review 12 §7).
+                direct = {unit.pk for unit in task.jurisdictions.all()}
+                if assigned := [pk for pk in children if pk not in direct]:
+                    copy.jurisdictions.set(assigned)
     return campaign
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from campaigns.models import Notice, NoticeStatus
 from safetyportal.documents import services as document_services
 from safetyportal.documents.models import DocumentNumberSequence, DocumentStatus, GeneratedDocument, IssuingAuthority
-from tests.core.factories import OfficerProfileFactory, StaffUserFactory
+from tests.core.factories import CountyFactory, OfficerProfileFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,7 @@ def form_data(authority: IssuingAuthority, **overrides: str) -> dict[str, str]:
         "attachments_text": "",
         "contact_note": "",
         "copy_to": "",
+        "recipient_jurisdictions": str(CountyFactory().pk),  # an addressed unit: a notice needs one to be issued
     }
     data.update(overrides)
     return data

@@ -30,7 +30,7 @@ def refused(message: str) -> Iterator[None]:
 def test_an_issued_notices_addressees_cannot_change(admin_user_office):
     town, other = JurisdictionFactory(), JurisdictionFactory()
     unit = MemberUnitFactory()
-    notice = make_notice()
+    notice = make_notice(addressed=False)
     notice.recipient_jurisdictions.add(town)  # a draft: editable
     notice.recipient_units.add(unit)
     issued = services.issue(notice, by=admin_user_office)
@@ -55,7 +55,7 @@ def test_an_issued_notices_addressees_cannot_change(admin_user_office):
 
     assert list(issued.recipient_jurisdictions.all()) == [town] and list(issued.recipient_units.all()) == [unit]
     # Other notices of the same unit stay editable.
-    draft = make_notice(title="另一份通知")
+    draft = make_notice(addressed=False, title="另一份通知")
     other.notices.add(draft)
     assert list(draft.recipient_jurisdictions.all()) == [other]
 
