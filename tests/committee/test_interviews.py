@@ -258,3 +258,14 @@ def test_interview_notice_renders(admin_user_office, no_broker, media_root):
     html = render_to_string(spec.template_name, {**engine_context(document), **spec.context})
     assert "丁街道：" in html and "隐患逾期未整改" in html and "主任" in html
     assert "王某某" not in html  # the head is named by position only
+
+
+def test_portal_page_masks_numbers_typed_into_the_minutes():
+    from tests.core.factories import make_id_number
+
+    town = JurisdictionFactory()
+    officer = OfficerProfileFactory(jurisdiction=town).user
+    id_number = make_id_number(777)
+    InterviewFactory(jurisdiction=town, minutes=f"涉及人员身份证号{id_number}，电话13912345678。")
+    page = _client(officer).get(reverse("committee:interviews")).content.decode()
+    assert id_number not in page and "13912345678" not in page
