@@ -273,6 +273,7 @@ TASK_FIELDS = (
     "requirements",
     "recurrence",
     "due_on",
+    "due_time",
     "due_weekday",
     "starts_on",
     "ends_on",

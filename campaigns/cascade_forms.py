@@ -86,6 +86,7 @@ class TaskForm(AssignmentFormMixin, forms.ModelForm):
         fields = TASK_FIELDS
         widgets = {
             "due_on": DateInput(),
+            "due_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "requirements": forms.Textarea(attrs={"rows": 4}),

@@ -8,9 +8,11 @@ Thin views: objects are loaded through campaigns.cascade (``office_campaign``, `
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -217,10 +219,17 @@ def review_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         returns = returns.filter(status__in=AWAITING_REVIEW)
     elif status in ReturnStatus.values:
         returns = returns.filter(status=status)
+    page = Paginator(returns, REVIEW_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "campaigns/portal/cascade/review_list.html",
-        {"campaign": campaign, "returns": list(returns[:REVIEW_PAGE]), "status": status},
+        {
+            "campaign": campaign,
+            "returns": page.object_list,
+            "page": page,
+            "status": status,
+            "query": urlencode({"status": status}),
+        },
     )
 
 
@@ -328,16 +337,20 @@ def board(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 # --- Notices under the office's own authority ----------------------------------------------------------------
 
+NOTICE_PAGE = 100
+
 
 @require_GET
 @officer_required
 def notice_list(request: AuthenticatedRequest) -> HttpResponse:
     office = _office(request)
-    notices = list(cascade.office_notices(office).select_related("authority")[:100])
+    page = Paginator(cascade.office_notices(office).select_related("authority"), NOTICE_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "campaigns/portal/cascade/notice_list.html",
-        {"office": office, "notices": notices, "authority": cascade.own_authority(office)},
+        {"office": office, "notices": page.object_list, "page": page, "authority": cascade.own_authority(office)},
     )
 
 
