@@ -211,7 +211,10 @@ class CampaignTaskAdmin(QuickAssignAdminMixin, SafeImportExportAdmin):
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ("campaign", "title", "requirements", "order")}),
-        (gettext_lazy("报送时间"), {"fields": ("recurrence", "due_on", "due_weekday", "due_time", "starts_on", "ends_on")}),
+        (
+            gettext_lazy("报送时间"),
+            {"fields": ("recurrence", "due_on", "due_weekday", "due_time", "starts_on", "ends_on")},
+        ),
         (
             gettext_lazy("报送内容要求"),
             {"fields": ("activity_type", "min_photos", "min_exposures", "min_media_reports")},

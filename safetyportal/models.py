@@ -380,11 +380,11 @@ from .documents.models import (  # noqa: E402
 # The history of every app's legal records (see safetyportal/history.py).
 from .history import HistoryAction, RecordHistory  # noqa: E402, F401
 
-# The rate limiter's counter table (see safetyportal/throttle.py).
-from .throttle_models import ThrottleCounter  # noqa: E402, F401
-
 # Messages to officers (see safetyportal/messaging/).
 from .messaging.models import MessageDelivery, MessagePreference, PortalMessage, UnitChannel  # noqa: E402, F401
+
+# The rate limiter's counter table (see safetyportal/throttle.py).
+from .throttle_models import ThrottleCounter  # noqa: E402, F401
 
 # The working-day calendar's overrides (see safetyportal/workdays.py).
 from .workday_models import WorkdayOverride, WorkdayYear  # noqa: E402, F401

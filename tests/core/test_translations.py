@@ -319,7 +319,9 @@ def test_failed_admin_login_and_lockout_are_chinese(client, db):
     credentials = {"username": user.username, "password": "wrong-password", "next": reverse("admin:index")}
 
     html = page(client.post(url, credentials, **EN))
-    assert_chinese(html, present=["<title>错误：", "请输入工作人员账号正确的"], absent=["Error:", "Please enter the correct"])
+    assert_chinese(
+        html, present=["<title>错误：", "请输入工作人员账号正确的"], absent=["Error:", "Please enter the correct"]
+    )
 
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(url, credentials, **EN)
