@@ -269,3 +269,22 @@ def test_portal_page_masks_numbers_typed_into_the_minutes():
     InterviewFactory(jurisdiction=town, minutes=f"涉及人员身份证号{id_number}，电话13912345678。")
     page = _client(officer).get(reverse("committee:interviews")).content.decode()
     assert id_number not in page and "13912345678" not in page
+
+
+def test_interview_notice_admin_pages_and_pdf(client, admin_user_office, no_broker, media_root):
+    import subprocess
+
+    notice = InterviewNoticeFactory(interview=_interview(jurisdiction=JurisdictionFactory(name="戊街道")))
+    client.force_login(admin_user_office)
+    assert client.get("/admin/committee/interviewnotice/").status_code == 200
+    assert client.get(f"/admin/committee/interviewnotice/{notice.pk}/change/").status_code == 200
+    confirm = client.get(f"/admin/committee/interviewnotice/{notice.pk}/issue/")
+    assert confirm.status_code == 200 and "戊街道" in confirm.content.decode()
+    issued = document_services.issue(notice, by=admin_user_office)
+    rendered = document_services.render(document_id=issued.document_id)
+    assert rendered.status == "done", rendered.error
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=rendered.file.read(), capture_output=True, check=True
+    ).stdout.decode()
+    flat = "".join(text.split())
+    assert "约谈通知书" in flat and issued.number in flat and "戊街道" in flat
