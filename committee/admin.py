@@ -189,6 +189,12 @@ class CommitmentInline(admin.TabularInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj is not None and obj.is_voided) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj is not None and obj.is_voided) and super().has_change_permission(request, obj)
+
 
 @admin.register(Interview)
 class InterviewAdmin(VoidableAdminMixin, HistoryPanelMixin, PortalModelAdmin):

@@ -288,3 +288,16 @@ def test_interview_notice_admin_pages_and_pdf(client, admin_user_office, no_brok
     ).stdout.decode()
     flat = "".join(text.split())
     assert "约谈通知书" in flat and issued.number in flat and "戊街道" in flat
+
+
+def test_voided_interview_is_read_only_in_the_admin(client, admin_user_office):
+    from safetyportal.services import void_record
+
+    interview = _interview(jurisdiction=JurisdictionFactory())
+    services.add_commitment(interview=interview, text="承诺甲", working_days=2)
+    client.force_login(admin_user_office)
+    assert client.post(f"/admin/committee/interview/{interview.pk}/void/", {"reason": "重复"}).status_code == 302
+    interview.refresh_from_db()
+    assert interview.is_voided
+    page = client.get(f"/admin/committee/interview/{interview.pk}/change/").content.decode()
+    assert 'name="head_name"' not in page and 'name="commitments-0-text"' not in page
