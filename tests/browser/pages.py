@@ -142,8 +142,13 @@ def build_world() -> World:
     # The unit's own 发文机关, so that its officers draft and issue notices of their own (campaigns cascade).
     own_authority = make_authority("灵安办")
     UnitAuthority.objects.create(jurisdiction=unit, authority=own_authority)
-    make_notice(authority=own_authority, title="关于开展林口社区“安全生产月”宣传咨询活动的通知", created_by=officer)
-    notice = make_notice(title="关于做好岁末年初安全防范工作的通知")
+    make_notice(
+        addressed=False,
+        authority=own_authority,
+        title="关于开展林口社区“安全生产月”宣传咨询活动的通知",
+        created_by=officer,
+    )
+    notice = make_notice(addressed=False, title="关于做好岁末年初安全防范工作的通知")
     notice.recipient_jurisdictions.add(unit)
     type(notice).objects.filter(pk=notice.pk).update(status="issued", number="晋安办〔2026〕64号", issued_on=today)
     NoticeReceipt.objects.create(notice=notice, jurisdiction=unit)

@@ -201,7 +201,7 @@ class NoticeAttachmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = NoticeAttachment
 
-    notice = factory.LazyFunction(lambda: make_notice())
+    notice = factory.LazyFunction(lambda: make_notice(addressed=False))
 
     @classmethod
     def _create(cls, model_class: type, *args: object, **kwargs: object) -> NoticeAttachment:
