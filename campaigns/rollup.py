@@ -36,6 +36,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, StrIndex, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safetyportal.models import Jurisdiction, MemberUnit
 
@@ -45,7 +47,12 @@ from .models import ActivityReturn, Campaign, CampaignTask, ReturnStatus
 MAX_CAMPAIGN_DEPTH = 8  # national → province → city → county → subdistrict → ...: far more than any real chain
 
 STATES = ("on_time", "late", "missing", "pending")
-STATE_LABELS = {"on_time": "按时报送", "late": "逾期报送", "missing": "逾期未报", "pending": "未到期"}
+STATE_LABELS = {
+    "on_time": gettext_lazy("按时报送"),
+    "late": gettext_lazy("逾期报送"),
+    "missing": gettext_lazy("逾期未报"),
+    "pending": gettext_lazy("未到期"),
+}
 
 
 def rollup_fields() -> tuple[str, ...]:
@@ -214,7 +221,7 @@ def level_board(campaign: Campaign, unit: Jurisdiction, *, today: dt.date | None
         )
     for member in members:
         rows[f"m{member.pk}"] = LevelRow(key=f"m{member.pk}", name=member.name, member_unit=member)
-    rows["self"] = LevelRow(key="self", name=f"{unit.name}（本级）", jurisdiction=unit)
+    rows["self"] = LevelRow(key="self", name=_("%(unit)s（本级）") % {"unit": unit.name}, jurisdiction=unit)
 
     # Assigned slots: the assignment tables grouped by (task, child), each assignment worth its task's periods.
     totals: dict[str, list[int]] = {key: [0, 0] for key in rows}  # key -> [slots, slots already due]

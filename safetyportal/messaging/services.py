@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..masking import mask_public_text
 from .models import Channel, DeliveryStatus, MessageDelivery, MessagePreference, PortalMessage, UnitChannel
@@ -161,7 +162,7 @@ def _send(deliveries: list[MessageDelivery]) -> str | None:
     if first.channel == Channel.WECOM:
         robot = _robot(_units(user_ids).get(first.user_id))
         if robot is None:
-            return "本单位未设置企业微信群机器人"
+            return _("本单位未设置企业微信群机器人")
         phones = _phones(user_ids)
         mentions = [phones[u].removeprefix("+86") for u in user_ids if u in phones]
         send_wecom(key=str(robot.wecom_key), content=_content(first), mentioned_mobiles=mentions)
@@ -169,10 +170,10 @@ def _send(deliveries: list[MessageDelivery]) -> str | None:
     if first.channel == Channel.SMS:
         phone = _phones(user_ids).get(first.user_id)
         if not phone:
-            return "账号未登记手机号码"
+            return _("账号未登记手机号码")
         sms_backend().send(phone=phone, text=first.text)
         return None
-    return "未知渠道"
+    return _("未知渠道")
 
 
 def deliver(*, delivery_ids: list[int], final: bool = False) -> int:
@@ -215,7 +216,7 @@ def sweep_deliveries(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=2 * settings.MESSAGES_RETRY_BACKOFF_MAX_SECONDS + 300)
     pending = MessageDelivery.objects.filter(status=DeliveryStatus.PENDING).exclude(channel=Channel.PORTAL)
-    pending.filter(day__lt=timezone.localdate(now)).update(status=DeliveryStatus.FAILED, last_error="过期未发送")
+    pending.filter(day__lt=timezone.localdate(now)).update(status=DeliveryStatus.FAILED, last_error=_("过期未发送"))
     rows = list(
         pending.filter(created_at__lt=stale).order_by("pk").values_list("pk", "user_id", "channel", "key", "day")[:1000]
     )
