@@ -125,7 +125,10 @@ def _module_network(django_db_setup, django_db_blocker, _module_media) -> Any:
     from django.db import transaction
     from django.test import override_settings
 
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=_module_media), transaction.atomic():
+    fast = override_settings(  # 14 accounts: argon2 would take seconds for passwords nobody types
+        MEDIA_ROOT=_module_media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with django_db_blocker.unblock(), fast, transaction.atomic():
         yield build_network(_module_media)
         transaction.set_rollback(True)  # the module's rows go; nothing else ran in this transaction
 
