@@ -163,7 +163,7 @@ def public_cases(filters: ExposureFilters | None = None, *, today: dt.date | Non
     if filters.q:
         if search_too_short(filters.q):
             return queryset.none()
-        queryset = search_cases(queryset, filters.q)
+        return search_cases(queryset, filters.q)
     return queryset
 
 
