@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from safetyportal import audit
-from safetyportal.documents.models import IssuingAuthority
+from safetyportal.documents.models import IssuingAuthority, RegisterEntry
 from safetyportal.models import Jurisdiction, RoleChangeKind
 from safetyportal.roles import is_administrator
 
-from .models import UnitAuthority
+from .models import Notice, UnitAuthority
 from .rollup import STATE_LABELS, ancestor_chain, campaign_root, level_board
 
 
@@ -29,6 +31,33 @@ def _link_text(jurisdiction_id: int | None, authority_id: int | None) -> str:
     return _("%(unit)s的发文机关：%(authority)s") % {"unit": unit or audit.NONE, "authority": label}
 
 
+class UnitAuthorityForm(forms.ModelForm):
+    class Meta:
+        model = UnitAuthority
+        fields = ("jurisdiction", "authority")
+
+    def clean(self) -> dict[str, Any]:
+        """An authority already numbering papers of someone else (the city's own 晋安办, another office's code) is not
+        given to a unit: its officers would issue in that register and list under that name."""
+        data = super().clean()
+        authority, jurisdiction = data.get("authority"), data.get("jurisdiction")
+        if authority is None or jurisdiction is None:
+            return data
+        if (self.instance.authority_id, self.instance.jurisdiction_id) == (authority.pk, jurisdiction.pk):
+            return data
+        others = ~Q(created_by__officer_profile__jurisdiction=jurisdiction)
+        if (
+            RegisterEntry.objects.filter(authority=authority).filter(others).exists()
+            or Notice.objects.filter(authority=authority).filter(others).exists()
+        ):
+            raise ValidationError(
+                _("该发文机关已有其他单位的发文或登记（如市安委办本级的发文），不能设为%(unit)s的发文机关。")
+                % {"unit": jurisdiction.name},
+                code="authority_in_use",
+            )
+        return data
+
+
 @admin.register(UnitAuthority)
 class UnitAuthorityAdmin(admin.ModelAdmin):
     """Which authority an office issues under. The link gives the office's officers the right to number notices under
@@ -36,6 +65,7 @@ class UnitAuthorityAdmin(admin.ModelAdmin):
     change it, and every change is a ``RoleChange`` row (kind 行政区划（组织架构）, before → after): the role audit is
     the log of who may reach what, which administrators review, rather than a record's own history."""
 
+    form = UnitAuthorityForm
     list_display = ("jurisdiction", "authority", "created_at")
     list_select_related = ("jurisdiction", "authority")
     search_fields = ("jurisdiction__name", "authority__code", "authority__name")

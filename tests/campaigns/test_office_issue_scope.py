@@ -110,3 +110,18 @@ def test_administrator_changes_of_unit_authorities_are_audited(network, admin_us
     assert len(rows) == 2
     assert all(row.actor_id == admin_user_office.pk and "新塘街道" in row.target_name for row in rows)
     assert "新安办" in rows[0].after and "新安办" in rows[1].before and "塘安办" in rows[1].after
+
+
+def test_an_authority_in_use_by_another_unit_is_not_linked(network, admin_user_office, client):  # noqa: F811
+    city_authority = make_authority("晋安办")
+    notice = Notice.objects.create(authority=city_authority, title="市本级通知", body="正文")
+    notice.recipient_jurisdictions.set([network["lingyuan"]])
+    document_services.issue(notice, by=admin_user_office)
+    client.force_login(admin_user_office)
+    unit = JurisdictionFactory(parent=network["county"], name="新塘街道")
+    response = client.post(
+        reverse("admin:campaigns_unitauthority_add"), {"jurisdiction": unit.pk, "authority": city_authority.pk}
+    )
+    assert response.status_code == 200 and "不能设为新塘街道的发文机关" in response.content.decode()
+    assert not UnitAuthority.objects.filter(jurisdiction=unit).exists()
+    assert not RoleChange.objects.filter(kind=RoleChangeKind.JURISDICTION).exists()
