@@ -81,3 +81,31 @@ def test_office_sets_and_clears_a_tasks_due_time(network):  # noqa: F811
     assert client.post(edit_url, {**data, "due_time": ""}).status_code == 302
     task.refresh_from_db()
     assert task.due_time is None
+
+
+def test_campaign_detail_and_list_run_constant_queries(network, django_assert_max_num_queries):  # noqa: F811
+    campaign = cascade.derive_campaign(parent=network["city"], by=network["office"])
+    task = campaign.tasks.get()
+    client = client_for(network["office"])
+    urls = (reverse("portal:campaign_detail", args=[campaign.pk]), reverse("portal:campaign_list"))
+    ActivityReturnFactory(task=task, jurisdiction=network["communities"][0], status=ReturnStatus.SUBMITTED)
+    client.get(urls[0])  # warm the session
+    small = {}
+    for url in urls:
+        with django_assert_max_num_queries(100) as captured:
+            client.get(url)
+        small[url] = len(captured.captured_queries)
+    for community in network["communities"][1:]:
+        ActivityReturnFactory(task=task, jurisdiction=community, status=ReturnStatus.SUBMITTED)
+    for n in range(4):
+        extra = cascade.save_task(
+            campaign=campaign,
+            by=network["office"],
+            fields={"title": f"任务{n}", "recurrence": "once", "due_on": dt.date(2024, 6, 20)},
+            assignment=cascade.Assignment(all_children=True, all_members=True),
+        )
+        assert extra.pk
+    cascade.derive_campaign(parent=network["city"], by=network["office"], fields={"name": "第二个活动"})
+    for url in urls:
+        with django_assert_max_num_queries(small[url]):
+            assert client.get(url).status_code == 200
