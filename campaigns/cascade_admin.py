@@ -22,9 +22,7 @@ from .models import Notice, UnitAuthority
 from .rollup import STATE_LABELS, ancestor_chain, campaign_root, level_board
 
 
-def _link_text(jurisdiction_id: int | None, authority_id: int | None) -> str:
-    if authority_id is None:
-        return audit.NONE
+def _link_text(jurisdiction_id: int, authority_id: int) -> str:
     authority = IssuingAuthority.objects.filter(pk=authority_id).values("name", "code").first()
     label = f"{authority['name']}（{authority['code']}）" if authority else f"#{authority_id}"
     unit = Jurisdiction.objects.filter(pk=jurisdiction_id).values_list("name", flat=True).first()
@@ -39,7 +37,7 @@ class UnitAuthorityForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         """An authority already numbering papers of someone else (the city's own 晋安办, another office's code) is not
         given to a unit: its officers would issue in that register and list under that name."""
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         authority, jurisdiction = data.get("authority"), data.get("jurisdiction")
         if authority is None or jurisdiction is None:
             return data
@@ -110,7 +108,7 @@ class UnitAuthorityAdmin(admin.ModelAdmin):
             )
 
 
-def _tree_target(jurisdiction_id: int | None) -> str:
+def _tree_target(jurisdiction_id: int) -> str:
     name = Jurisdiction.objects.filter(pk=jurisdiction_id).values_list("name", flat=True).first()
     return _("行政区划：%(name)s") % {"name": name or audit.NONE}
 
