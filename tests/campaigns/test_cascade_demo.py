@@ -7,6 +7,7 @@ import pytest
 
 from campaigns.cascade_demo import NOTICE_TITLE, load_demo_cascade
 from campaigns.demo import load_demo_campaigns, load_demo_notices
+from campaigns.figures import accepted_returns
 from campaigns.models import ActivityReturn, Campaign, Notice, NoticeReceipt
 from campaigns.rollup import level_board, unit_figures
 from campaigns.selectors import summary_figures
@@ -70,13 +71,22 @@ def test_city_summary_rolls_the_communities_up_into_their_subdistrict(demo):
     names = {row.unit for row in figures.units}
     assert not names & set(Jurisdiction.objects.filter(parent=lingyuan).values_list("name", flat=True))
     row = next(row for row in figures.units if row.unit == "灵源街道")
-    subtree = ActivityReturn.objects.filter(
-        status="accepted", jurisdiction__path__startswith=lingyuan.path, task__campaign__in=[city, *city.children.all()]
+    # The returns the summary counts (accepted, within its period: the monthly exposure returns of July to October
+    # are not June's) from 灵源's subtree, in the city's campaign and the campaigns derived from it.
+    subtree = accepted_returns(city).filter(
+        jurisdiction__path__startswith=lingyuan.path, task__campaign__in=[city, *city.children.all()]
     )
+    assert (
+        subtree.count()
+        < ActivityReturn.objects.filter(
+            status="accepted",
+            jurisdiction__path__startswith=lingyuan.path,
+            task__campaign__in=[city, *city.children.all()],
+        ).count()
+    )  # the period rule is exercised
     from_communities = subtree.exclude(jurisdiction=lingyuan)
     assert from_communities.exists()  # the demo's communities filed and were accepted
     assert row.returns == subtree.count()
     assert row.participants == sum(subtree.values_list("participants", flat=True))
     assert figures.totals["returns"] == sum(r.returns for r in figures.units)
     assert (figures.drill_training.sessions, figures.drill_training.participants) == (569, 97696)
-
