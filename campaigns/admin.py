@@ -18,6 +18,7 @@ from safetyportal.documents.admin import DocumentStatusMedia
 from safetyportal.documents.issuing_admin import IssuingAdminMixin
 from safetyportal.images import image_response
 from safetyportal.spreadsheets import SafeImportExportAdmin
+from safetyportal.types import signed_in_user
 
 from . import selectors, services
 from .assign import CampaignTaskAssignForm, NoticeAssignForm, QuickAssignAdminMixin
@@ -34,6 +35,7 @@ from .models import (
     CampaignTask,
     KeyDay,
     Notice,
+    NoticeStatus,
     Reminder,
     ReturnPhoto,
     ReturnStatus,
@@ -57,6 +59,7 @@ CONTENT_FIELDS = (
     "copy_to",
 )
 RECORD_FIELDS = (
+    "is_public",
     "status",
     "number",
     "issued_on",
@@ -85,15 +88,26 @@ class NoticeAdmin(
     Media = DocumentStatusMedia
 
     def get_fieldsets(self, request: HttpRequest, obj: Notice | None = None) -> Any:
-        fieldsets = [(None, {"fields": CONTENT_FIELDS})]
+        # is_public is not content: on a draft it is a form field; on an issued notice the 公开/撤回公开 buttons
+        # change it (services.set_notice_public, with a history row).
+        fieldsets = [(None, {"fields": (*CONTENT_FIELDS, "is_public")})]
         if obj is not None:
-            fieldsets.append((gettext_lazy("印发与文件"), {"fields": RECORD_FIELDS}))
+            fieldsets.append((gettext_lazy("印发与文件"), {"fields": RECORD_FIELDS[1:]}))
         return self.add_quick_assign(request, obj, fieldsets)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Notice | None = None) -> Any:
         if obj is not None and not obj.is_editable:
             return CONTENT_FIELDS + RECORD_FIELDS
-        return RECORD_FIELDS
+        return RECORD_FIELDS[1:]
+
+    def get_issued_buttons(self, record: Notice | None) -> Any:
+        buttons = list(self.issued_buttons)
+        if record is not None and record.status == NoticeStatus.ISSUED:
+            if record.is_public:
+                buttons.append(("_unpublish", gettext_lazy("撤回门户网站公开")))
+            else:
+                buttons.append(("_publish", gettext_lazy("在门户网站公开")))
+        return buttons
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # notices are legal records: superseded, never deleted
@@ -111,6 +125,16 @@ class NoticeAdmin(
         super().save_model(request, obj, form, change)
 
     def response_record_button(self, request: HttpRequest, obj: Notice) -> HttpResponse | None:
+        if "_publish" in request.POST or "_unpublish" in request.POST:
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            public = "_publish" in request.POST
+            if public and obj.status != NoticeStatus.ISSUED:
+                self.message_user(request, _("只有已印发的通知才能在门户网站公开。"), messages.ERROR)
+            else:
+                services.set_notice_public(notice=obj, public=public, by=signed_in_user(request))
+                self.message_user(request, _("已在门户网站公开。") if public else _("已撤回门户网站公开。"))
+            return HttpResponseRedirect(request.path)
         if "_correct" not in request.POST:
             return None
         if not self.has_add_permission(request):

@@ -144,6 +144,12 @@ class Notice(IssuedRecord):
     attachments_text = models.TextField(_("附件说明"), blank=True, help_text=_("每行一个附件名称"))
     contact_note = models.CharField(_("附注（联系人及电话）"), max_length=128, blank=True)
     copy_to = models.CharField(_("抄送机关"), max_length=255, blank=True)
+    # Not a content field: staff may publish or withdraw an issued notice (campaigns.services.set_notice_public).
+    is_public = models.BooleanField(
+        _("在门户网站公开"),
+        default=False,
+        help_text=_("只有已印发的通知才会在门户网站“通知公告”栏目显示；公开的通知中不得含有个人信息。"),
+    )
 
     supersedes = models.ForeignKey(
         "self",

@@ -28,6 +28,7 @@ from .models import (
     Campaign,
     CampaignStatus,
     CampaignTask,
+    Notice,
     NoticeReceipt,
     NoticeStatus,
     Period,
@@ -414,3 +415,27 @@ def completeness_board(campaign: Campaign, today: dt.date | None = None, *, with
 
 
 # --- Summary figures: campaigns/figures.py (re-exported for the callers that read them from here) ----------------
+
+
+# --- Public notices (通知公告) ----------------------------------------------------------------------------------------
+
+
+def public_notices() -> QuerySet[Notice]:
+    """Issued notices staff published on the public site, newest first (a superseded one is no longer issued)."""
+    return (
+        Notice.objects.filter(status=NoticeStatus.ISSUED, is_public=True)
+        .only("title", "number", "issued_on", "issued_at")
+        .order_by("-issued_on", "-issued_at", "-pk")
+    )
+
+
+def public_notice(pk: int) -> Notice:
+    """One public notice with its PDF document; 404 for a draft, a non-public or a superseded notice."""
+    notice = (
+        Notice.objects.filter(status=NoticeStatus.ISSUED, is_public=True, pk=pk)
+        .select_related("authority", "document")
+        .first()
+    )
+    if notice is None:
+        raise Http404
+    return notice

@@ -73,12 +73,39 @@ def draft_correction(*, notice: Notice, by: User) -> Notice:
             attachments_text=notice.attachments_text,
             contact_note=notice.contact_note,
             copy_to=notice.copy_to,
+            is_public=notice.is_public,  # the correction takes the original's place on the public site once issued
             supersedes=notice,
             created_by=by,
         )
         correction.recipient_jurisdictions.set(notice.recipient_jurisdictions.all())
         correction.recipient_units.set(notice.recipient_units.all())
     return correction
+
+
+def set_notice_public(*, notice: Notice, public: bool, by: User | None) -> bool:
+    """Publish a notice on the public site (通知公告) or withdraw it; allowed after issue (the flag is not content).
+
+    Only an issued notice is shown publicly, whatever its flag. Records the change in the history and drops the
+    cached front page. Returns False when the flag already had that value (nothing written)."""
+    from safetyportal.front import invalidate_front_page
+    from safetyportal.services import record_history
+
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.is_public == public:
+            notice.is_public = public
+            return False
+        # A queryset update: the flag is outside the issued-record edit guard, and nothing else may change here.
+        Notice.objects.filter(pk=notice.pk).update(is_public=public, updated_at=timezone.now())
+        record_history(
+            locked,
+            action="publish" if public else "withdraw",
+            by=by,
+            changes={"is_public": [locked.is_public, public]},
+        )
+        transaction.on_commit(invalidate_front_page)
+    notice.is_public = public
+    return True
 
 
 # --- Activity returns ------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """What the public front page shows (templates/index.html): the current campaign and its theme, the latest public
-announcements (published lists of certificate holders: notices have no public flag and are addressed to units, so
-none is shown), the latest exposure cases and publicity highlights.
+notices staff published on the portal (通知公告, ``Notice.is_public``), the latest published lists of certificate
+holders (公示名单), the latest exposure cases and publicity highlights.
 
 Each part comes from its app's selector (read lazily: the core never imports a domain app at import time). The whole
 page costs a constant number of queries and is kept in the cache for ``FRONT_CACHE_SECONDS``: it holds nothing of the
@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 FRONT_CACHE_SECONDS = 60
 FRONT_CACHE_KEY = "safetyportal:front:{day}"
 LATEST = 6
+LATEST_NOTICES = 5
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class CurrentCampaign:
 @dataclass
 class FrontPage:
     campaign: CurrentCampaign | None
+    notices: list[Headline] = field(default_factory=list)
     announcements: list[Headline] = field(default_factory=list)
     exposures: list[Headline] = field(default_factory=list)
     publicity: list[Headline] = field(default_factory=list)
@@ -79,6 +81,22 @@ def current_campaign(today: dt.date) -> CurrentCampaign | None:
         ends_on=campaign.ends_on,
         is_running=campaign.starts_on <= today <= campaign.ends_on,
     )
+
+
+def _notices() -> list[Headline]:
+    from django.urls import reverse
+
+    from campaigns import selectors as campaigns
+
+    return [
+        Headline(
+            title=notice.title,
+            url=reverse("notices:detail", args=[notice.pk]),
+            date=notice.issued_on,
+            meta=notice.number,
+        )
+        for notice in campaigns.public_notices()[:LATEST_NOTICES]
+    ]
 
 
 def _announcements() -> list[Headline]:
@@ -128,7 +146,7 @@ def _publicity() -> list[Headline]:
 
 
 def front_page(today: dt.date | None = None) -> FrontPage:
-    """The front page's content: four queries, or none when the cache holds today's copy."""
+    """The front page's content: five queries, or none when the cache holds today's copy."""
     today = today or timezone.localdate()
     key = FRONT_CACHE_KEY.format(day=today.isoformat())
     try:
@@ -140,6 +158,7 @@ def front_page(today: dt.date | None = None) -> FrontPage:
         return cached
     page = FrontPage(
         campaign=current_campaign(today),
+        notices=_notices(),
         announcements=_announcements(),
         exposures=_exposures(today),
         publicity=_publicity(),
@@ -149,3 +168,12 @@ def front_page(today: dt.date | None = None) -> FrontPage:
     except Exception:
         logger.warning("front page cache unavailable", exc_info=True)
     return page
+
+
+def invalidate_front_page(today: dt.date | None = None) -> None:
+    """Drop today's cached front page (a notice was published or withdrawn)."""
+    today = today or timezone.localdate()
+    try:
+        cache.delete(FRONT_CACHE_KEY.format(day=today.isoformat()))
+    except Exception:
+        logger.warning("front page cache unavailable", exc_info=True)

@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("certificates/", include("training.urls")),
     path("publicity/", include("publicity.urls")),
+    path("notices/", include("campaigns.public_urls")),  # 通知公告 (public notices)
 ]

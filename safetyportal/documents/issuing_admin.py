@@ -138,7 +138,7 @@ class IssuingAdminMixin(_IssuingAdminBase):
             "preview_label": self.preview_label,
             "repreview_label": self.repreview_label,
             "draft_buttons": self.draft_buttons,
-            "issued_buttons": self.issued_buttons,
+            "issued_buttons": self.get_issued_buttons(record),
         }
         # Buttons on an issued (read-only) record post without form fields: handle them before the form.
         if request.method == "POST" and record is not None and not record.is_editable:
@@ -162,6 +162,10 @@ class IssuingAdminMixin(_IssuingAdminBase):
             self.message_user(request, obj.locked_message, messages.ERROR)
             return here
         return super().response_change(request, obj)
+
+    def get_issued_buttons(self, record: Any) -> Any:
+        """The extra buttons of an issued record (a subclass may vary them with the record)."""
+        return self.issued_buttons
 
     def response_record_button(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
         """The admin's own extra buttons (``draft_buttons``, ``issued_buttons``); None if none was pressed."""
