@@ -63,6 +63,7 @@ DEMO_NOTICES = [
         "copy_to": "市委办、市政府办",
         "issue_on": dt.date(2024, 5, 28),
         "serial": 63,  # 晋安办〔2024〕63号, as 灵源街道's notice quotes it (shared/seeds/003)
+        "public": True,  # shown on the public site's 通知公告
     },
     {
         "code": "晋安办",
@@ -111,7 +112,9 @@ def load_demo_notices() -> dict[str, int]:
                 if row.get("serial") and next_number(authority=authority, year=year)[0] < row["serial"]:
                     # The office numbered its papers by hand before: the register continues where its book stands.
                     set_next_serial(authority=authority, year=year, next_serial=row["serial"], by=staff)
-                document_services.issue(notice, by=staff, issued_on=row["issue_on"])
+                notice = document_services.issue(notice, by=staff, issued_on=row["issue_on"])
+            if row.get("public") and notice.status == NoticeStatus.ISSUED and not notice.is_public:
+                services.set_notice_public(notice=notice, public=True, by=staff)
     return {"通知": Notice.objects.count(), "已印发通知": Notice.objects.exclude(status="draft").count()}
 
 

@@ -201,3 +201,20 @@ def test_a_draft_is_never_public_even_with_the_flag(client):
     notice = public_notice(status=NoticeStatus.DRAFT, is_public=True)
     assert client.get(f"/notices/{notice.pk}/").status_code == 404
     assert notice.title not in client.get("/notices/").content.decode()
+
+
+def test_the_demos_2024_notice_is_public_and_the_loader_stays_idempotent(settings, monkeypatch, client):
+    from campaigns.demo import load_demo_notices
+    from safetyportal.demo.builder import build_demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr(document_services, "enqueue", lambda pk: True)
+    build_demo()
+    load_demo_notices()
+    load_demo_notices()
+    public = Notice.objects.get(is_public=True)
+    assert public.number == "晋安办〔2024〕63号"
+    assert (
+        RecordHistory.objects.filter(object_id=public.pk, content_type__model="notice", action="publish").count() == 1
+    )
+    assert public.title in client.get("/notices/").content.decode()
