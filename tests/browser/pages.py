@@ -166,6 +166,11 @@ def build_world() -> World:
         page_count=4,
     )
     document.file.save("document.pdf", ContentFile(data))
+    # A notice published on the public site (通知公告: /notices/ and its detail page), its body long and numbered.
+    public_notice = make_notice(addressed=False, title=LONG_TITLE + "的通知")
+    type(public_notice).objects.filter(pk=public_notice.pk).update(
+        status="issued", number="晋安办〔2026〕63号", issued_on=today, is_public=True, document=document
+    )
     return World(
         officer_username=officer.username,
         member_officer_username=member_officer.username,

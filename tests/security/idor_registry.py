@@ -19,6 +19,10 @@ COVERED_OBJECT_ROUTES: dict[str, str] = {
     "certificates:report": "tests/training/test_verify.py::test_report_for_an_altered_token_is_the_same_404",
     "certificates:list_detail": "tests/training/test_lists.py::test_unpublished_and_missing_lists_are_the_same_404",
     "certificates:list_pdf": "tests/training/test_lists.py::test_unpublished_and_missing_lists_are_the_same_404",
+    "notices:detail": (
+        "tests/campaigns/test_public_notices.py::test_a_draft_non_public_or_superseded_notice_answers_404"
+    ),
+    "notices:pdf": "tests/campaigns/test_public_notices.py::test_a_draft_non_public_or_superseded_notice_answers_404",
     "publicity:campaign": "tests/publicity/test_public.py::test_unpublished_items_campaign_page_is_404",
     "publicity:cover": "tests/publicity/test_public.py::test_unpublished_items_cover_is_404",
     # Activity returns (campaigns): the cross-unit matrix probes every one of them, GET and POST.
