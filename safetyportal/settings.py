@@ -69,7 +69,13 @@ else:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if LOCAL_KEYS else "")
 CSRF_TRUSTED_ORIGINS = config.env_origins("CSRF_TRUSTED_ORIGINS")
 # Public address used in QR codes, e-mails and PDFs (never taken from the request's Host header).
-SITE_URL = config.env_site_url("SITE_URL", "http://127.0.0.1:8000")
+# The local run profile (`make run`) follows PORTAL_ADDR, so a demo on another port prints QR codes that work.
+SITE_URL = config.env_site_url(
+    "SITE_URL",
+    f"http://{os.environ.get('PORTAL_ADDR', '').strip() or '127.0.0.1:8000'}"
+    if LOCAL_KEYS
+    else "http://127.0.0.1:8000",
+)
 
 # The office this installation serves; shown in the admin header and on documents.
 CITY_NAME = env_str("CITY_NAME", "晋江市")

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 
 from . import health, metrics, views
 
@@ -19,6 +21,8 @@ portal_patterns: tuple[list[URLPattern | URLResolver], str] = (
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # Browsers ask for /favicon.ico on every site whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.ico", permanent=True)),
     # Monitoring (docs/monitoring.md): liveness, readiness, Prometheus metrics (monitoring networks only).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

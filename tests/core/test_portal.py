@@ -64,3 +64,9 @@ def test_dashboard_query_count_does_not_grow_with_rows(client, officer_a, unit_a
     client.force_login(officer_a)
     with django_assert_max_num_queries(20):  # constant: the apps' dashboard sections add a few each
         assert client.get(reverse("portal:home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.ico")

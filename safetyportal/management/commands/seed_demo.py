@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safetyportal.demo.builder import build_demo, demo_counts
-from safetyportal.demo.jinjiang import DEMO_PASSWORD, TOWNSHIPS
+from safetyportal.demo.jinjiang import COMMUNITY_ACCOUNTS, DEMO_PASSWORD, MEMBER_UNIT_ACCOUNTS, TOWNSHIPS
 from safetyportal.demo.registry import demo_loaders
 
 LABELS = {
@@ -73,3 +73,6 @@ class Command(BaseCommand):
         self.stdout.write("  街道/镇安监站账号（登录 /portal/，只能看到本辖区）：")
         for township in TOWNSHIPS:
             self.stdout.write(f"    {township.username:<10}{township.name}安监站")
+        self.stdout.write("  社区（村）和成员单位账号（登录 /portal/，只能看到本单位）：")
+        for username, unit, _display in (*COMMUNITY_ACCOUNTS, *MEMBER_UNIT_ACCOUNTS):
+            self.stdout.write(f"    {username:<10}{unit}")
