@@ -291,7 +291,6 @@ def test_interview_notice_admin_pages_and_pdf(client, admin_user_office, no_brok
 
 
 def test_voided_interview_is_read_only_in_the_admin(client, admin_user_office):
-    from safetyportal.services import void_record
 
     interview = _interview(jurisdiction=JurisdictionFactory())
     services.add_commitment(interview=interview, text="承诺甲", working_days=2)
