@@ -49,7 +49,19 @@
     });
   }
 
+  // select2 puts its "clear" button (a span) straight into the list of chosen items of a multiple field: a list may
+  // hold only list items, so the button goes into one (its click handler is delegated, so it keeps working).
+  function wrapClearButtons(root) {
+    root.querySelectorAll("ul.select2-selection__rendered > .select2-selection__clear").forEach(function (button) {
+      var item = document.createElement("li");
+      item.className = "select2-clear-item";
+      button.parentNode.insertBefore(item, button);
+      item.appendChild(button);
+    });
+  }
+
   function fix() {
+    wrapClearButtons(document);
     nameSelect2(document);
     fillEmptyHeaders(document);
     nameInlineFields(document);
@@ -59,6 +71,9 @@
   window.addEventListener("load", function () {
     fix();
     // select2 redraws its widgets (inline rows added, a choice made): name them again.
-    new MutationObserver(function () { nameSelect2(document); }).observe(document.body, {childList: true, subtree: true});
+    new MutationObserver(function () {
+      wrapClearButtons(document);
+      nameSelect2(document);
+    }).observe(document.body, {childList: true, subtree: true});
   });
 })();
