@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safetyportal.settings")
 
 PHOTO_PREFIX = "derived/"
+PRIVATE_PREFIX = "private/"  # attachments (safetyportal/uploads.py), stored outside the served folders
 
 
 @dataclass
@@ -69,8 +70,15 @@ def referenced_files() -> list[tuple[str, str, object]]:
             if isinstance(model_field, models.FileField):
                 names = manager.exclude(**{model_field.name: ""}).exclude(**{f"{model_field.name}__isnull": True})
                 storage = model_field.storage
-            elif isinstance(model_field, models.CharField) and (model_field.max_length or 0) >= 100:
-                names = manager.filter(**{f"{model_field.name}__startswith": PHOTO_PREFIX})
+            elif (
+                isinstance(model_field, models.CharField)
+                and (model_field.max_length or 0) >= 100
+                and model_field.get_lookup("startswith") is not None  # not an encrypted column
+            ):
+                names = manager.filter(
+                    models.Q(**{f"{model_field.name}__startswith": PHOTO_PREFIX})
+                    | models.Q(**{f"{model_field.name}__startswith": PRIVATE_PREFIX})
+                )
                 storage = default_storage
             else:
                 continue

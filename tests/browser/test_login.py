@@ -50,7 +50,7 @@ def test_officer_is_refused_by_admin(page, login, officer):
     # The admin's own form does not accept an officer's (correct) credentials.
     login(officer.username, path="/admin/login/?next=/admin/")
     expect(page).to_have_url(re.compile(r"/admin/login/"))
-    expect(page.locator(".errornote")).to_contain_text("请输入一个正确的工作人员账户")
+    expect(page.locator(".errornote")).to_contain_text("请输入工作人员账号正确的")
 
     # Signed in to the portal, the officer is sent back to the admin's login form with a Chinese notice.
     login(officer.username)

@@ -47,7 +47,7 @@ def test_staff_issues_a_notice_and_downloads_the_rendered_pdf(
         expect(page).to_have_url(re.compile(r"/admin/$"))
 
         page.goto("/admin/campaigns/notice/add/")
-        expect(page.locator("#content h1")).to_have_text("增加 通知")
+        expect(page.locator("#content h1")).to_have_text("增加通知")
         page.locator("#id_authority").select_option(str(authority.pk))
         page.locator("#id_title").fill(TITLE)
         page.locator("#id_recipients_text").fill("各街道办事处、镇人民政府")

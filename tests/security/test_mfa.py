@@ -604,6 +604,8 @@ def test_demo_otp_refuses_production_and_accounts_without_a_demo_key(settings) -
         call_command("demo_otp", "qingyang")
     settings.DEBUG = False
     settings.TESTING = False
+    settings.LOCAL_RUN = False
+    settings.LOCAL_KEYS = False  # what settings.py derives from the three at start-up
     with pytest.raises(CommandError, match="生产配置"):
         call_command("demo_otp", "qingyang")
 
