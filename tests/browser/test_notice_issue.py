@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from campaigns.models import Notice, NoticeStatus
 from safetyportal.documents.models import DocumentStatus, IssuingAuthority
 from safetyportal.roles import ADMIN_GROUP
-from tests.core.factories import StaffUserFactory
+from tests.core.factories import JurisdictionFactory, StaffUserFactory
 from tests.worker import celery_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
@@ -41,6 +41,7 @@ def test_staff_issues_a_notice_and_downloads_the_rendered_pdf(
         name="晋江市安全生产委员会办公室", header="晋江市安全生产委员会办公室文件", code="晋安办"
     )
     number = f"晋安办〔{timezone.localdate().year}〕1号"
+    township = JurisdictionFactory(name="灵源街道")
 
     with celery_worker(MEDIA_ROOT=str(media_root)):  # boots while the browser works
         login(user.username, path="/admin/login/?next=/admin/")
@@ -52,6 +53,12 @@ def test_staff_issues_a_notice_and_downloads_the_rendered_pdf(
         page.locator("#id_title").fill(TITLE)
         page.locator("#id_recipients_text").fill("各街道办事处、镇人民政府")
         page.locator("#id_body").fill(BODY)
+        # An addressed unit (receipts go to units); chosen as the autocomplete widget would, by its option.
+        page.evaluate(
+            "pk => document.querySelector('#id_recipient_jurisdictions')"
+            ".append(new Option('灵源街道', pk, true, true))",
+            str(township.pk),
+        )
         with page.expect_navigation():
             page.get_by_role("button", name="保存并继续编辑").click()
 
