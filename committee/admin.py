@@ -266,3 +266,7 @@ class InterviewNoticeAdmin(IssuingAdminMixin, HistoryPanelMixin, PortalModelAdmi
         if obj is not None and not obj.is_editable:
             return self.get_fields(request, obj)
         return self.readonly_fields
+
+
+# The admin of the toolkit's other parts (registered on import).
+from . import assessment_admin, circular_admin, supervision_admin  # noqa: E402, F401

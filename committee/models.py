@@ -392,3 +392,9 @@ class InterviewNotice(IssuedRecord):
             raise ValidationError({"body": _("请填写约谈事由及要求。")})
         if timezone.localtime(self.meet_at).date() < issued_on:
             raise ValidationError({"meet_at": _("约谈时间不能早于成文日期。")})
+
+
+# The toolkit's other parts keep their models in their own modules; imported here so Django registers them.
+from .assessment_models import *  # noqa: E402, F403
+from .circular_models import *  # noqa: E402, F403
+from .supervision_models import *  # noqa: E402, F403

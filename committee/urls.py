@@ -1,12 +1,15 @@
-"""Officer portal routes (/portal/committee/)."""
+"""Officer portal routes (/portal/committee/). Each part of the toolkit keeps its routes in its own module."""
 
 from django.urls import path
 
-from . import views
+from . import assessment_urls, circular_urls, supervision_urls, views
 
 app_name = "committee"
 
 urlpatterns = [
     path("interviews/", views.interview_list, name="interviews"),
     path("commitments/<int:pk>/done/", views.commitment_done, name="commitment_done"),
+    *supervision_urls.urlpatterns,
+    *circular_urls.urlpatterns,
+    *assessment_urls.urlpatterns,
 ]

@@ -897,3 +897,7 @@ class ExposureCaseAdmin(AuditedAdmin):
         self.message_user(request, _("已发布%(n)s个案例。") % {"n": done})
         for message in failed:
             self.message_user(request, message, messages.ERROR)
+
+
+# The reward ledger's admin (registered on import).
+from . import reward_admin  # noqa: E402, F401

@@ -721,3 +721,7 @@ class ExposureCase(models.Model):
         return self.status == CaseStatus.PUBLISHED and (
             self.public_until is None or self.public_until >= timezone.localdate()
         )
+
+
+# The reward ledger keeps its models in their own module; imported here so Django registers them.
+from .reward_models import *  # noqa: E402, F403

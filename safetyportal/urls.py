@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("safetyportal.documents.urls")),  # verify/<token>/
     path("portal/hazards/", include("inspections.portal_urls")),
     path("portal/committee/", include("committee.urls")),
+    path("supervision/", include("committee.public_urls")),  # 挂牌督办公示 (public listing)
     path("", include("inspections.urls")),
     path("certificates/", include("training.urls")),
     path("publicity/", include("publicity.urls")),

@@ -1,0 +1,3 @@
+"""Admin of the committee's assessment part (issue 15). Imported by committee/admin.py."""
+
+from __future__ import annotations

@@ -1,0 +1,11 @@
+# Placeholder (issue 15): its owner fills in the operations.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("committee", "0001_initial"),
+        ("inspections", "0005_search_tracking"),
+    ]
+
+    operations: list[migrations.operations.base.Operation] = []

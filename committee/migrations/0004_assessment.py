@@ -1,0 +1,10 @@
+# Placeholder (issue 15): its owner fills in the operations.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("committee", "0003_circulars"),
+    ]
+
+    operations: list[migrations.operations.base.Operation] = []

@@ -1,0 +1,9 @@
+"""Public routes of supervision (挂牌督办公示), mounted at /supervision/ (namespace "supervision_public")."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+app_name = "supervision_public"
+
+urlpatterns: list[URLPattern] = []
