@@ -16,6 +16,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from safetyportal import workdays
 from safetyportal.charts import bar_chart
@@ -61,7 +62,8 @@ class SlotState:
     MISSING = "missing"
     PENDING = "pending"
 
-    LABELS = {ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "逾期未报", PENDING: "未到期"}
+    # Lazy: translated when shown (str() at each use), not once at import.
+    LABELS = {ON_TIME: _lazy("按时报送"), LATE: _lazy("逾期报送"), MISSING: _lazy("逾期未报"), PENDING: _lazy("未到期")}
 
 
 def slot_state(
@@ -297,7 +299,7 @@ class BoardCell:
 
     @property
     def label(self) -> str:
-        return SlotState.LABELS.get(self.state, "—") if self.state else "—"
+        return str(SlotState.LABELS.get(self.state, "—")) if self.state else "—"
 
 
 @dataclass
@@ -327,7 +329,7 @@ class Board:
     def chart(self) -> dict[str, Any]:
         names = [row.unit.name for row in self.rows]
         series = {
-            SlotState.LABELS[state]: [row.counts[state] for row in self.rows]
+            str(SlotState.LABELS[state]): [row.counts[state] for row in self.rows]
             for state in (SlotState.ON_TIME, SlotState.LATE, SlotState.MISSING)
         }
         option = bar_chart(_("各单位报送完成情况"), names, series)

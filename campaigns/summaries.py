@@ -307,7 +307,7 @@ def summary_workbook(figures: SummaryFigures, board: Board | None = None, *, not
         _sheet(
             book,
             _("报送完成情况"),
-            [_("单位"), *board_figures.columns, *SlotState.LABELS.values()],
+            [_("单位"), *board_figures.columns, *map(str, SlotState.LABELS.values())],
             [[row.unit, *row.cells, *[row.counts.get(state, 0) for state in states]] for row in board_figures.rows],
             note=note,
         )
@@ -337,7 +337,7 @@ def board_workbook(board: Board) -> bytes:
     _sheet(
         book,
         _("报送完成情况"),
-        [_("单位"), *[column.label for column in board.columns], *SlotState.LABELS.values()],
+        [_("单位"), *[column.label for column in board.columns], *map(str, SlotState.LABELS.values())],
         [
             [row.unit.name, *[cell.label for cell in row.cells], *[row.counts[state] for state in SlotState.LABELS]]
             for row in board.rows
