@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safetyportal.images import image_response
@@ -38,7 +39,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": filters,
-            "statuses": [*HazardStatus.choices, ("overdue", "已逾期")],
+            "statuses": [*HazardStatus.choices, ("overdue", _("已逾期")), ("due_soon", _("7日内到期"))],
             "categories": HazardCategory.choices,
             "counts": selectors.hazard_counts(request.user),
             "notifications": selectors.recent_notifications(request.user),

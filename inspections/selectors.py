@@ -363,6 +363,9 @@ def tracking_history(report: PublicReport) -> list[HazardEvent]:
 # Officer portal ---------------------------------------------------------------------------------------------------
 
 
+# Rectification deadlines "due soon" on the officer's hazard list: within this many days from today (both included).
+DUE_SOON_DAYS = 7
+
 PORTAL_SORTS = {
     "new": ("-created_at", "-pk"),
     "old": ("created_at", "pk"),
@@ -380,7 +383,7 @@ class HazardFilters:
     def from_query(cls, query: QueryDict) -> HazardFilters:
         status, category, sort = (query.get(name, "") for name in ("status", "category", "sort"))
         return cls(
-            status=status if status in HazardStatus.values or status == "overdue" else "",
+            status=status if status in HazardStatus.values or status in ("overdue", "due_soon") else "",
             category=category if category in HazardCategory.values else "",
             sort=sort if sort in PORTAL_SORTS else "new",
         )
@@ -388,9 +391,13 @@ class HazardFilters:
 
 def hazards_for(user: User, filters: HazardFilters, *, today: dt.date | None = None) -> QuerySet[Hazard]:
     queryset = Hazard.objects.for_user(user).select_related("jurisdiction", "enterprise", "responsible_unit")
+    today = today or timezone.localdate()
     if filters.status == "overdue":
+        queryset = queryset.filter(status=HazardStatus.RECTIFYING, rectification_deadline__lt=today)
+    elif filters.status == "due_soon":
         queryset = queryset.filter(
-            status=HazardStatus.RECTIFYING, rectification_deadline__lt=today or timezone.localdate()
+            status=HazardStatus.RECTIFYING,
+            rectification_deadline__range=(today, today + dt.timedelta(days=DUE_SOON_DAYS)),
         )
     elif filters.status:
         queryset = queryset.filter(status=filters.status)
@@ -404,6 +411,13 @@ def hazard_counts(user: User, *, today: dt.date | None = None) -> dict[str, int]
     return Hazard.objects.for_user(user).aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("pk", filter=Q(status=HazardStatus.RECTIFYING, rectification_deadline__lt=today)),
+        due_soon=Count(
+            "pk",
+            filter=Q(
+                status=HazardStatus.RECTIFYING,
+                rectification_deadline__range=(today, today + dt.timedelta(days=DUE_SOON_DAYS)),
+            ),
+        ),
         major=Count("pk", filter=Q(level=HazardLevel.MAJOR, status__in=OPEN_STATUSES)),
     )
 

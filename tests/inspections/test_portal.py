@@ -212,3 +212,24 @@ def test_due_inspections_follow_the_risk_grade(officer_client, unit_a):
     html = officer_client.get("/portal/hazards/inspections-due/").content.decode()
     assert never.name in html and a_late.name in html and d_fine.name not in html
     assert html.index(never.name) < html.index(a_late.name)
+
+
+def test_due_soon_filter_lists_deadlines_within_seven_days(officer_client, unit_a, django_assert_max_num_queries):
+    """The 7日内到期 filter: rectifying hazards whose deadline is today up to today + 7 (both included); the count on
+    the list page agrees; overdue and closed hazards are not in it."""
+    today = timezone.localdate()
+    rows = {
+        "今天到期": (HazardStatus.RECTIFYING, today),
+        "第七天到期": (HazardStatus.RECTIFYING, today + dt.timedelta(days=7)),
+        "第八天到期": (HazardStatus.RECTIFYING, today + dt.timedelta(days=8)),
+        "昨天已逾期": (HazardStatus.RECTIFYING, today - dt.timedelta(days=1)),
+        "办结地点": (HazardStatus.CLOSED, today + dt.timedelta(days=2)),
+    }
+    for address, (status, deadline) in rows.items():
+        HazardFactory(jurisdiction=unit_a, address=address, status=status, rectification_deadline=deadline)
+    with django_assert_max_num_queries(12):
+        html = officer_client.get("/portal/hazards/?status=due_soon&sort=deadline").content.decode()
+    listed = {address for address in rows if address in html}
+    assert listed == {"今天到期", "第七天到期"}
+    page = officer_client.get("/portal/hazards/").content.decode()
+    assert "7日内到期" in page and 'href="?status=due_soon"' in page
