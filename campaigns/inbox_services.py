@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetyportal.models import OfficerProfile
+from safetyportal.scoping import officer_unit
 
+from .inbox_selectors import own_unit_condition
 from .models import Notice, NoticeReceipt, NoticeStatus
 
 if TYPE_CHECKING:
@@ -52,9 +54,20 @@ def signer_display_name(user: User) -> str:
     return (f"{user.last_name}{user.first_name}".strip() or user.get_username())[:150]
 
 
+def _own_receipts(by: User) -> QuerySet[NoticeReceipt]:
+    """The receipts addressed to the account's own unit: the services check it themselves (not only the views), so
+    no caller can open or sign another unit's notice."""
+    unit = officer_unit(by)
+    if unit is None or (unit.member_unit is None and unit.jurisdiction is None):
+        raise PermissionDenied
+    return NoticeReceipt.objects.filter(own_unit_condition(unit))
+
+
 def open_receipt(*, receipt: NoticeReceipt, by: User, now: dt.datetime | None = None) -> NoticeReceipt:
     """Record the unit's first opening (who, when); later openings change nothing. One conditional UPDATE, so two
-    officers opening at once record only the first."""
+    officers opening at once record only the first. Only an officer of the addressed unit opens it."""
+    if not _own_receipts(by).filter(pk=receipt.pk).exists():
+        raise PermissionDenied
     if receipt.first_opened_at is not None:
         return receipt
     now = now or timezone.now()
@@ -72,9 +85,13 @@ def sign_receipt(*, receipt: NoticeReceipt, by: User, now: dt.datetime | None = 
     Idempotent: a receipt already signed keeps its first signature. No service undoes it."""
     if by.is_staff:  # the office does not sign for a unit
         raise PermissionDenied
+    own = _own_receipts(by)
     now = now or timezone.now()
     with transaction.atomic():
-        current = NoticeReceipt.objects.select_for_update().get(pk=receipt.pk)
+        try:
+            current = own.select_for_update().get(pk=receipt.pk)
+        except NoticeReceipt.DoesNotExist:
+            raise PermissionDenied from None
         if current.signed_at is None:
             if current.first_opened_at is None:
                 current.first_opened_at, current.first_opened_by = now, by

@@ -584,3 +584,21 @@ def test_the_worker_task_runs_the_reminders(autumn_notice, officer_b, sent, monk
     monkeypatch.setattr(timezone, "now", lambda: at(dt.date(2024, 10, 10)))
     tasks.send_sign_reminders()  # as the worker runs it (CELERY_BEAT_SCHEDULE), no broker
     assert [user.pk for call in sent for user in call["users"]] == [officer_b.pk]
+
+
+def test_services_refuse_a_receipt_of_another_unit(admin_user_office, officer_a, officer_b, unit_a, unit_b):
+    """The services check the unit themselves, not only the views: an officer cannot open or sign another unit's
+    receipt through them (nothing recorded), and a subdistrict cannot sign for its community."""
+    from django.core.exceptions import PermissionDenied
+
+    community = CommunityFactory(parent=unit_a)
+    notice = issued_notice(admin_user_office, jurisdictions=[unit_a, unit_b, community])
+    theirs = receipt_of(notice, jurisdiction=unit_b)
+    for action in (inbox_services.open_receipt, inbox_services.sign_receipt):
+        with pytest.raises(PermissionDenied):
+            action(receipt=theirs, by=officer_a)
+        with pytest.raises(PermissionDenied):
+            action(receipt=receipt_of(notice, jurisdiction=community), by=officer_a)
+    theirs.refresh_from_db()
+    assert theirs.first_opened_at is None and theirs.signed_at is None
+    assert inbox_services.sign_receipt(receipt=theirs, by=officer_b).signed_at is not None
