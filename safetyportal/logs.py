@@ -52,11 +52,27 @@ QUIET_VIEWS = frozenset({"healthz", "readyz", "metrics"})
 FIELDS = ("request_id", "user_id", "view", "route", "method", "status", "duration_ms", "task", "task_id", "outcome")
 
 
+# A duration with a long fraction (Celery's "succeeded in 0.45678912300000013s"): its digits are a measurement, not
+# an ID or card number, so it is kept while the text around it is masked. Only a number followed by a time unit.
+_DECIMAL = re.compile(r"(?<![\d.])\d{1,6}\.\d{7,17}(?=\s?(?:ms|s|秒)(?![A-Za-z]))")
+
+
 def mask(text: str) -> str:
-    """Personal data in a log text replaced by the portal's masks."""
+    """Personal data in a log text replaced by the portal's masks (long decimal fractions kept as they are)."""
     from .masking import mask_public_text
 
-    return mask_public_text(text).text if text else text
+    if not text:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for match in _DECIMAL.finditer(text):
+        pieces.append(mask_public_text(text[last : match.start()]).text if match.start() > last else "")
+        pieces.append(match.group(0))
+        last = match.end()
+    if not pieces:
+        return mask_public_text(text).text
+    pieces.append(mask_public_text(text[last:]).text if last < len(text) else "")
+    return "".join(pieces)
 
 
 # Paths ----------------------------------------------------------------------------------------------------------------

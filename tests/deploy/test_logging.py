@@ -289,3 +289,16 @@ def test_with_a_dsn_errors_reach_sentry_masked_and_without_the_request() -> None
     assert set(event.get("request", {})) <= {"method", "url"}
     assert event["tags"]["view"] == "boom" and len(event["tags"]["request_id"]) == 32
     assert_nothing_personal(json.dumps(events, ensure_ascii=False))
+
+
+def test_durations_keep_their_digits_while_numbers_around_them_are_masked() -> None:
+    """Celery's "succeeded in 0.45678912300000013s" is a measurement, not a card number: kept as written; an ID, a
+    phone or a card number in the same line is still masked, and a long number without a time unit is still masked."""
+    assert (
+        logs.mask("Task x succeeded in 0.45678912300000013s: None") == "Task x succeeded in 0.45678912300000013s: None"
+    )
+    assert logs.mask("耗时 12.0039283740001843 ms") == "耗时 12.0039283740001843 ms"
+    line = logs.mask("电话 13812345678，身份证 11010519491231002X，用时 0.45678912300000013s")
+    assert "13812345678" not in line and "11010519491231002X" not in line
+    assert "0.45678912300000013s" in line
+    assert "6222021234567890123" not in logs.mask("卡号 0.6222021234567890123")
