@@ -11,7 +11,9 @@
 # Usage: deploy/restore.sh --identity KEYFILE --database-url URL --media-root DIR [--env FILE] [--no-check]
 #                          [--jobs N] BACKUP.tar.age
 #   KEYFILE   the operator's age secret key (age-keygen), never kept on the server being backed up
-#   URL       postgresql://… of an existing, empty database (createdb it first)
+#   URL       postgresql://… of an existing, empty database (createdb it first). A URL with a password is visible to
+#             every local user in ps while the script runs: give it in RESTORE_DATABASE_URL instead (or keep the
+#             password in ~/.pgpass and leave it out of the URL)
 #   DIR       a media folder that does not exist yet or is empty; it is created next to the staging folder
 #   FILE      environment of the settings for the check (default /etc/portal/portal.env; DATABASE_URL and MEDIA_ROOT
 #             are replaced by the targets above)
@@ -22,7 +24,7 @@ umask 027
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 app_dir="$(dirname "$here")"
 env_file="${PORTAL_ENV_FILE:-/etc/portal/portal.env}"
-identity="" target_url="" media_root="" backup="" check=auto jobs=2
+identity="" target_url="${RESTORE_DATABASE_URL:-}" media_root="" backup="" check=auto jobs=2
 
 die() { echo "restore.sh: $*" >&2; exit 1; }
 log() { echo "restore.sh: $*" >&2; }
@@ -30,7 +32,9 @@ log() { echo "restore.sh: $*" >&2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --identity) identity="$2"; shift 2 ;;
-    --database-url) target_url="$2"; shift 2 ;;
+    --database-url) target_url="$2"; shift 2
+      [[ "$target_url" =~ ^[a-z]+://[^/@]*:[^/@]+@ ]] \
+        && log "warning: the password in --database-url is visible in ps; use RESTORE_DATABASE_URL or ~/.pgpass" ;;
     --media-root) media_root="$2"; shift 2 ;;
     --env) env_file="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
@@ -42,7 +46,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$backup" ] && [ -n "$identity" ] && [ -n "$target_url" ] && [ -n "$media_root" ] \
-  || die "usage: restore.sh --identity KEYFILE --database-url URL --media-root DIR BACKUP.tar.age"
+  || die "usage: restore.sh --identity KEYFILE --database-url URL (or RESTORE_DATABASE_URL) --media-root DIR BACKUP.tar.age"
 [ -f "$backup" ] || die "no such backup: $backup"
 [ -r "$identity" ] || die "cannot read the age secret key $identity"
 [[ "$jobs" =~ ^[1-9][0-9]?$ ]] || die "--jobs must be 1 to 99"
