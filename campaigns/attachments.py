@@ -17,13 +17,14 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from safetyportal.scoping import is_office_staff, officer_unit
-from safetyportal.uploads import CheckedAttachment, delete_private, store_private
+from safetyportal.uploads import CONTENT_TYPES, CheckedAttachment, delete_private, store_private
 
 from .models import (
     ActivityReturn,
@@ -134,6 +135,37 @@ def add_notice_attachments(*, notice: Notice, files: Sequence[CheckedAttachment]
                 row.save()
                 created.append(row)
             return created
+    except BaseException:
+        delete_private([name for _checked, name in stored])
+        raise
+
+
+def copy_notice_attachments(*, source: Notice, target: Notice, by: User | None) -> list[NoticeAttachment]:
+    """A correction's draft starts with the original's 附件: each file copied under a new private name (an issued
+    notice's files stay its own), in the order they were attached. Called last inside the transaction creating
+    ``target``; the copied files are removed again if copying fails."""
+    kinds = {content_type: kind for kind, content_type in CONTENT_TYPES.items()}
+    stored: list[tuple[CheckedAttachment, str]] = []
+    try:
+        for original in source.attachments.order_by("pk"):
+            with default_storage.open(original.stored_name, "rb") as handle:
+                data = handle.read()
+            checked = CheckedAttachment(
+                data=data,
+                kind=kinds[original.content_type],
+                display_name=original.display_name,
+                content_type=original.content_type,
+                size=original.size,
+                sha256=original.sha256,
+            )
+            stored.append((checked, store_private(checked, NOTICE_FOLDER)))
+        copies = []
+        for checked, name in stored:
+            row = NoticeAttachment(notice=target, uploaded_by=_user_or_none(by) if by is not None else None)
+            row.set_file(checked, name)
+            row.save()
+            copies.append(row)
+        return copies
     except BaseException:
         delete_private([name for _checked, name in stored])
         raise

@@ -28,6 +28,7 @@ from safetyportal.models import Jurisdiction, MemberUnit, OfficerProfile
 from safetyportal.scoping import is_office_staff, is_officer, officer_unit
 from safetyportal.uploads import CheckedAttachment
 
+from .attachments import copy_notice_attachments
 from .models import (
     COUNT_FIELDS,
     MATERIAL_FIELDS,
@@ -79,6 +80,7 @@ def draft_correction(*, notice: Notice, by: User) -> Notice:
         )
         correction.recipient_jurisdictions.set(notice.recipient_jurisdictions.all())
         correction.recipient_units.set(notice.recipient_units.all())
+        copy_notice_attachments(source=notice, target=correction, by=by)
     return correction
 
 

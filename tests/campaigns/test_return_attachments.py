@@ -386,3 +386,25 @@ def test_add_attachments_service_checks_scope_and_state(officer_a, officer_b, ta
             activity_return=activity_return, files=[checked], kind="summary", by=officer_a
         )
     assert activity_return.attachments.count() == 1 and len(files(media_root)) == 1
+
+
+def test_a_correction_starts_with_copies_of_the_originals_attachments(staff_user, media_root):
+    """更正通知: the draft carries the original's 附件 as copies (same names, bytes and order, new private files); the
+    issued notice keeps its own files untouched and the copies can be changed on the draft."""
+    from campaigns import services
+
+    first = NoticeAttachmentFactory(name="附件1.信息报送表.pdf")
+    NoticeAttachmentFactory(notice=first.notice, name="附件2.联系人名单.pdf", issued=True)
+    original = type(first.notice).objects.get(pk=first.notice_id)
+    assert original.status == NoticeStatus.ISSUED
+    before = sorted(files(media_root))
+
+    correction = services.draft_correction(notice=original, by=staff_user)
+    copies = list(correction.attachments.order_by("pk"))
+    originals = list(original.attachments.order_by("pk"))
+    assert [c.display_name for c in copies] == [o.display_name for o in originals]
+    assert [c.sha256 for c in copies] == [o.sha256 for o in originals]
+    assert not {c.stored_name for c in copies} & {o.stored_name for o in originals}
+    assert len(files(media_root)) == len(before) + 2
+    copies[0].delete()  # the draft's copy is its own
+    assert original.attachments.count() == 2
