@@ -23,9 +23,7 @@ INBOX_FILTERS = {"unread": Q(first_opened_at__isnull=True), "unsigned": Q(signed
 
 def own_unit_condition(unit: PortalUnit) -> Q:
     """The receipts addressed to the unit itself (a subdistrict's inbox does not hold its communities' notices)."""
-    if unit.member_unit is not None:
-        return Q(member_unit=unit.member_unit)
-    return Q(jurisdiction=unit.jurisdiction, member_unit__isnull=True)
+    return unit.own_condition()
 
 
 def inbox_receipts(user: User) -> QuerySet[NoticeReceipt]:

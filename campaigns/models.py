@@ -16,6 +16,7 @@ from safetyportal.documents.issuing import IssuedRecord
 from safetyportal.models import GeneratedDocument, Jurisdiction, MemberUnit
 from safetyportal.records import AppendOnlyModel, AppendOnlyQuerySet, LegalRecordMixin, ScopedLegalQuerySet
 from safetyportal.scoping import ScopedQuerySet
+from safetyportal.unit_reference import UnitReferenceMixin, exactly_one_unit, unit_fields
 from safetyportal.uploads import StoredAttachment
 
 MAX_PHOTOS = 9  # photos per activity return
@@ -236,7 +237,7 @@ class Notice(IssuedRecord):
         ]
 
 
-class NoticeReceipt(LegalRecordMixin, models.Model):
+class NoticeReceipt(UnitReferenceMixin, LegalRecordMixin, models.Model):
     """One addressee's copy of an issued notice (收文): when it was first opened and who signed for it (签收).
 
     Created for every addressed unit (a jurisdiction's office or a member unit) when the notice is issued
@@ -245,21 +246,8 @@ class NoticeReceipt(LegalRecordMixin, models.Model):
     still says who signed if the account is renamed later. Never deleted."""
 
     notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.PROTECT, related_name="receipts")
-    jurisdiction = models.ForeignKey(
-        Jurisdiction,
-        verbose_name=_("收文区划"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="notice_receipts",
-    )
-    member_unit = models.ForeignKey(
-        MemberUnit,
-        verbose_name=_("收文成员单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="notice_receipts",
+    jurisdiction, member_unit = unit_fields(
+        related_name="notice_receipts", jurisdiction_label=_("收文区划"), member_unit_label=_("收文成员单位")
     )
     first_opened_at = models.DateTimeField(_("首次阅读时间"), null=True, blank=True)
     first_opened_by = models.ForeignKey(
@@ -293,11 +281,7 @@ class NoticeReceipt(LegalRecordMixin, models.Model):
         verbose_name_plural = _("通知签收")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(jurisdiction__isnull=False) & models.Q(member_unit__isnull=True))
-                | (models.Q(jurisdiction__isnull=True) & models.Q(member_unit__isnull=False)),
-                name="notice_receipt_one_unit",
-            ),
+            exactly_one_unit("notice_receipt_one_unit"),
             models.UniqueConstraint(
                 fields=["notice", "jurisdiction"],
                 condition=models.Q(jurisdiction__isnull=False),
@@ -320,11 +304,6 @@ class NoticeReceipt(LegalRecordMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_name}：{self.notice}"
-
-    @property
-    def unit_name(self) -> str:
-        unit = self.member_unit if self.member_unit_id else self.jurisdiction
-        return unit.name if unit is not None else ""
 
     @property
     def is_signed(self) -> bool:

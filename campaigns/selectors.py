@@ -22,6 +22,7 @@ from safetyportal import workdays
 from safetyportal.charts import bar_chart
 from safetyportal.models import Jurisdiction, MemberUnit
 from safetyportal.scoping import officer_unit
+from safetyportal.unit_reference import unit_condition
 
 from .figures import SummaryFigures, accepted_returns, summary_figures, summary_tasks  # noqa: F401 (re-exported)
 from .models import (
@@ -210,9 +211,8 @@ def due_within(slots: Iterable[OpenSlot], days: int) -> list[OpenSlot]:
 
 
 def filed_by_slot(unit: Jurisdiction | MemberUnit, task_ids: list[int]) -> dict[tuple[int, dt.date], Mapping[str, Any]]:
-    own = Q(member_unit=unit) if isinstance(unit, MemberUnit) else Q(jurisdiction=unit, member_unit__isnull=True)
     rows = (
-        ActivityReturn.objects.filter(own, task_id__in=task_ids)
+        ActivityReturn.objects.filter(unit_condition(unit), task_id__in=task_ids)
         .values("task_id", "period_due")
         .annotate(
             submitted=Count("pk", filter=Q(first_submitted_at__isnull=False)),

@@ -15,6 +15,7 @@ from .crypto import Undecryptable
 from .fields import BlindIndexedModel, BlindIndexField, BlindIndexQuerySetMixin, EncryptedIdNumberField
 from .records import AppendOnlyModel, AppendOnlyQuerySet
 from .scoping import ScopedQuerySet
+from .unit_reference import UnitReferenceMixin, exactly_one_unit, unit_fields
 from .validators import (
     is_valid_id_number,
     mask_id_number,
@@ -293,7 +294,7 @@ class Person(BlindIndexedModel, TimeStamped):
         return mask_phone(self.phone)
 
 
-class OfficerProfile(TimeStamped):
+class OfficerProfile(UnitReferenceMixin, TimeStamped):
     """Makes a user an officer of one portal unit: the office of a county or subdistrict/town, a community/village
     (both named by ``jurisdiction``), or a committee member unit (``member_unit``). Exactly one of the two is set
     (a database constraint); a unit has several accounts, an account belongs to one unit. Officers work in /portal/
@@ -302,23 +303,12 @@ class OfficerProfile(TimeStamped):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="officer_profile"
     )
-    jurisdiction = models.ForeignKey(
-        Jurisdiction,
-        verbose_name=_("所属区划"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+    jurisdiction, member_unit = unit_fields(
         related_name="officers",
-        help_text=_("区县、街道（镇）或社区（村）的工作人员选所属区划；成员单位的工作人员留空。"),
-    )
-    member_unit = models.ForeignKey(
-        MemberUnit,
-        verbose_name=_("所属成员单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="officers",
-        help_text=_("安委会成员单位的工作人员选所属成员单位，此时所属区划留空。"),
+        jurisdiction_label=_("所属区划"),
+        member_unit_label=_("所属成员单位"),
+        jurisdiction_help=_("区县、街道（镇）或社区（村）的工作人员选所属区划；成员单位的工作人员留空。"),
+        member_unit_help=_("安委会成员单位的工作人员选所属成员单位，此时所属区划留空。"),
     )
     title = models.CharField(_("职务"), max_length=32, blank=True)
     phone = PhoneNumberField(_("手机号码"), blank=True, validators=[validate_mobile], help_text=_("用于接收提醒短信"))
@@ -329,23 +319,10 @@ class OfficerProfile(TimeStamped):
     class Meta:
         verbose_name = _("门户单位工作人员")
         verbose_name_plural = _("门户单位工作人员")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(jurisdiction__isnull=False, member_unit__isnull=True)
-                    | models.Q(jurisdiction__isnull=True, member_unit__isnull=False)
-                ),
-                name="officer_in_exactly_one_unit",
-            ),
-        ]
+        constraints = [exactly_one_unit("officer_in_exactly_one_unit")]
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.get_username()}（{self.unit_name}）"
-
-    @property
-    def unit_name(self) -> str:
-        unit = self.member_unit if self.member_unit_id else self.jurisdiction
-        return str(unit) if unit is not None else ""
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

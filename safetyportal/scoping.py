@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,13 @@ class PortalUnit:
     def pk(self) -> int | None:
         unit = self.member_unit if self.kind == "member" else self.jurisdiction
         return unit.pk if unit is not None else None
+
+    def own_condition(self, prefix: str = "") -> Q:
+        """The rows that refer to this unit itself (not its communities): ``unit_reference.unit_condition``."""
+        from .unit_reference import unit_condition
+
+        unit = self.member_unit if self.kind == "member" else self.jurisdiction
+        return unit_condition(unit, prefix) if unit is not None else Q(pk__in=[])
 
 
 def officer_unit(user: UserOrAnonymous | None) -> PortalUnit | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import BlindIndexedModel, BlindIndexField, EncryptedIdNumberField
+from ..unit_reference import UnitReferenceMixin, exactly_one_unit, unit_fields
 
 
 class EncryptedSecretField(EncryptedIdNumberField):
@@ -112,25 +113,16 @@ class MessageDelivery(models.Model):
         return f"{self.get_channel_display()}：{self.text[:30]}"
 
 
-class UnitChannel(BlindIndexedModel):
+class UnitChannel(UnitReferenceMixin, BlindIndexedModel):
     """A portal unit's 企业微信 group and its robot. The robot's webhook key is a secret: encrypted at rest, shown
     only by its last characters."""
 
-    jurisdiction = models.OneToOneField(
-        "safetyportal.Jurisdiction",
-        verbose_name=_("区划"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
+    jurisdiction, member_unit = unit_fields(
         related_name="message_channel",
-    )
-    member_unit = models.OneToOneField(
-        "safetyportal.MemberUnit",
-        verbose_name=_("成员单位"),
-        null=True,
-        blank=True,
+        jurisdiction_label=_("区划"),
+        member_unit_label=_("成员单位"),
         on_delete=models.CASCADE,
-        related_name="message_channel",
+        one_to_one=True,
     )
     group_name = models.CharField(_("群名称"), max_length=100, blank=True)
     wecom_key = EncryptedSecretField(
@@ -144,19 +136,10 @@ class UnitChannel(BlindIndexedModel):
         app_label = "safetyportal"
         verbose_name = _("单位企业微信群")
         verbose_name_plural = _("单位企业微信群")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(jurisdiction__isnull=False, member_unit__isnull=True)
-                    | models.Q(jurisdiction__isnull=True, member_unit__isnull=False)
-                ),
-                name="unitchannel_exactly_one_unit",
-            )
-        ]
+        constraints = [exactly_one_unit("unitchannel_exactly_one_unit")]
 
     def __str__(self) -> str:
-        unit = self.jurisdiction if self.jurisdiction_id else self.member_unit
-        return f"{unit}：{self.group_name}" if self.group_name else str(unit)
+        return f"{self.unit_name}：{self.group_name}" if self.group_name else self.unit_name
 
     @property
     def masked_key(self) -> str:
