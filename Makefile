@@ -68,5 +68,8 @@ bench-workdays: setup-dev ## Working-day calendar: 100,000 deadline computations
 bench-network: setup-dev ## Committee network: 3,150 towns and communities, 60 member units: boards, roll-up, 签收 (< 1 s).
 	$(PY) -m benchmarks.network
 
+bench-committee: setup-dev ## Assessment: scoring a year for 3,150 units, 100,000 returns, 50,000 hazards (< 2 s, constant queries).
+	$(PY) -m benchmarks.committee
+
 clean:
 	rm -rf var staticfiles

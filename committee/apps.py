@@ -7,4 +7,13 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("安委会工作")
 
     def ready(self) -> None:
-        from . import documents  # noqa: F401  (register the interview notice builder)
+        # PDF builders (documents engine) and demo loaders register themselves on import.
+        from . import (  # noqa: F401
+            assessment_demo,
+            circular_demo,
+            circular_documents,
+            demo,
+            documents,
+            supervision_demo,
+            supervision_documents,
+        )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import assessment_views
+
+urlpatterns: list[URLPattern] = [
+    path("assessment/", assessment_views.assessment_mine, name="assessment_mine"),
+]

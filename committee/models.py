@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from safetyportal.documents.issuing import IssuedRecord
 from safetyportal.models import Enterprise, Jurisdiction, MemberUnit
-from safetyportal.records import ScopedLegalQuerySet, VoidableRecord
+from safetyportal.records import LegalRecordMixin, ScopedLegalQuerySet, VoidableRecord
 from safetyportal.scoping import ScopedQuerySet
+from safetyportal.uploads import StoredAttachment
 
 # --- Accidents -------------------------------------------------------------------------------------------------------
 
@@ -180,6 +181,40 @@ class Accident(VoidableRecord):
             return "held_late" if self.meeting_held_on > self.meeting_due_on else "held"
         today = today or timezone.localdate()
         return "overdue" if today > self.meeting_due_on else "open"
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", _("会议照片")
+    SIGN_IN = "sign_in", _("签到表")
+    MINUTES = "minutes", _("会议记录扫描件")
+    OTHER = "other", _("其他")
+
+
+class AccidentAttachment(LegalRecordMixin, StoredAttachment):
+    """Evidence of the 现场警示教育会议 as files (photos, sign-in sheets, scans of the minutes): checked by content and
+    stored under a random name outside the web root (``safetyportal.uploads``); downloaded only through the accident
+    admin's ``admin:committee_accident_attachment`` view (staff allowed to view accidents). Never deleted: a wrong
+    file stays, the accident's history says what was added."""
+
+    accident = models.ForeignKey(Accident, verbose_name=_("事故"), on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("材料类别"), max_length=16, choices=EvidenceKind.choices, default=EvidenceKind.PHOTO)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ScopedLegalQuerySet.as_manager()
+    scope_path = "accident__jurisdiction"
+
+    class Meta:
+        verbose_name = _("警示教育会议材料")
+        verbose_name_plural = _("警示教育会议材料")
+        ordering = ["pk"]
 
 
 # --- Interviews ------------------------------------------------------------------------------------------------------

@@ -13,18 +13,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetyportal.messaging import notify
+from safetyportal.models import JurisdictionLevel
 from safetyportal.scoping import is_office_staff, officer_unit
 from safetyportal.services import diff, record_history, snapshot
+from safetyportal.uploads import CheckedAttachment, delete_private, store_private
 from safetyportal.workdays import CalendarNotCovered, add_working_days
 
 from .models import (
     Accident,
+    AccidentAttachment,
     Commitment,
     CommitmentStatus,
     Interview,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from safetyportal.types import User
 
 # Units are reminded from this many days before the meeting's last day, and every day once it is overdue.
@@ -67,11 +72,71 @@ def record_meeting(
     return save_accident(accident=accident, by=by)
 
 
+# The meeting's evidence as files: below MEDIA_ROOT/private/<ACCIDENT_FOLDER>/ under random names.
+ACCIDENT_FOLDER = "accidents"
+MAX_ACCIDENT_ATTACHMENTS = 30
+
+
+def may_add_evidence(user: User | None) -> bool:
+    return bool(user is not None and is_office_staff(user) and user.has_perm("committee.change_accident"))
+
+
+def add_accident_attachments(
+    *, accident: Accident, files: Sequence[CheckedAttachment], kind: str, by: User
+) -> list[AccidentAttachment]:
+    """Attach checked files (``safetyportal.uploads.check_attachment``) to an accident as evidence of its meeting
+    (staff allowed to change accidents; not on a voided accident). The files are written under random names first; if
+    anything is then refused, they are removed again, so a refusal leaves nothing behind. Never deleted later."""
+    from .models import EvidenceKind
+
+    if not may_add_evidence(by):
+        raise PermissionDenied
+    if kind not in EvidenceKind.values:
+        raise ValidationError({"kind": _("请选择材料类别。")})
+    if not files:
+        return []
+    stored = [(checked, store_private(checked, ACCIDENT_FOLDER)) for checked in files]
+    try:
+        with transaction.atomic():
+            current = Accident.objects.select_for_update().get(pk=accident.pk)
+            if current.is_voided:
+                raise ValidationError(_("已作废的事故记录不能添加材料。"))
+            existing = AccidentAttachment.objects.filter(accident=current).count()
+            if existing + len(stored) > MAX_ACCIDENT_ATTACHMENTS:
+                raise ValidationError(
+                    _("每起事故最多%(max)s个材料文件（已有%(existing)s个）。")
+                    % {"max": MAX_ACCIDENT_ATTACHMENTS, "existing": existing}
+                )
+            rows = []
+            for checked, name in stored:
+                row = AccidentAttachment(accident=current, kind=kind, uploaded_by=by)
+                row.set_file(checked, name)
+                row.save()
+                rows.append(row)
+            record_history(
+                current,
+                action="change",
+                by=by,
+                changes={"attachments": [None, [row.display_name for row in rows]]},
+                note=_("添加警示教育会议材料%(n)s个") % {"n": len(rows)},
+            )
+            return rows
+    except BaseException:
+        delete_private([name for _checked, name in stored])
+        raise
+
+
 def _unit_officers(accident: Accident) -> list[int]:
-    """The active officers of the accident's own unit."""
+    """The active officers of the accident's own unit and, for a community (社区/村), also of the office above it
+    (the subdistrict's or town's, which organises the meeting with it)."""
+    units = [accident.jurisdiction_id]
+    jurisdiction = accident.jurisdiction
+    if jurisdiction.level == JurisdictionLevel.COMMUNITY and jurisdiction.parent_id is not None:
+        units.append(jurisdiction.parent_id)
     return list(
         get_user_model()
-        .objects.filter(is_active=True, officer_profile__jurisdiction_id=accident.jurisdiction_id)
+        .objects.filter(is_active=True, officer_profile__jurisdiction_id__in=units)
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
 
@@ -92,7 +157,8 @@ def meeting_reminder_text(accident: Accident, today: dt.date) -> str:
 
 def send_meeting_reminders(*, today: dt.date | None = None) -> int:
     """The beat job (queue messages): every accident without its meeting held, from ``MEETING_REMIND_DAYS_BEFORE``
-    days before its last day (and every day once overdue), reminds its unit's officers once a day: the accident's
+    days before its last day (and every day once overdue), reminds its unit's officers (and, for a community, the
+    office above it) once a day: the accident's
     ``meeting_reminded_on`` is set under a row lock, and notify() itself never sends one key twice a day."""
     today = today or timezone.localdate()
     sent = 0

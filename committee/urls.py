@@ -7,6 +7,7 @@ from . import assessment_urls, circular_urls, supervision_urls, views
 app_name = "committee"
 
 urlpatterns = [
+    path("", views.hub_page, name="hub"),
     path("interviews/", views.interview_list, name="interviews"),
     path("commitments/<int:pk>/done/", views.commitment_done, name="commitment_done"),
     *supervision_urls.urlpatterns,

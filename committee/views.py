@@ -1,5 +1,5 @@
-"""Portal pages (/portal/committee/): a unit's own interviews and commitments; it reports a commitment done.
-Another unit's commitment is "not found" (404), never "forbidden"."""
+"""Portal pages (/portal/committee/): the hub (a unit's committee matters on one page), a unit's own interviews and
+commitments; it reports a commitment done. Another unit's commitment is "not found" (404), never "forbidden"."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safetyportal.views import officer_required
 
-from . import selectors, services
+from . import hub, selectors, services
 from .forms import CommitmentDoneForm
 
 PAGE_SIZE = 20
@@ -22,6 +22,14 @@ PAGE_SIZE = 20
 def _page_number(request: HttpRequest) -> int:
     value = request.GET.get("page", "1")
     return int(value) if value.isascii() and value.isdigit() and 0 < len(value) < 7 else 1
+
+
+@require_GET
+@officer_required
+def hub_page(request: HttpRequest) -> HttpResponse:
+    """安委会: the unit's own committee matters on one page (committee.hub)."""
+    today = timezone.localdate()
+    return render(request, "committee/hub.html", {"today": today, "parts": hub.hub(request.user, today)})
 
 
 @require_GET

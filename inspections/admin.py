@@ -456,7 +456,9 @@ class PublicReportAdmin(ActionPageMixin, admin.ModelAdmin):
     def reward_panel(self, obj: PublicReport) -> str:
         if obj.is_rewarded:
             return format_html("{} 元，{} 发放", obj.reward_amount, obj.reward_paid_on)
-        return format_html('<a href="{}">{}</a>', _admin_url(obj, "reward"), _("登记奖励"))
+        # The reward ledger computes the amount by the rule (docs/rewards.md); the older free-amount page is retired.
+        add = reverse("admin:inspections_reward_add") + "?report_number=" + obj.hazard.number
+        return format_html('<a href="{}">{}</a>', add, _("提出举报奖励（按规则计算）"))
 
     @admin.display(description=gettext_lazy("举报人信息"))
     def identity_panel(self, obj: PublicReport) -> str:
@@ -725,7 +727,7 @@ class ExposureCaseAdmin(AuditedAdmin):
     date_hierarchy = "published_at"
     actions = ["publish_selected"]
     list_per_page = 50
-    readonly_fields = ("status_panel", "masked_preview", "history_panel")
+    readonly_fields = ("status_panel", "masked_preview", "history_panel", "media_panel")
     fieldsets = (
         (gettext_lazy("发布"), {"fields": ("status_panel", "public_until")}),
         (
@@ -759,7 +761,34 @@ class ExposureCaseAdmin(AuditedAdmin):
             },
         ),
         (gettext_lazy("遮盖后预览"), {"fields": ("masked_preview", "history_panel")}),
+        (gettext_lazy("镇街报送与媒体报道"), {"fields": ("media_panel",)}),
     )
+
+    @admin.display(description=gettext_lazy("来源与报道"))
+    def media_panel(self, obj: ExposureCase) -> str:
+        """Package E: the town's submission it was made of, and the media articles (篇) carrying it."""
+        if obj is None or obj.pk is None:
+            return "—"
+        from .models import ExposureSubmission
+
+        submission = ExposureSubmission.objects.filter(case=obj).select_related("jurisdiction").first()
+        articles = list(obj.media_articles.filter(record_status=RecordStatus.ACTIVE).order_by("published_on"))
+        source = (
+            format_html(
+                '<p><a href="{}">{}{}</a></p>',
+                _admin_url(submission, "change"),
+                submission.jurisdiction.name,
+                _("报送"),
+            )
+            if submission
+            else ""
+        )
+        listed = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> {} {}</li>',
+            ((_admin_url(a, "change"), str(a), a.get_media_level_display(), a.published_on) for a in articles),
+        )
+        return format_html("{}<ul>{}</ul>", source, listed) if (source or articles) else "—"
 
     def save_model(self, request: HttpRequest, obj: ExposureCase, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -899,5 +928,6 @@ class ExposureCaseAdmin(AuditedAdmin):
             self.message_user(request, message, messages.ERROR)
 
 
-# The reward ledger's admin (registered on import).
-from . import reward_admin  # noqa: E402, F401
+# The reward ledger's admin and (package E) the towns' exposure submissions, media articles (篇/起) and the media
+# duty board (registered on import).
+from . import exposure_admin, reward_admin  # noqa: E402, F401

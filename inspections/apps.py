@@ -9,7 +9,12 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from safetyportal.figures import EXPOSURE_CASES, register_figure_provider
 
-        from . import demo, documents  # noqa: F401  (register the order builder and the demo loader)
+        from . import (  # noqa: F401  (register the order builder and the demo loader)
+            demo,
+            documents,
+            exposure_demo,
+            reward_demo,
+        )
         from .figures import exposure_case_figures
 
         register_figure_provider(EXPOSURE_CASES, _("曝光台公开典型案例"), exposure_case_figures)

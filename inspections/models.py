@@ -87,8 +87,10 @@ VERIFIED_STATUSES = (HazardStatus.RECTIFYING, HazardStatus.PENDING_REVIEW, Hazar
 
 class SupervisionLevel(models.TextChoices):
     NONE = "", _("未挂牌")
+    PROVINCE = "province", _("省级挂牌督办")
     CITY = "city", _("市级挂牌督办")
     COUNTY = "county", _("县级挂牌督办")
+    STREET = "street", _("街道（镇）级挂牌督办")
 
 
 class PhotoStage(models.TextChoices):
@@ -721,6 +723,167 @@ class ExposureCase(models.Model):
         return self.status == CaseStatus.PUBLISHED and (
             self.public_until is None or self.public_until >= timezone.localdate()
         )
+
+
+# Exposure by towns (镇街报送) and media articles (篇/起) -------------------------------------------------------------
+# A town's or subdistrict's officers submit drafts (ExposureSubmission) from their portal; the office accepts one into a
+# normal draft ExposureCase (then edited, masked and published as any case) or returns it with a reason. A media
+# article (MediaArticle, 篇) carries many cases (起). See docs/exposure_submissions.md.
+
+
+class SubmissionStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    RETURNED = "returned", _("退回修改")
+    ACCEPTED = "accepted", _("已采用")
+
+
+class ExposureSubmission(models.Model):
+    """A draft typical case a town/subdistrict office submits from its portal. Never deleted: returned ones are
+    revised and resubmitted, accepted ones point at the ExposureCase staff made of them."""
+
+    FORM_FIELDS = (
+        "kind",
+        "category",
+        "case_date",
+        "title",
+        "display_name",
+        "principal_person",
+        "summary",
+        "body",
+        "legal_basis",
+        "penalty_text",
+        "warning",
+        "media_url",
+    )
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="exposure_submissions"
+    )
+    kind = models.CharField(_("案例类型"), max_length=16, choices=CaseKind.choices)
+    category = models.CharField(_("行业类别"), max_length=24, choices=HazardCategory.choices)
+    case_date = models.DateField(_("检查/处罚/事故日期"), null=True, blank=True)
+    title = models.CharField(_("案件名称"), max_length=200)
+    display_name = models.CharField(_("当事单位"), max_length=128, blank=True)
+    principal_person = models.CharField(_("主要负责人"), max_length=32, blank=True)
+    summary = models.CharField(_("要旨"), max_length=300, blank=True)
+    body = models.TextField(_("基本案情"))
+    legal_basis = models.CharField(_("违反条款及处罚依据"), max_length=300, blank=True)
+    penalty_text = models.CharField(_("处理结果"), max_length=300, blank=True)
+    warning = models.TextField(_("以案为鉴"), blank=True)
+    media_url = models.URLField(_("媒体报道链接"), blank=True)
+
+    status = models.CharField(
+        _("审核状态"),
+        max_length=16,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.PENDING,
+        editable=False,
+        db_index=True,
+    )
+    return_reason = models.CharField(_("退回理由"), max_length=255, blank=True, editable=False)
+    case = models.OneToOneField(
+        ExposureCase,
+        verbose_name=_("采用为曝光案例"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submission",
+        editable=False,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True, editable=False)
+    times_submitted = models.PositiveSmallIntegerField(_("报送次数"), default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("镇街报送曝光案例")
+        verbose_name_plural = _("镇街报送曝光案例")
+        ordering = ["-submitted_at", "-pk"]
+        default_permissions = ("view", "change")
+        permissions = [("review_exposuresubmission", _("可以审核镇街报送的曝光案例"))]
+        indexes = [models.Index(fields=["jurisdiction", "submitted_at"], name="exposure_submission_unit")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def state_label(self) -> str:
+        """What the submitting office sees: 待审核 / 退回修改 / 已采用 (待发布) / 已发布 (the case is public)."""
+        if self.status == SubmissionStatus.ACCEPTED and self.case is not None:
+            if self.case.status in (CaseStatus.PUBLISHED, CaseStatus.EXPIRED):
+                return str(CaseStatus.PUBLISHED.label)
+            return str(_("已采用（待发布）"))
+        return str(self.get_status_display())
+
+
+class MediaLevel(models.TextChoices):
+    """DOMAIN.md 2.5: 国家 / 省 / 市 / 区县 / 本级 → points 8/5/3/2/1."""
+
+    NATIONAL = "national", _("国家级")
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("区县级")
+    OWN = "own", _("本级（自有平台）")
+
+
+MEDIA_LEVEL_POINTS: dict[str, int] = {
+    MediaLevel.NATIONAL: 8,
+    MediaLevel.PROVINCE: 5,
+    MediaLevel.CITY: 3,
+    MediaLevel.COUNTY: 2,
+    MediaLevel.OWN: 1,
+}
+# 地方主流媒体 for the monthly duty (seed 001): county-level media or above; an office's own WeChat account (本级) is
+# not mainstream media.
+MAINSTREAM_LEVELS: tuple[str, ...] = (MediaLevel.NATIONAL, MediaLevel.PROVINCE, MediaLevel.CITY, MediaLevel.COUNTY)
+
+
+class MediaArticle(VoidableRecord):
+    """One published media article or post (篇) carrying one or more exposure cases (起)."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    media_name = models.CharField(_("媒体名称"), max_length=64, help_text=_("如：晋江经济报、泉州电视台"))
+    media_level = models.CharField(_("媒体级别"), max_length=16, choices=MediaLevel.choices)
+    published_on = models.DateField(_("刊发日期"), db_index=True)
+    url = models.URLField(_("链接"), blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="media_articles"
+    )
+    cases = models.ManyToManyField(ExposureCase, verbose_name=_("曝光案例"), related_name="media_articles")
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+
+    objects = ScopedLegalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("媒体曝光报道")
+        verbose_name_plural = _("媒体曝光报道")
+        ordering = ["-published_on", "-pk"]
+        indexes = [models.Index(fields=["published_on", "media_level"], name="media_article_day_level")]
+
+    def __str__(self) -> str:
+        return f"{self.media_name}《{self.title}》"
+
+    @property
+    def is_mainstream(self) -> bool:
+        return self.media_level in MAINSTREAM_LEVELS
 
 
 # The reward ledger keeps its models in their own module; imported here so Django registers them.

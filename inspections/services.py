@@ -537,13 +537,22 @@ def update_hazard(*, hazard: Hazard, by: User, values: dict[str, Any]) -> Hazard
     return hazard
 
 
-def set_supervision(*, hazard: Hazard, level: str, by: User, reason: str, on: dt.date | None = None) -> Hazard:
-    """挂牌督办 (or removing it): major hazards only."""
+def set_supervision(
+    *,
+    hazard: Hazard,
+    level: str,
+    by: User | None,
+    reason: str,
+    on: dt.date | None = None,
+    for_committee: bool = False,
+) -> Hazard:
+    """挂牌督办 marker (or removing it): major hazards only from the hazard's own admin view; any level of hazard
+    when ``for_committee`` (a committee supervision, committee.Supervision through inspections.supervision_bridge)."""
     if level not in SupervisionLevel.values:
         raise ValidationError(_("督办级别无效。"))
     with transaction.atomic():
         hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
-        if level and hazard.level != HazardLevel.MAJOR:
+        if level and not for_committee and hazard.level != HazardLevel.MAJOR:
             raise ValidationError(_("只有重大事故隐患可以挂牌督办。"))
         if level and not hazard.is_open:
             raise ValidationError(_("已办结的隐患不能挂牌督办。"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import reward_urls, views
 
 app_name = "inspections"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("exposure/data.json", views.exposure_data, name="exposure_data"),
     path("exposure/sitemap.xml", views.exposure_sitemap, name="exposure_sitemap"),
     path("exposure/sitemap-<int:year>-<int:month>.xml", views.exposure_sitemap_month, name="exposure_sitemap_month"),
+    *reward_urls.urlpatterns,
 ]

@@ -2,8 +2,9 @@
 changelist, a chart of the month and the calendar's warnings.
 
 Each figure is read through its app's selector or model (imported when the desk is drawn: the core never imports a
-domain app at import time). A constant number of queries whatever the data: one aggregate per app, two for the chart.
-Items the user has no view permission for are left out.
+domain app at import time). A constant number of queries whatever the data: one or two aggregates per app, two for
+the chart. Items the user has no view permission for are left out, and so are the rows of a part not installed (the
+committee's supervision, the rewards ledger: looked up when the desk is drawn).
 """
 
 from __future__ import annotations
@@ -187,6 +188,102 @@ def document_items(user: User) -> list[DeskItem]:
     ]
 
 
+def _model(label: str) -> type[Model] | None:
+    """A model of a part that may not be installed yet (the committee's toolkit is written in parts)."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def committee_items(user: User, today: dt.date) -> list[DeskItem]:
+    """Interviews' commitments past their deadline and accidents whose 现场警示教育会议 is still to be held (one query
+    each, committee.selectors)."""
+    from committee import selectors
+    from committee.models import Accident, Commitment
+
+    items = []
+    if _may_view(user, Commitment):
+        items.append(
+            DeskItem(
+                "commitments_overdue",
+                _("逾期未完成的约谈承诺"),
+                selectors.overdue_commitment_count(today),
+                changelist_url(Commitment, state="overdue"),
+            )
+        )
+    if _may_view(user, Accident):
+        meetings = selectors.meetings_due_counts(today)
+        items.append(
+            DeskItem(
+                "meetings_due",
+                _("待召开的事故现场警示教育会议"),
+                meetings["due"],
+                changelist_url(Accident, meeting="due"),
+                _("其中已超过15日%(n)s起") % {"n": meetings["overdue"]} if meetings["overdue"] else "",
+            )
+        )
+    return items
+
+
+def supervision_items(user: User, today: dt.date) -> list[DeskItem]:
+    """挂牌督办 open, with those overdue, to be listed publicly and extension requests to decide
+    (``committee.supervision_selectors.desk_counts``), if installed."""
+    model = _model("committee.Supervision")
+    try:
+        from committee.supervision_selectors import desk_counts
+    except ImportError:
+        return []
+    if model is None or not _may_view(user, model):
+        return []
+    counts = desk_counts(today)
+    hints = [_("其中已逾期%(n)s项") % {"n": counts.get("overdue", 0)}]
+    if counts.get("listing_due"):
+        hints.append(_("待挂牌公示%(n)s项") % {"n": counts["listing_due"]})
+    if counts.get("extension_pending"):
+        hints.append(_("待审批延期申请%(n)s件") % {"n": counts["extension_pending"]})
+    # The supervision admin's own filters (status, record status): the open ones, ordered by the deadline there.
+    return [
+        DeskItem(
+            "supervisions_open",
+            _("督办中的挂牌督办"),
+            counts.get("open", 0),
+            changelist_url(model, status__exact="open", record_status__exact="active"),
+            "，".join(hints),
+        )
+    ]
+
+
+def reward_items(user: User, today: dt.date) -> list[DeskItem]:
+    """举报奖励 to approve and to pay (``inspections.reward_selectors.desk_counts``), if installed."""
+    model = _model("inspections.Reward")
+    try:
+        from inspections.reward_selectors import desk_counts
+    except ImportError:
+        return []
+    if model is None or not _may_view(user, model):
+        return []
+    counts = desk_counts(today)
+    overdue = counts.get("overdue", 0)
+    return [
+        DeskItem(
+            "rewards_to_approve",
+            _("待审批的举报奖励"),
+            counts.get("to_approve", 0),
+            changelist_url(model, status__exact="proposed", record_status__exact="active"),
+        ),
+        DeskItem(
+            "rewards_to_pay",
+            _("待发放的举报奖励"),
+            counts.get("to_pay", 0),
+            changelist_url(model, status__exact="approved", record_status__exact="active"),
+            _("已超过发放期限%(n)s件") % {"n": overdue} if overdue else "",
+        ),
+    ]
+
+
 def desk_items(user: User, today: dt.date | None = None) -> list[DeskItem]:
     today = today or timezone.localdate()
     parts: list[Callable[[], list[DeskItem]]] = [
@@ -195,6 +292,9 @@ def desk_items(user: User, today: dt.date | None = None) -> list[DeskItem]:
         lambda: notice_items(user),
         lambda: certificate_items(user, today),
         lambda: document_items(user),
+        lambda: committee_items(user, today),
+        lambda: supervision_items(user, today),
+        lambda: reward_items(user, today),
     ]
     items: list[DeskItem] = []
     for part in parts:

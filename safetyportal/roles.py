@@ -38,6 +38,20 @@ UNDELETABLE_MODELS: set[str] = {
     "interview",
     "commitment",
     "interviewnotice",
+    "accidentattachment",
+    "supervision",
+    "supervisionnotice",
+    "extensionrequest",
+    "progressattachment",
+    "supervisionevidence",
+    "circular",
+    "circularreceipt",
+    "assessmentresult",
+    "assessmentresultrow",
+    "reward",
+    "rewardclaim",
+    "mediaarticle",
+    "exposuresubmission",
 }
 
 # Permissions only administrators receive (ordinary staff do not).

@@ -462,6 +462,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Each morning at 8:30, units with an accident whose 15-day 现场警示教育会议 is due soon or overdue are reminded,
     # once per accident and day (committee app).
     "committee-meeting-reminders": {"task": "committee.send_meeting_reminders", "schedule": crontab(hour=8, minute=30)},
+    # Each morning at 7:30, open 挂牌督办 past their deadline escalate to the level above, once per deadline
+    # (committee app, docs/supervision.md).
+    "committee-escalate-supervisions": {
+        "task": "committee.escalate_supervisions",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 # Working days (holiday calendar) a unit has to sign for a notice (签收) before it is reminded.
 NOTICE_SIGN_REMIND_AFTER_WORKING_DAYS = env_int(

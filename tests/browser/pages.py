@@ -111,7 +111,15 @@ def build_world() -> World:
     )
     reported = HazardFactory(jurisdiction=unit, source=HazardSource.PUBLIC, description="电动自行车在楼道内充电。")
     PublicReportFactory(hazard=reported)
-    ExposureCaseFactory(jurisdiction=unit, title="晋江市某某鞋业有限公司未按规定开展有限空间作业安全培训被处罚案")
+    exposed = ExposureCaseFactory(
+        jurisdiction=unit, title="晋江市某某鞋业有限公司未按规定开展有限空间作业安全培训被处罚案"
+    )
+    from tests.inspections.factories_articles import ExposureSubmissionFactory, MediaArticleFactory
+
+    ExposureSubmissionFactory(  # package E: the unit's submission (hazards:exposure_submission_detail), returned
+        jurisdiction=unit, title=LONG_TITLE, status="returned", return_reason="请补充行政处罚决定书文号和处罚决定日期。"
+    )
+    MediaArticleFactory(jurisdiction=unit, published_on=today, media_name="晋江经济报", cases=[exposed])
     batch = PublicationBatchFactory(title="2026年第3批特种作业操作证新取证人员名单（低压电工作业、焊接与热切割作业）")
     certificate = CertificateFactory()
     PublicationEntry.objects.create(batch=batch, certificate=certificate, position=0)
@@ -171,6 +179,40 @@ def build_world() -> World:
     type(public_notice).objects.filter(pk=public_notice.pk).update(
         status="issued", number="晋安办〔2026〕63号", issued_on=today, is_public=True, document=document
     )
+    # A circular (通报) addressed to the unit, its frozen table as wide as the returns table (committee:circular_*).
+    from committee.circular_drafts import RETURN_COLUMNS
+    from tests.committee.factories_circulars import CircularFactory, CircularReceiptFactory
+
+    row = [LONG_UNIT, 12, 11, 10, 1, 1, 23, "91.7%"]
+    table = {"columns": RETURN_COLUMNS, "rows": [row], "total_row": ["合计", *row[1:]], "note": "另：" + LONG_TITLE}
+    circular = CircularFactory(
+        authority=authority, title=LONG_TITLE + "情况的通报", status="issued", number="晋安办〔2026〕70号",
+        issued_on=today, snapshot={"tables": {"s1": table}},
+    )  # fmt: skip
+    CircularReceiptFactory(circular=circular, jurisdiction=unit)
+    # A published 挂牌督办 of the unit with a progress report (committee:supervision_*, /supervision/).
+    from tests.committee.factories_supervision import ProgressReportFactory, SupervisionFactory
+
+    supervision = SupervisionFactory(
+        jurisdiction=unit, title=LONG_TITLE + "滞后", public_name=LONG_UNIT, public_text=LONG_TITLE, published_on=today
+    )
+    ProgressReportFactory(supervision=supervision, filed_by=officer, unit_name=LONG_UNIT, text=LONG_TITLE)
+    # The unit's published quarterly score, long item names and evidence (committee:assessment_mine).
+    from tests.committee.factories_assessment import AssessmentResultFactory, AssessmentResultRowFactory
+
+    scored = AssessmentResultFactory(
+        items=[{"name": LONG_TITLE, "points": "10", "rule": "manual", "per_day": "1", "target": 0}],
+        unit_count=19, ranked_count=18,
+    )  # fmt: skip
+    AssessmentResultRowFactory(
+        result=scored, unit_id=unit.pk, unit_name=unit.name, rank=3, scores=[{"score": "8.50", "detail": LONG_TITLE}]
+    )
+    # An interview of the unit with a long commitment and an accident of its area whose meeting is due (committee:hub).
+    from tests.committee.factories import AccidentFactory, CommitmentFactory, InterviewFactory
+
+    interview = InterviewFactory(jurisdiction=unit, reason_text=LONG_TITLE, minutes=LONG_TITLE)
+    CommitmentFactory(interview=interview, text=LONG_TITLE + "，逐项说明逾期原因并建立专人负责制度")
+    AccidentFactory(jurisdiction=unit, unit_name=LONG_UNIT + "某纸品有限公司")
     return World(
         officer_username=officer.username,
         member_officer_username=member_officer.username,

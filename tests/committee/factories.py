@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from committee.models import (
     Accident,
+    AccidentAttachment,
     AccidentType,
     Commitment,
     Interview,
@@ -33,6 +34,21 @@ class AccidentFactory(factory.django.DjangoModelFactory):
     serious_injuries = 0
     minor_injuries = 0
     direct_loss = Decimal("800000")
+
+
+class AccidentAttachmentFactory(factory.django.DjangoModelFactory):
+    """A row only (no file on disk): tests that download write the file through ``store_private`` themselves."""
+
+    class Meta:
+        model = AccidentAttachment
+
+    accident = factory.SubFactory(AccidentFactory)
+    kind = "photo"
+    display_name = factory.Sequence(lambda n: f"会议照片{n}.jpg")
+    stored_name = factory.Sequence(lambda n: f"private/accidents/test{n}.jpg")
+    size = 1024
+    sha256 = "0" * 64
+    content_type = "image/jpeg"
 
 
 class InterviewFactory(factory.django.DjangoModelFactory):

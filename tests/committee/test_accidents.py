@@ -136,6 +136,22 @@ def test_reminders_go_to_the_units_officers_once_a_day():
     assert MessageDelivery.objects.count() == deliveries
 
 
+def test_a_communitys_accident_also_reminds_the_office_above_it():
+    from tests.core.factories import CommunityFactory
+
+    today = dt.date(2026, 11, 20)
+    community = CommunityFactory()
+    accident = _accident_due_in(2, today, jurisdiction=community)
+    own = OfficerProfileFactory(jurisdiction=community).user
+    office = OfficerProfileFactory(jurisdiction=community.parent).user
+    county = OfficerProfileFactory(jurisdiction=community.parent.parent).user  # two levels up: not reminded
+    sibling = OfficerProfileFactory(jurisdiction=CommunityFactory(parent=community.parent)).user
+    assert services.send_meeting_reminders(today=today) == 2
+    assert set(PortalMessage.objects.values_list("user_id", flat=True)) == {own.pk, office.pk}
+    assert not PortalMessage.objects.filter(user__in=[county, sibling]).exists()
+    assert str(accident.unit_name) in PortalMessage.objects.get(user=office).text
+
+
 def test_overdue_meetings_are_reminded_every_day(monkeypatch):
     from django.utils import timezone
 
@@ -256,3 +272,192 @@ def test_admin_voids_with_a_reason_and_the_record_stays(client, admin_user_offic
     assert accident.is_voided and accident.void_reason == "重复登记" and accident.voided_by == admin_user_office
     page = client.get(f"/admin/committee/accident/{accident.pk}/change/").content.decode()
     assert "已作废：重复登记" in page
+
+
+# --- The meeting's evidence as files (AccidentAttachment) -----------------------------------------------------------
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def _stored_files(media_root) -> list:
+    root = media_root / "private" / "accidents"
+    return sorted(p.name for p in root.iterdir()) if root.exists() else []
+
+
+def _change_data(accident: Accident, **extra: object) -> dict[str, object]:
+    from django.utils import timezone
+
+    local = timezone.localtime(accident.occurred_at)
+    return {
+        "occurred_at_0": f"{local:%Y-%m-%d}",
+        "occurred_at_1": f"{local:%H:%M:%S}",
+        "place": accident.place,
+        "jurisdiction": str(accident.jurisdiction_id),
+        "enterprise": "",
+        "unit_name": accident.unit_name,
+        "accident_type": accident.accident_type,
+        "deaths": str(accident.deaths),
+        "serious_injuries": str(accident.serious_injuries),
+        "minor_injuries": str(accident.minor_injuries),
+        "direct_loss": str(accident.direct_loss),
+        "investigation_status": accident.investigation_status,
+        "description": accident.description,
+        "meeting_held_on": "",
+        "meeting_place": "",
+        "meeting_attendance": "",
+        "meeting_record": "",
+        "attachments-TOTAL_FORMS": "1",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+        "attachments-0-kind": "sign_in",
+        "_continue": "1",
+        **extra,
+    }
+
+
+def test_staff_upload_meeting_evidence_in_the_admin_and_download_it(client, staff_user, media_root):
+    from django.urls import reverse
+
+    from committee.models import AccidentAttachment
+    from safetyportal.history import RecordHistory
+    from tests.core.attachment_files import pdf_bytes
+
+    accident = AccidentFactory()
+    client.force_login(staff_user)
+    url = reverse("admin:committee_accident_change", args=[accident.pk])
+    page = client.get(url).content.decode()
+    assert 'name="attachments-0-upload"' in page and "警示教育会议材料" in page
+    response = client.post(
+        url, _change_data(accident, **{"attachments-0-upload": _upload("../签到表.pdf", pdf_bytes())})
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row = AccidentAttachment.objects.get()
+    assert (row.accident_id, row.kind, row.display_name) == (accident.pk, "sign_in", "签到表.pdf")
+    assert row.uploaded_by == staff_user and row.stored_name.startswith("private/accidents/")
+    assert len(_stored_files(media_root)) == 1
+    assert RecordHistory.objects.filter(object_id=accident.pk, note__contains="警示教育会议材料").exists()
+
+    download_url = reverse("admin:committee_accident_attachment", args=[accident.pk, row.pk])
+    assert download_url in client.get(url).content.decode()
+    download = client.get(download_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content) == pdf_bytes()
+    # The saved row is shown, never offered for change or removal.
+    page = client.get(url).content.decode()
+    assert 'name="attachments-0-DELETE"' not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "data_name", "message"),
+    [
+        ("程序.pdf", "exe", "文件内容不是可接受的类型"),
+        ("宏.xlsx", "macro", "不接受包含宏的文件"),
+        ("脚本.html", "pdf", "不支持该类型的文件"),
+    ],
+)
+def test_bad_evidence_files_are_refused_and_nothing_is_stored(client, staff_user, media_root, name, data_name, message):
+    from django.urls import reverse
+
+    from committee.models import AccidentAttachment
+    from tests.core.attachment_files import exe_bytes, pdf_bytes, xlsx_with_macro_part
+
+    data = {"exe": exe_bytes, "macro": xlsx_with_macro_part, "pdf": pdf_bytes}[data_name]()
+    accident = AccidentFactory()
+    client.force_login(staff_user)
+    url = reverse("admin:committee_accident_change", args=[accident.pk])
+    response = client.post(url, _change_data(accident, **{"attachments-0-upload": _upload(name, data)}))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not AccidentAttachment.objects.exists() and _stored_files(media_root) == []
+
+
+def test_evidence_download_needs_the_permission_to_view_accidents(client, media_root, officer_a, unit_a):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from committee.models import AccidentAttachment
+    from safetyportal.uploads import check_attachment, store_private
+    from tests.core.attachment_files import jpeg_bytes
+    from tests.core.factories import StaffUserFactory
+
+    accident = AccidentFactory(jurisdiction=unit_a)
+    checked = check_attachment(_upload("现场照片.jpg", jpeg_bytes()))
+    row = AccidentAttachment(accident=accident, kind="photo")
+    row.set_file(checked, store_private(checked, "accidents"))
+    row.save()
+    url = reverse("admin:committee_accident_attachment", args=[accident.pk, row.pk])
+
+    # Anonymous: to the admin's login. The unit's own officer (not staff) never reaches the admin.
+    assert client.get(url).status_code == 302
+    client.force_login(officer_a)
+    assert client.get(url).status_code in (302, 403, 404)
+    # Staff of another trade's group (no accident permission): not found, like a file that does not exist.
+    other = StaffUserFactory(groups=[Group.objects.create(name="培训组")])
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    # Staff with the permission, but the wrong accident in the address: not found.
+    staff = StaffUserFactory(is_superuser=True)
+    client.force_login(staff)
+    assert client.get(reverse("admin:committee_accident_attachment", args=[accident.pk + 1, row.pk])).status_code == 404
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code in (404, 405)
+
+
+def test_evidence_is_never_deleted_and_voided_accidents_take_no_more(staff_user, media_root):
+    from django.db.models.deletion import ProtectedError
+
+    from committee.models import AccidentAttachment
+    from safetyportal.services import void_record
+    from safetyportal.uploads import check_attachment
+    from tests.committee.factories import AccidentAttachmentFactory
+    from tests.core.attachment_files import pdf_bytes
+
+    row = AccidentAttachmentFactory()
+    with pytest.raises(ProtectedError):
+        row.delete()
+    with pytest.raises(ProtectedError):
+        AccidentAttachment.objects.all().delete()
+    with pytest.raises(ProtectedError):
+        row.accident.delete()
+    assert not staff_user.has_perm("committee.delete_accidentattachment")
+
+    accident = row.accident
+    void_record(record=accident, by=staff_user, reason="重复登记")
+    checked = check_attachment(_upload("会议记录.pdf", pdf_bytes()))
+    with pytest.raises(ValidationError):
+        services.add_accident_attachments(accident=accident, files=[checked], kind="minutes", by=staff_user)
+    assert AccidentAttachment.objects.count() == 1 and _stored_files(media_root) == []
+
+
+def test_only_staff_with_change_permission_add_evidence(officer_a, media_root):
+    from safetyportal.uploads import check_attachment
+    from tests.core.attachment_files import pdf_bytes
+
+    accident = AccidentFactory()
+    checked = check_attachment(_upload("会议记录.pdf", pdf_bytes()))
+    with pytest.raises(PermissionDenied):
+        services.add_accident_attachments(accident=accident, files=[checked], kind="minutes", by=officer_a)
+    assert _stored_files(media_root) == []
+
+
+def test_accident_change_page_queries_do_not_grow_with_evidence(client, staff_user, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from tests.committee.factories import AccidentAttachmentFactory
+
+    accident = AccidentFactory()
+    client.force_login(staff_user)
+    url = reverse("admin:committee_accident_change", args=[accident.pk])
+    AccidentAttachmentFactory(accident=accident)
+    client.get(url)
+    with django_assert_max_num_queries(40) as one:
+        client.get(url)
+    AccidentAttachmentFactory.create_batch(8, accident=accident)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200

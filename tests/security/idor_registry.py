@@ -51,6 +51,10 @@ COVERED_OBJECT_ROUTES: dict[str, str] = {
         ("hazards:detail", "hazards:transition", "hazards:photo"),
         "tests/inspections/test_portal.py::test_officer_cannot_reach_another_units_hazard",
     ),
+    # Towns' exposure submissions (package E): another unit's submission is 404 on GET and POST, nothing changes.
+    "hazards:exposure_submission_detail": (
+        "tests/inspections/test_exposure_submissions.py::test_another_units_submission_is_not_found_and_unchanged"
+    ),
     # Notice inbox (收文/签收): another unit's receipt (subdistrict, community, member unit, either way) is 404 on every
     # route, GET and POST, and nothing is recorded.
     **dict.fromkeys(
@@ -62,6 +66,24 @@ COVERED_OBJECT_ROUTES: dict[str, str] = {
     # report-done POST and nothing changes.
     "committee:commitment_done": (
         "tests/committee/test_interviews.py::test_reporting_another_units_commitment_is_404_and_changes_nothing"
+    ),
+    # 挂牌督办 (committee, issue 15, package A): another town and a member unit get 404 on every route (GET and POST),
+    # no progress report, extension request or event is added; the office above reads but cannot write.
+    **dict.fromkeys(
+        (
+            "committee:supervision_detail",
+            "committee:supervision_progress",
+            "committee:supervision_extension",
+            "committee:supervision_attachment",
+            "committee:supervision_evidence",
+        ),
+        "tests/committee/test_supervision.py::test_another_unit_gets_404_and_nothing_changes",
+    ),
+    # 通报 (committee, issue 15, package B): a circular not addressed to the unit (another town, a community of the
+    # addressed town, a member unit) is 404 on its page and PDF, and its receipt records no opening.
+    **dict.fromkeys(
+        ("committee:circular_detail", "committee:circular_pdf"),
+        "tests/committee/test_circulars.py::test_only_addressed_units_see_a_circular_and_its_pdf",
     ),
     # An office's own campaigns, tasks, reviews, boards and notices (cascade, issue 12): another office, its own
     # communities and member units, a city member unit get 404 on every route, GET and POST, nothing changes.

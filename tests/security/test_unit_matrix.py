@@ -458,6 +458,21 @@ PROBED_ELSEWHERE = {
     "portal:office_notice_remind",
     "portal:office_notice_document",
     "committee:commitment_done",  # tests/committee/test_interviews.py (every kind of unit, POST)
+    # tests/committee/test_circulars.py::test_only_addressed_units_see_a_circular_and_its_pdf (another town, a
+    # community of the addressed town, a member unit: 404, the receipt's opening unchanged)
+    "committee:circular_detail",
+    "committee:circular_pdf",
+    # tests/committee/test_supervision.py::test_another_unit_gets_404_and_nothing_changes (another town and a member
+    # unit: 404 on the detail, progress, extension and download routes; no report, request or event added) and
+    # ::test_the_office_above_reads_but_does_not_write
+    "committee:supervision_detail",
+    "committee:supervision_progress",
+    "committee:supervision_extension",
+    "committee:supervision_attachment",
+    "committee:supervision_evidence",
+    # tests/inspections/test_exposure_submissions.py::test_another_units_submission_is_not_found_and_unchanged
+    # (+ county, community and member-unit officers: 404, nothing changes)
+    "hazards:exposure_submission_detail",
 }
 
 
