@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run setup setup-dev demo test test-fast lint typecheck format audit bench bench-campaigns bench-training bench-inspections bench-images bench-login bench-workdays bench-network clean
+.PHONY: run setup setup-dev demo test test-fast lint typecheck format audit bench bench-campaigns bench-training bench-inspections bench-images bench-login bench-workdays bench-network bench-committee clean
 
 # `make run` runs as production does (DEBUG off, static files served by WhiteNoise, Chinese 404/500 pages) with the
 # local run profile: keys generated once in var/, localhost only, plain HTTP (docs/configuration.md, LOCAL_RUN).
