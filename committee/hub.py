@@ -45,7 +45,9 @@ def _provider(where: tuple[str, str]) -> Callable[..., Any] | None:
     module_name, function_name = where
     try:
         module = importlib.import_module(module_name)
-    except ImportError:
+    except ModuleNotFoundError as error:
+        if error.name != module_name:  # the module exists but is broken: that is an error, never a hidden section
+            raise
         return None
     function = getattr(module, function_name, None)
     return function if callable(function) else None

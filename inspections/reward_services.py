@@ -277,6 +277,23 @@ def _locked(reward: Reward) -> Reward:
     return current
 
 
+def _check_still_due(reward: Reward) -> None:
+    """The penalty is still in force and the rule still gives the proposed amount (checked at approval and again at
+    payment: a penalty voided or changed on reconsideration (复议) stops the reward)."""
+    if reward.penalty is not None and reward.penalty.record_status != RecordStatus.ACTIVE:
+        raise ValidationError(_("关联的行政处罚已作废，请作废本奖励记录。"))
+    computed = compute_reward(
+        basis=reward.basis,
+        penalty=reward.penalty,
+        accident_grade=reward.accident_grade,
+        concealed_deaths=reward.concealed_deaths,
+    )
+    if computed.amount != reward.rule_amount:
+        raise ValidationError(
+            _("行政处罚金额已变更（现按规则应为%(now)s），请作废本记录后重新提出。") % {"now": yuan(computed.amount)}
+        )
+
+
 def approve_reward(*, reward: Reward, by: User) -> Reward:
     """A second person approves: never the one who proposed. The rule is checked again (a penalty changed since the
     proposal must be voided and proposed again)."""
@@ -287,19 +304,7 @@ def approve_reward(*, reward: Reward, by: User) -> Reward:
             raise ValidationError(_("只有待审批的奖励可以审批。"))
         if reward.created_by_id == by.pk:
             raise ValidationError(_("不能审批本人提出的奖励，请由另一名工作人员审批。"))
-        if reward.penalty is not None and reward.penalty.record_status != RecordStatus.ACTIVE:
-            raise ValidationError(_("关联的行政处罚已作废，请作废本奖励记录。"))
-        computed = compute_reward(
-            basis=reward.basis,
-            penalty=reward.penalty,
-            accident_grade=reward.accident_grade,
-            concealed_deaths=reward.concealed_deaths,
-        )
-        if computed.amount != reward.rule_amount:
-            raise ValidationError(
-                _("行政处罚金额已变更（现按规则应为%(now)s），请作废本记录后重新提出。")
-                % {"now": yuan(computed.amount)}
-            )
+        _check_still_due(reward)
         reward.status = RewardStatus.APPROVED
         reward.approved_by = by
         reward.approved_at = timezone.now()
@@ -346,6 +351,7 @@ def record_payment(*, reward: Reward, by: User, paid_on: dt.date, voucher_number
         reward = _locked(reward)
         if reward.status != RewardStatus.APPROVED:
             raise ValidationError(_("奖励须先经审批才能登记发放。"))
+        _check_still_due(reward)
         if reward.approved_at and paid_on < timezone.localdate(reward.approved_at):
             raise ValidationError({"paid_on": _("发放日期不能早于审批日期。")})
         now = timezone.now()

@@ -234,7 +234,9 @@ def supervision_items(user: User, today: dt.date) -> list[DeskItem]:
     model = _model("committee.Supervision")
     try:
         from committee.supervision_selectors import desk_counts
-    except ImportError:
+    except ModuleNotFoundError as error:
+        if error.name != "committee.supervision_selectors":  # broken, not missing: raise
+            raise
         return []
     if model is None or not _may_view(user, model):
         return []
@@ -261,7 +263,9 @@ def reward_items(user: User, today: dt.date) -> list[DeskItem]:
     model = _model("inspections.Reward")
     try:
         from inspections.reward_selectors import desk_counts
-    except ImportError:
+    except ModuleNotFoundError as error:
+        if error.name != "inspections.reward_selectors":  # broken, not missing: raise
+            raise
         return []
     if model is None or not _may_view(user, model):
         return []
@@ -346,12 +350,9 @@ def month_chart(user: User, today: dt.date | None = None) -> dict[str, Any] | No
 
 def calendar_warnings(today: dt.date | None = None) -> list[str]:
     """The working-day calendar's warnings (safetyportal.workdays), or none when that module is not installed."""
-    try:
-        from . import workdays
-    except ImportError:
-        return []
-    warnings = getattr(workdays, "calendar_warnings", None)
-    return [str(warning) for warning in warnings(today)] if warnings else []
+    from . import workdays
+
+    return [str(warning) for warning in workdays.calendar_warnings(today)]
 
 
 def desk(user: User, today: dt.date | None = None) -> dict[str, Any]:

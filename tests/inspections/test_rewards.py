@@ -242,6 +242,22 @@ def test_a_penalty_changed_after_the_proposal_blocks_approval(report, penalty, s
         reward_services.approve_reward(reward=reward, by=other_staff)
 
 
+def test_a_penalty_voided_or_changed_after_approval_blocks_payment(report, penalty, staff, other_staff):
+    """复议: the penalty is reduced, then voided, after the reward was approved: payment is refused each time and the
+    report keeps no reward."""
+    reward = propose(report, penalty, staff, penalty_executed_on=timezone.localdate())
+    reward_services.approve_reward(reward=reward, by=other_staff)
+    today = timezone.localdate()
+    type(penalty).objects.filter(pk=penalty.pk).update(fine=Decimal(20000))
+    with pytest.raises(ValidationError, match="已变更"):
+        reward_services.record_payment(reward=reward, by=staff, paid_on=today, voucher_number="付-002")
+    type(penalty).objects.filter(pk=penalty.pk).update(record_status="voided")
+    with pytest.raises(ValidationError, match="已作废"):
+        reward_services.record_payment(reward=reward, by=staff, paid_on=today, voucher_number="付-002")
+    report.refresh_from_db()
+    assert not report.is_rewarded
+
+
 def test_payment_needs_approval_a_date_and_a_voucher_and_updates_the_report(report, penalty, staff, other_staff):
     reward = propose(report, penalty, staff, penalty_executed_on=timezone.localdate())
     today = timezone.localdate()
