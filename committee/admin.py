@@ -209,6 +209,11 @@ class AccidentAttachmentInline(admin.TabularInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    @admin.display(description=_("上传文件"))
+    def upload(self, obj: AccidentAttachment) -> str:
+        """A saved row's upload cell (rows are never changed); a new row gets the file input."""
+        return "—"
+
     @admin.display(description=_("文件"))
     def download(self, obj: AccidentAttachment) -> str:
         if not obj.pk:

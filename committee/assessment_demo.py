@@ -70,8 +70,8 @@ EVIDENCE = [
 
 def _counts() -> dict[str, int]:
     return {
-        "assessment schemes": AssessmentScheme.objects.count(),
-        "assessment results": AssessmentResult.objects.count(),
+        "考核评分表": AssessmentScheme.objects.count(),
+        "已发布考核结果": AssessmentResult.objects.count(),
     }
 
 

@@ -352,6 +352,8 @@ def test_staff_upload_meeting_evidence_in_the_admin_and_download_it(client, staf
     # The saved row is shown, never offered for change or removal.
     page = client.get(url).content.decode()
     assert 'name="attachments-0-DELETE"' not in page
+    # Its columns are headed in Chinese and the saved row's upload cell is a dash, not "None".
+    assert ">Upload<" not in page and "上传文件" in page and ">None<" not in page
 
 
 @pytest.mark.parametrize(

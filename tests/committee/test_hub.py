@@ -72,6 +72,16 @@ def test_each_unit_sees_only_its_own_matters(world):
         assert f'<a href="{URL}" aria-current="page">安委会</a>' in page
 
 
+def test_only_offices_are_offered_the_exposure_submission_link(world):
+    """Towns and counties submit typical cases; a community or a member unit would meet a 404 there, so no link."""
+    from django.urls import reverse
+
+    link = reverse("hazards:exposure_submissions")
+    for viewer, offered in {"A": True, "A1": False, "M": False}.items():
+        page = _client(world[viewer]).get(URL).content.decode()
+        assert (f'href="{link}"' in page) == offered, viewer
+
+
 def test_staff_and_anonymous_do_not_use_the_hub(staff_user):
     response = Client().get(URL)
     assert response.status_code == 302 and "login" in response["Location"]
