@@ -177,15 +177,17 @@ def return_figures(
 ) -> dict[UnitKey, ReturnFigures]:
     """Return slots per unit whose due date falls in ``period``, judged at the end of ``as_of`` (default today):
     every unit assigned a task with a slot in the period appears, also with nothing filed (never reported:
-    ``due > 0 and filed == 0``). ``campaign_id``: only that campaign's tasks (any status; otherwise draft campaigns
-    are left out). Five queries whatever the number of units and returns."""
+    ``due > 0 and filed == 0``); a missing slot's late days run from its due date to ``as_of``. ``campaign_id``:
+    only that campaign's tasks (any status; otherwise draft campaigns are left out). Five queries whatever the
+    number of units and returns."""
     as_of = as_of or timezone.localdate()
-    cap = min(as_of, period.ends_on)  # missing slots accrue late days up to the period's end
+    # A missing slot accrues late days up to as_of (数据截至), not only to the period's end, as a late filing counts
+    # its days up to its first submission: not filing is never cheaper than filing late.
     tasks = list(_tasks(period, campaign_id))
 
     slot_count: dict[int, int] = {}  # task -> slots (periods due in the period) per assigned unit
     past_count: dict[int, int] = {}  # of those, due before as_of
-    accrued: dict[int, int] = {}  # days from each past due date to cap, summed
+    accrued: dict[int, int] = {}  # days from each past due date to as_of, summed
     by_dues: dict[tuple[dt.date, ...], list[int]] = defaultdict(list)
     for task in tasks:
         dues = tuple(p.due for p in task.periods() if period.starts_on <= p.due <= period.ends_on)
@@ -194,7 +196,7 @@ def return_figures(
         past = [due for due in dues if due < as_of]
         slot_count[task.pk] = len(dues)
         past_count[task.pk] = len(past)
-        accrued[task.pk] = sum((cap - due).days for due in past)
+        accrued[task.pk] = sum((as_of - due).days for due in past)
         by_dues[dues].append(task.pk)
     if not slot_count:
         return {}
@@ -221,7 +223,7 @@ def return_figures(
         for row in rows:
             assigned[(kind, row[unit_field])] = [row["slots"] or 0, row["past"] or 0, row["accrued"] or 0]
 
-    cap_days = epoch_days(cap)
+    as_of_days = epoch_days(as_of)
     figures: dict[UnitKey, ReturnFigures] = {}
     filed_by_key: dict[UnitKey, dict] = {}
     for kind, unit_field in ((JURISDICTION, "jurisdiction_id"), (MEMBER_UNIT, "member_unit_id")):
@@ -234,7 +236,7 @@ def return_figures(
         late = row["late"] if row else 0
         filed_late_days = int(row["late_days"] or 0) if row else 0
         # Accrued days of the filed past slots come off: only the missing ones accrue.
-        filed_accrued = filed_past * cap_days - int(row["past_due_days"] or 0) if row and filed_past else 0
+        filed_accrued = filed_past * as_of_days - int(row["past_due_days"] or 0) if row and filed_past else 0
         missing = past_total - filed_past
         figures[key] = ReturnFigures(
             due=past_total + (filed - filed_past),

@@ -207,6 +207,11 @@ class ManualScoreAdmin(PortalModelAdmin):
     def save_model(self, request: HttpRequest, obj: ManualScore, form: Any, change: bool) -> None:
         obj.scored_by = request.user  # type: ignore[assignment]
         obj.scored_at = timezone.now()
+        # The admin's change form runs in a transaction: take the scheme lock ``publish`` takes and re-check, so a
+        # score is never saved after (and left out of) a result published since the form was validated.
+        AssessmentScheme.objects.select_for_update().filter(pk=obj.item.scheme_id).first()
+        if AssessmentResult.objects.filter(scheme_id=obj.item.scheme_id, quarter=obj.quarter).exists():
+            raise PermissionDenied(_t("该考核期的结果已发布，不能再修改评分。"))
         super().save_model(request, obj, form, change)
 
 

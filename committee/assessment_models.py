@@ -8,6 +8,7 @@ committee/models.py so Django finds them."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetyportal.models import Jurisdiction, MemberUnit
+from safetyportal.records import LegalRecordMixin, LegalRecordQuerySet
 
 __all__ = [
     "ANNUAL",
@@ -218,8 +220,52 @@ class ManualScore(models.Model):
                 raise ValidationError(_("该考核期的结果已发布，不能再修改评分。"))
 
 
-class AssessmentResult(models.Model):
-    """The frozen scores of one published period (a quarter or the year): never recomputed after publication."""
+RESULT_FROZEN = _("已发布的考核结果不能修改。")
+
+
+class FrozenResultQuerySet(LegalRecordQuerySet):
+    """Published results and their rows (every row of these tables is published): never deleted (the legal-record
+    kit's ``delete()``), never rewritten in bulk. ``updatable`` names the only columns a queryset update may set
+    (the result's link to its ranking circular)."""
+
+    updatable: frozenset[str] = frozenset()
+
+    def update(self, **kwargs: Any) -> int:
+        if set(kwargs) - self.updatable:
+            raise ValidationError(str(RESULT_FROZEN))
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise ValidationError(str(RESULT_FROZEN))
+
+
+class AssessmentResultQuerySet(FrozenResultQuerySet):
+    updatable = frozenset({"circular_id"})
+
+
+class FrozenResultMixin(LegalRecordMixin):
+    """Instance side: ``delete()`` refused (``LegalRecordMixin``); a saved row is not saved again, except for the
+    columns in ``updatable_fields`` named in ``update_fields``."""
+
+    updatable_fields: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or set(update_fields) - self.updatable_fields:
+                raise ValidationError(str(RESULT_FROZEN))
+        super().save(*args, **kwargs)
+
+
+class AssessmentResult(FrozenResultMixin, models.Model):
+    """The frozen scores of one published period (a quarter or the year): never recomputed after publication, never
+    deleted or rewritten (legal-record kit: instance and queryset deletes and updates are refused; only the link to
+    the ranking circular is set once)."""
+
+    updatable_fields = frozenset({"circular_id", "circular"})
 
     scheme = models.ForeignKey(
         AssessmentScheme, verbose_name=_("考核评分表"), on_delete=models.PROTECT, related_name="results"
@@ -238,6 +284,8 @@ class AssessmentResult(models.Model):
     )
     circular_id = models.PositiveIntegerField(_("排名通报"), null=True, blank=True, editable=False)
 
+    objects = AssessmentResultQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("已发布考核结果")
         verbose_name_plural = _("已发布考核结果")
@@ -252,7 +300,7 @@ class AssessmentResult(models.Model):
         return str(dict(PERIOD_CHOICES)[self.quarter])
 
 
-class AssessmentResultRow(models.Model):
+class AssessmentResultRow(FrozenResultMixin, models.Model):
     """One unit's frozen line of a published result: total, rank (None: 样本不足，不排名) and the per-item scores
     (``scores``: a list parallel to the result's ``items``, each ``{"score": "12.50", "detail": "..."}``)."""
 
@@ -267,6 +315,8 @@ class AssessmentResultRow(models.Model):
     total = models.DecimalField(_("总分"), max_digits=8, decimal_places=2)
     rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
     scores = models.JSONField(_("分项得分"), default=list)
+
+    objects = FrozenResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("考核结果明细")

@@ -39,10 +39,14 @@ def save_manual_score(
     if not evidence.strip():
         raise ValidationError(_("请填写评分依据。"))
     lookup = {"item": item, "quarter": quarter, "jurisdiction": jurisdiction, "member_unit": member_unit}
-    score = ManualScore.objects.filter(**lookup).first() or ManualScore(**lookup)
-    score.points, score.evidence, score.scored_by, score.scored_at = points, evidence.strip(), by, timezone.now()
-    score.full_clean()
-    score.save()
+    with transaction.atomic():
+        # The scheme lock ``publish`` takes: a score is saved before the period's result is frozen (and is in it)
+        # or refused after (``ManualScore.clean``), never lost in between.
+        AssessmentScheme.objects.select_for_update().filter(pk=item.scheme_id).first()
+        score = ManualScore.objects.filter(**lookup).first() or ManualScore(**lookup)
+        score.points, score.evidence, score.scored_by, score.scored_at = points, evidence.strip(), by, timezone.now()
+        score.full_clean()
+        score.save()
     return score
 
 
@@ -53,11 +57,18 @@ def publish(*, scheme: AssessmentScheme, quarter: int, by: Any, as_of: dt.date |
     period = period_of(scheme.year, quarter)
     if as_of <= period.ends_on:
         raise ValidationError(_("考核期尚未结束（截至%(day)s），不能发布。") % {"day": f"{period.ends_on:%Y-%m-%d}"})
-    if not scheme.items.exists():
-        raise ValidationError(_("考核评分表没有考核项目。"))
-    scoring = compute_scores(scheme, quarter, as_of=as_of)
     try:
         with transaction.atomic():
+            # Serialise publishers of this scheme: the scheme row is locked, then the period checked, then the
+            # scores computed (manual scores read under the same lock that ``save_manual_score`` takes), so two
+            # concurrent publishes never create two results and a manual score saved at the same moment is either
+            # in the frozen result or refused. The unique constraint (scheme, quarter) stays as the last guard.
+            AssessmentScheme.objects.select_for_update().filter(pk=scheme.pk).first()
+            if AssessmentResult.objects.filter(scheme=scheme, quarter=quarter).exists():
+                raise ValidationError(_("该考核期的结果已发布。"))
+            if not scheme.items.exists():
+                raise ValidationError(_("考核评分表没有考核项目。"))
+            scoring = compute_scores(scheme, quarter, as_of=as_of)
             result = AssessmentResult.objects.create(
                 scheme=scheme,
                 quarter=quarter,
@@ -130,18 +141,22 @@ def draft_ranking_circular(*, result: AssessmentResult, by: Any, authority: Any 
     every assessed unit; the draft is then edited and issued in the circulars admin."""
     from .circular_services import draft_circular
 
-    if result.circular_id is not None:
-        raise ValidationError(_("该考核期已起草排名通报。"))
-    scoring = frozen_scores(result)
-    circular = draft_circular(
-        kind="assessment",
-        title=_("关于%(label)s安全生产考核排名情况的通报") % {"label": scoring.label},
-        period=scoring.period,
-        sections=circular_sections(scoring),
-        addressees=[row.key for row in scoring.rows],
-        by=by,
-        authority=authority,
-    )
-    AssessmentResult.objects.filter(pk=result.pk).update(circular_id=circular.pk)
+    with transaction.atomic():
+        # Lock the result row: a second click or a second member of staff waits here, then sees the circular.
+        locked = AssessmentResult.objects.select_for_update().get(pk=result.pk)
+        if locked.circular_id is not None:
+            result.circular_id = locked.circular_id
+            raise ValidationError(_("该考核期已起草排名通报。"))
+        scoring = frozen_scores(locked)
+        circular = draft_circular(
+            kind="assessment",
+            title=_("关于%(label)s安全生产考核排名情况的通报") % {"label": scoring.label},
+            period=scoring.period,
+            sections=circular_sections(scoring),
+            addressees=[row.key for row in scoring.rows],
+            by=by,
+            authority=authority,
+        )
+        AssessmentResult.objects.filter(pk=result.pk, circular_id__isnull=True).update(circular_id=circular.pk)
     result.circular_id = circular.pk
     return circular

@@ -1,6 +1,6 @@
 """campaigns.unit_figures.return_figures: the completeness board's definitions per unit over any period.
 
-Plain cases (lateness to the minute, missing days capped at the period end, member units, what is ignored), a
+Plain cases (lateness to the minute, missing days up to as_of, member units, what is ignored), a
 hypothesis property test against an independent Python aggregation, agreement with completeness_board, and the
 constant number of queries."""
 
@@ -77,14 +77,16 @@ def test_without_due_time_the_whole_day_counts_and_the_next_day_is_one_day_late(
     assert (figures[unit_key(a)].on_time, figures[unit_key(b)].late, figures[unit_key(b)].late_days) == (1, 1, 1)
 
 
-def test_missing_days_stop_at_the_period_end_and_pending_slots_are_not_due():
+def test_missing_days_run_to_as_of_past_the_period_end_and_pending_slots_are_not_due():
     unit = JurisdictionFactory()
     campaign = CampaignFactory(starts_on=dt.date(2024, 6, 1), ends_on=dt.date(2024, 7, 31))
     # Weekly on Fridays: June has 7, 14, 21, 28 June; July 5, 12, 19, 26 and the partial period due 31 July.
     task = CampaignTaskFactory(campaign=campaign, recurrence=Recurrence.WEEKLY, due_on=None, units=[unit])
     figures = return_figures(JUNE, as_of=dt.date(2024, 9, 1))[unit_key(unit)]
     assert (figures.due, figures.missing, figures.pending) == (4, 4, 0)
-    assert figures.late_days == (30 - 7) + (30 - 14) + (30 - 21) + (30 - 28)  # capped at 30 June
+    # Up to as_of (1 September = 30 June + 63 days), not capped at the period end: never filing is never cheaper
+    # than filing late.
+    assert figures.late_days == (30 - 7 + 63) + (30 - 14 + 63) + (30 - 21 + 63) + (30 - 28 + 63)
 
     mid_june = return_figures(JUNE, as_of=dt.date(2024, 6, 15))[unit_key(unit)]
     assert (mid_june.due, mid_june.missing, mid_june.pending, mid_june.late_days) == (2, 2, 2, 8 + 1)
@@ -92,6 +94,17 @@ def test_missing_days_stop_at_the_period_end_and_pending_slots_are_not_due():
     filed(task, unit, dt.date(2024, 6, 21), at(dt.date(2024, 6, 12), 9, 0))
     early = return_figures(JUNE, as_of=dt.date(2024, 6, 15))[unit_key(unit)]
     assert (early.due, early.filed, early.on_time, early.missing, early.pending) == (3, 1, 1, 2, 1)
+
+
+def test_a_missing_slot_due_at_the_period_end_costs_no_less_than_a_late_filing():
+    late, missing = JurisdictionFactory.create_batch(2)
+    due = dt.date(2024, 6, 30)
+    task = CampaignTaskFactory(due_on=due, units=[late, missing])
+    filed(task, late, due, at(dt.date(2024, 7, 15), 10, 0))
+    figures = return_figures(JUNE, as_of=dt.date(2024, 7, 20))
+    assert figures[unit_key(late)].late_days == 15
+    assert figures[unit_key(missing)].late_days == 20  # 30 June to 20 July, not 0 at the period end
+    assert figures[unit_key(missing)].late_days >= figures[unit_key(late)].late_days
 
 
 def test_as_of_ignores_later_submissions_and_drafts():
@@ -222,7 +235,6 @@ def test_no_task_in_the_period_costs_one_query(django_assert_max_num_queries):
 def python_figures(period: Period, as_of: dt.date, campaign_id: int | None = None) -> dict:
     """The definitions written out slot by slot, with the board's and the services' own functions."""
     end_of_as_of = Period(as_of, as_of).end_instant()
-    cap = min(as_of, period.ends_on)
     firsts: dict[tuple, dt.datetime] = {}
     for r in ActivityReturn.objects.filter(first_submitted_at__isnull=False, first_submitted_at__lt=end_of_as_of):
         key = ("member_unit", r.member_unit_id) if r.member_unit_id else ("jurisdiction", r.jurisdiction_id)
@@ -252,7 +264,7 @@ def python_figures(period: Period, as_of: dt.date, campaign_id: int | None = Non
                 elif p.due < as_of:
                     counts["due"] += 1
                     counts["missing"] += 1
-                    counts["late_days"] += (cap - p.due).days
+                    counts["late_days"] += (as_of - p.due).days  # up to 数据截至
                 else:
                     counts["pending"] += 1
     return {key: ReturnFigures(**counts) for key, counts in totals.items()}

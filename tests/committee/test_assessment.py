@@ -282,6 +282,87 @@ def test_published_scores_are_frozen(figures, staff_user):
 
 
 @pytest.mark.django_db
+def test_a_missing_return_scores_no_better_than_a_late_one():
+    """Real provider: a return due on the last day of Q2 and never filed costs its days up to 数据截至, so the unit
+    that never filed scores no better than the one that filed late (review 15 #5)."""
+    from campaigns.models import ReturnStatus
+    from tests.campaigns.factories import ActivityReturnFactory, CampaignFactory, CampaignTaskFactory
+
+    county = CountyFactory()
+    scheme = AssessmentSchemeFactory(jurisdiction=county, min_sample=1)
+    AssessmentItemFactory(scheme=scheme, rule=AssessmentRule.LATE_DAYS, points=D("20"), per_day=D("1"))
+    AssessmentItemFactory(scheme=scheme, rule=AssessmentRule.COMPLETENESS, points=D("15"))
+    late, missing = JurisdictionFactory(parent=county, name="甲镇"), JurisdictionFactory(parent=county, name="乙镇")
+    due = dt.date(2024, 6, 30)
+    campaign = CampaignFactory(starts_on=dt.date(2024, 6, 1), ends_on=dt.date(2024, 6, 30))
+    task = CampaignTaskFactory(campaign=campaign, due_on=due, units=[late, missing])
+    when = dt.datetime(2024, 7, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ActivityReturnFactory(
+        task=task,
+        jurisdiction=late,
+        period_due=due,
+        status=ReturnStatus.SUBMITTED,
+        first_submitted_at=when,
+        submitted_at=when,
+    )
+    scoring = compute_scores(scheme, 2, as_of=dt.date(2024, 7, 20))
+    by_unit = {row.key: row for row in scoring.rows}
+    filed_late, never_filed = by_unit[("jurisdiction", late.pk)], by_unit[("jurisdiction", missing.pk)]
+    assert filed_late.scores[0].score == D("5.00")  # 15 late days
+    assert never_filed.scores[0].score == D("0.00")  # 20 days, 30 June to 20 July, not 0 at the quarter's end
+    assert never_filed.scores[0].score <= filed_late.scores[0].score
+    assert never_filed.total < filed_late.total
+
+
+@pytest.mark.django_db
+def test_published_results_cannot_be_deleted_or_rewritten_through_the_orm(staff_user):
+    from django.db.models.deletion import ProtectedError
+
+    from committee.assessment_models import AssessmentResultRow
+
+    result = AssessmentResultFactory(unit_count=1, ranked_count=1)
+    row = AssessmentResultRowFactory(result=result, unit_name="甲镇", unit_id=11, total=D("8.50"), rank=1)
+    with pytest.raises(ProtectedError):
+        row.delete()
+    with pytest.raises(ProtectedError):
+        AssessmentResultRow.objects.filter(result=result).delete()
+    with pytest.raises(ProtectedError):
+        result.delete()
+    with pytest.raises(ProtectedError):
+        AssessmentResult.objects.filter(pk=result.pk).delete()
+    with pytest.raises(ValidationError):
+        AssessmentResultRow.objects.filter(result=result).update(total=D("99"), rank=2)
+    with pytest.raises(ValidationError):
+        AssessmentResult.objects.filter(pk=result.pk).update(ranked_count=5)
+    with pytest.raises(ValidationError):
+        AssessmentResultRow.objects.bulk_update([row], ["total"])
+    row.total = D("99")
+    with pytest.raises(ValidationError):
+        row.save()
+    result.unit_count = 9
+    with pytest.raises(ValidationError):
+        result.save()
+    assert AssessmentResultRow.objects.get(pk=row.pk).total == D("8.50")
+    assert AssessmentResult.objects.get(pk=result.pk).unit_count == 1
+    # Only the link to the ranking circular may be set.
+    AssessmentResult.objects.filter(pk=result.pk).update(circular_id=7)
+    assert AssessmentResult.objects.get(pk=result.pk).circular_id == 7
+
+
+@pytest.mark.django_db
+def test_publishing_twice_creates_one_result(figures, staff_user):
+    county = CountyFactory()
+    scheme = AssessmentSchemeFactory(jurisdiction=county, min_sample=1)
+    AssessmentItemFactory(scheme=scheme, rule=AssessmentRule.COMPLETENESS, points=D("10"))
+    JurisdictionFactory(parent=county, name="甲镇")
+    first = assessment_services.publish(scheme=scheme, quarter=2, by=staff_user, as_of=AFTER_Q2)
+    with pytest.raises(ValidationError):
+        assessment_services.publish(scheme=scheme, quarter=2, by=staff_user, as_of=AFTER_Q2)
+    assert list(AssessmentResult.objects.filter(scheme=scheme, quarter=2)) == [first]
+    assert first.rows.count() == 1
+
+
+@pytest.mark.django_db
 def test_a_period_is_published_only_after_it_ends(figures, staff_user):
     scheme = AssessmentSchemeFactory()
     AssessmentItemFactory(scheme=scheme)
@@ -446,6 +527,11 @@ def test_ranking_circular_from_the_frozen_figures(staff_user, monkeypatch):
     assert AssessmentResult.objects.get(pk=result.pk).circular_id == 4321
     with pytest.raises(ValidationError):
         assessment_services.draft_ranking_circular(result=AssessmentResult.objects.get(pk=result.pk), by=staff_user)
+    stale = result  # an instance read before the first draft: the locked re-read refuses it too
+    stale.circular_id = None
+    with pytest.raises(ValidationError):
+        assessment_services.draft_ranking_circular(result=stale, by=staff_user)
+    assert len(calls) == 1  # one circular drafted for the period
 
 
 @pytest.mark.django_db
