@@ -16,4 +16,5 @@ class CommitteeConfig(AppConfig):
             documents,
             supervision_demo,
             supervision_documents,
+            supervision_signals,
         )

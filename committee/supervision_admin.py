@@ -135,7 +135,11 @@ class SupervisionAdmin(HistoryPanelMixin, PortalModelAdmin):
         if obj is not None and not obj.is_open:
             return [*{f for fs in self.fieldsets for f in fs[1]["fields"]}]
         if obj is not None:
-            return [*self.readonly_fields, "target", "hazard", "jurisdiction", "member_unit"]
+            fixed = ["target", "hazard", "jurisdiction", "member_unit"]
+            if services.has_issued_notice(obj):
+                # Served on the unit with the issued notice: the extension path moves the deadline.
+                fixed += list(services.NOTICE_FROZEN_FIELDS)
+            return [*self.readonly_fields, *fixed]
         return self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: Supervision, form: Any, change: bool) -> None:

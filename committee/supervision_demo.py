@@ -16,7 +16,6 @@ from safetyportal.workdays import CalendarNotCovered, add_working_days, subtract
 from . import supervision_services as services
 from .supervision_models import Supervision, SupervisionNotice
 
-HAZARD_TITLE = "晋江市陈埭镇某鞋材厂“三合一”场所违规住人问题"
 TOWN_TITLE = "磁灶镇安全生产月活动及隐患排查治理情况报送长期滞后问题"
 
 
@@ -42,7 +41,7 @@ def _officer(jurisdiction_id: int | None):  # type: ignore[no-untyped-def]
 def load_demo_supervision() -> dict[str, int]:
     from inspections.supervision_bridge import hazard_info, open_hazard_ids
 
-    if Supervision.objects.filter(title__in=[HAZARD_TITLE, TOWN_TITLE]).exists():
+    if Supervision.objects.exists():  # loaded before (or the office has its own): never twice
         return _counts()
     staff = get_user_model()._default_manager.filter(username="admin").first()
     if staff is None:
@@ -55,27 +54,30 @@ def load_demo_supervision() -> dict[str, int]:
         return _counts()
     with transaction.atomic():
         hazard_ids = open_hazard_ids(limit=1)
-        if hazard_ids:
-            info = hazard_info(hazard_ids[0])
+        info = hazard_info(hazard_ids[0]) if hazard_ids else None
+        if info is not None:
+            # Every word of the demo comes from the hazard itself: its town, unit, category, level and address.
+            place = Jurisdiction.objects.filter(pk=info.jurisdiction_id).values_list("name", flat=True).first() or ""
+            subject = info.enterprise_name or f"{place}{info.address}"
             supervision = services.create_supervision(
                 by=staff,
                 target="hazard",
-                hazard_id=hazard_ids[0],
+                hazard_id=info.pk,
                 level="county",
                 supervisor="晋江市安全生产委员会办公室",
-                title=HAZARD_TITLE,
+                title=f"{subject}{info.category_label}{info.level_label}（{info.number}）",
                 problem=(
-                    "该厂生产车间、仓库与员工宿舍设置在同一建筑内，未采取防火分隔措施，安全出口数量不足，"
-                    "夜间住宿员工约20人，一旦发生火灾极易造成群死群伤。"
+                    f"经检查，{subject}存在{info.category_label}方面的{info.level_label}（隐患编号{info.number}），"
+                    "经多次督促仍未整改到位，存在较大安全风险。"
                 ),
                 requirements=(
-                    "立即清理搬离员工宿舍，落实防火分隔；整改期间落实24小时值守；镇政府落实属地管理责任，"
-                    "每周报送整改进展。"
+                    f"责任单位立即落实整改措施和整改期间的安全防范措施；{place}落实属地管理责任，每周报送整改进展；"
+                    "整改完成后报市安委办验收销号。"
                 ),
                 listed_on=hazard_listed,
                 working_days=30,
-                public_name="晋江市陈埭镇某鞋材厂",
-                public_text="生产、储存、住宿“三合一”，未采取防火分隔措施，安全出口数量不足。",
+                public_name=info.enterprise_name or f"{place}某场所",
+                public_text=f"存在{info.category_label}方面的{info.level_label}，正在挂牌督办整改。",
             )
             services.publish_listing(supervision=supervision, by=staff, on=add_working_days(hazard_listed, 3))
             authority = IssuingAuthority.objects.filter(code="晋安办").first()
@@ -84,17 +86,17 @@ def load_demo_supervision() -> dict[str, int]:
                     supervision=supervision,
                     authority=authority,
                     body=(
-                        "请你镇立即督促该企业停止在厂房内安排员工住宿，按照《安全生产法》第四十二条规定整改到位。\n"
+                        f"请{place}立即督促责任单位落实整改措施，按照《安全生产法》有关规定整改到位。\n"
                         "整改期间，落实专人盯守和每日巡查，确保不发生生产安全事故。\n"
                         "整改完成后，请将整改情况及佐证材料报市安委办，经验收合格后予以销号。"
                     ),
                 )
-            officer = _officer(info.jurisdiction_id if info else None)
+            officer = _officer(info.jurisdiction_id)
             if officer is not None:
                 services.file_progress(
                     supervision=supervision,
                     by=officer,
-                    text="镇安监站已会同消防所现场检查，企业已将宿舍内20名员工全部清出，正在砌筑防火墙，预计本月底完工。",
+                    text=f"{place}已会同有关部门现场检查，正在督促责任单位落实整改措施，预计本月底前整改到位。",
                 )
         town = (
             Jurisdiction.objects.filter(name__contains="磁灶", level="subdistrict").first()

@@ -31,6 +31,8 @@ def build_supervision_notice(document: GeneratedDocument) -> RenderSpec:
     if frozen.get("deadline"):
         deadline = dt.date.fromisoformat(frozen["deadline"])
     listed_on = supervision.listed_on
+    if frozen.get("listed_on"):
+        listed_on = dt.date.fromisoformat(frozen["listed_on"])
     return RenderSpec(
         "documents/supervision_notice.html",
         {

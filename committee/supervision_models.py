@@ -10,18 +10,25 @@ only through ``inspections.supervision_bridge``."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safetyportal.documents.issuing import IssuedRecord
 from safetyportal.models import Jurisdiction, MemberUnit
-from safetyportal.records import AppendOnlyModel, ScopedAppendOnlyQuerySet, ScopedLegalQuerySet, VoidableRecord
-from safetyportal.scoping import ScopedQuerySet
+from safetyportal.records import (
+    AppendOnlyModel,
+    LegalRecordMixin,
+    ScopedAppendOnlyQuerySet,
+    ScopedLegalQuerySet,
+    VoidableRecord,
+)
 from safetyportal.uploads import StoredAttachment
 
 __all__ = [
@@ -296,8 +303,9 @@ class ProgressReport(AppendOnlyModel):
         return f"{self.unit_name} {timezone.localtime(self.filed_at):%Y-%m-%d}"
 
 
-class ProgressAttachment(StoredAttachment):
-    """A photo (re-encoded JPEG) or document of a progress report (safetyportal.uploads)."""
+class ProgressAttachment(LegalRecordMixin, StoredAttachment):
+    """A photo (re-encoded JPEG) or document of a progress report (safetyportal.uploads). Never deleted, not even
+    through a queryset (like ``AccidentAttachment``): what the unit filed stays on file."""
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("进展报告"), on_delete=models.PROTECT, related_name="attachments"
@@ -312,7 +320,7 @@ class ProgressAttachment(StoredAttachment):
         editable=False,
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ScopedLegalQuerySet.as_manager()
     scope_path = "report__supervision__scope_jurisdiction"
     member_scope_path = "report__supervision__scope_member_unit"
 
@@ -323,8 +331,9 @@ class ProgressAttachment(StoredAttachment):
         default_permissions = ("view",)
 
 
-class SupervisionEvidence(StoredAttachment):
-    """Evidence of 销号 (验收意见、整改后照片) uploaded by staff when closing."""
+class SupervisionEvidence(LegalRecordMixin, StoredAttachment):
+    """Evidence of 销号 (验收意见、整改后照片) uploaded by staff when closing. Never deleted, not even through a
+    queryset (like ``AccidentAttachment``)."""
 
     supervision = models.ForeignKey(
         Supervision, verbose_name=_("挂牌督办"), on_delete=models.PROTECT, related_name="evidence"
@@ -339,7 +348,7 @@ class SupervisionEvidence(StoredAttachment):
         editable=False,
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ScopedLegalQuerySet.as_manager()
     scope_path = "supervision__scope_jurisdiction"
     member_scope_path = "supervision__scope_member_unit"
 
@@ -356,7 +365,26 @@ class ExtensionStatus(models.TextChoices):
     REJECTED = "rejected", _("不同意")
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequestQuerySet(ScopedLegalQuerySet):
+    """延期申请: never deleted, not even in bulk; a decided request (已同意/不同意) is not changed in bulk either (the
+    decision goes through ``supervision_services.decide_extension``, on the locked row)."""
+
+    def delete(self) -> Any:
+        raise ProtectedError(str(_("延期申请记录不能删除。")), set(self))
+
+    def update(self, **kwargs: Any) -> int:
+        if self.exclude(status=ExtensionStatus.PENDING).exists():
+            raise ValidationError(_("已批复的延期申请不能修改。"))
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        pks = [obj.pk for obj in objs]
+        if self.model._default_manager.filter(pk__in=pks).exclude(status=ExtensionStatus.PENDING).exists():
+            raise ValidationError(_("已批复的延期申请不能修改。"))
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
+class ExtensionRequest(LegalRecordMixin, models.Model):
     """延期申请 (at least 20 working days before the deadline) and its decision (within 10 working days)."""
 
     supervision = models.ForeignKey(
@@ -391,7 +419,7 @@ class ExtensionRequest(models.Model):
     approved_deadline = models.DateField(_("批准延期至"), null=True, blank=True, editable=False)
     decision_note = models.TextField(_("批复意见"), blank=True, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ExtensionRequestQuerySet.as_manager()
     scope_path = "supervision__scope_jurisdiction"
     member_scope_path = "supervision__scope_member_unit"
 
@@ -409,9 +437,7 @@ class ExtensionRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.supervision} {self.get_status_display()}"
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        from django.db.models.deletion import ProtectedError
-
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ProtectedError(str(_("延期申请记录不能删除。")), {self})
 
 

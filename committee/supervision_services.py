@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetyportal import workdays
+from safetyportal.documents.issuing import IssueStatus
 from safetyportal.messaging import notify
 from safetyportal.scoping import is_office_staff, officer_unit
 from safetyportal.services import diff, record_history, snapshot, void_record
@@ -176,6 +177,74 @@ def _scope_from_target(supervision: Supervision) -> None:
         supervision.scope_member_unit_id = supervision.member_unit_id
 
 
+# What an issued 督办通知 prints and serves on the unit: fixed once a notice is issued. The deadline moves only through
+# an approved extension (decide_extension); other corrections need a superseding notice.
+NOTICE_FROZEN_FIELDS: tuple[str, ...] = ("listed_on", "working_days", "level")
+
+
+def has_issued_notice(supervision: Supervision) -> bool:
+    return supervision.notices.exclude(status=IssueStatus.DRAFT).exists()
+
+
+def _check_frozen_by_notice(current: Supervision, supervision: Supervision) -> None:
+    changed = [name for name in NOTICE_FROZEN_FIELDS if getattr(current, name) != getattr(supervision, name)]
+    if not changed or not has_issued_notice(current):
+        return
+    labels = "、".join(str(Supervision._meta.get_field(name).verbose_name) for name in changed)
+    raise ValidationError(
+        _("督办通知已印发，不能再修改%(fields)s；如需延长整改期限，请通过延期申请办理，其他更正请印发新的督办通知。")
+        % {"fields": labels}
+    )
+
+
+def rescope_for_hazard(hazard_id: int, *, jurisdiction_id: int, responsible_unit_id: int | None) -> list[int]:
+    """The hazard's jurisdiction or responsible unit changed: its open supervisions follow, so that the unit now
+    responsible sees them, files progress and gets the messages, and the former unit no longer does (called by the
+    hazard's ``post_save``, ``supervision_signals``). Returns the pks re-scoped."""
+    changed: list[int] = []
+    with transaction.atomic():
+        rows = Supervision.objects.select_for_update(of=("self",)).filter(
+            target=SupervisionTarget.HAZARD,
+            hazard_id=hazard_id,
+            status=SupervisionStatus.OPEN,
+            record_status="active",
+        )
+        for current in rows:
+            old = (current.scope_jurisdiction_id, current.scope_member_unit_id)
+            new = (jurisdiction_id, responsible_unit_id)
+            if old == new:
+                continue
+            current.scope_jurisdiction_id, current.scope_member_unit_id = new
+            current.save(update_fields=["scope_jurisdiction", "scope_member_unit", "updated_at"])
+            changes = {
+                "scope_jurisdiction": [old[0], new[0]],
+                "scope_member_unit": [old[1], new[1]],
+            }
+            record_history(current, action="change", by=None, changes=changes, note=_("隐患整改责任单位或辖区变更"))
+            _event(
+                current,
+                SupervisionEventKind.CHANGED,
+                None,
+                _("隐患的辖区或整改责任单位已变更，督办随之转由%(unit)s办理") % {"unit": current.unit_name or "—"},
+                changes,
+            )
+            changed.append(current.pk)
+            if old[1] != new[1] and new[1] is not None:
+                users = unit_users(current)
+                if users:
+                    text = _(
+                        "隐患整改责任已转交你单位，原挂牌督办随之转由你单位办理：%(title)s（%(level)s），整改期限"
+                        "%(deadline)s。请在“安委会 › 挂牌督办”中按期报送整改进展。"
+                    ) % {
+                        "title": current.title,
+                        "level": current.get_level_display(),
+                        "deadline": f"{current.deadline:%Y-%m-%d}",
+                    }
+                    key = f"committee.supervision:{current.pk}:unit:{new[1]}"
+                    transaction.on_commit(lambda u=users, k=key, t=text: _notify_quietly(u, k, t))
+    return changed
+
+
 def check_target(supervision: Supervision) -> None:
     """A new hazard supervision needs an open hazard not already under an open supervision (also called by the
     admin's form, so the message shows on the form)."""
@@ -214,6 +283,7 @@ def save_supervision(*, supervision: Supervision, by: User | None) -> Supervisio
             ):
                 raise ValidationError(_("督办对象不能修改；如挂错对象，请作废后重新挂牌。"))
             before = snapshot(current)
+            _check_frozen_by_notice(current, supervision)
         supervision.full_clean(exclude=["deadline"])
         check_target(supervision)
         _scope_from_target(supervision)

@@ -28,6 +28,7 @@ from committee.supervision_models import (
     SupervisionStatus,
 )
 from safetyportal.documents import services as document_services
+from safetyportal.documents.context import chinese_date
 from safetyportal.roles import STAFF_GROUP
 from safetyportal.uploads import check_attachment
 from safetyportal.workdays import add_working_days, latest_extension_request, subtract_working_days
@@ -526,7 +527,7 @@ def test_admin_pages(client, admin_user_office, media_root):
 
 
 def test_demo_loader_is_idempotent():
-    from committee.supervision_demo import HAZARD_TITLE, TOWN_TITLE, load_demo_supervision
+    from committee.supervision_demo import TOWN_TITLE, load_demo_supervision
 
     StaffUserFactory(username="admin", is_superuser=True)
     town = JurisdictionFactory(name="磁灶镇")
@@ -539,7 +540,11 @@ def test_demo_loader_is_idempotent():
     assert hazard.supervision_level == "county"
     town_supervision = Supervision.objects.get(title=TOWN_TITLE)
     assert town_supervision.level == "street" and town_supervision.is_overdue()
-    assert Supervision.objects.get(title=HAZARD_TITLE).published_on is not None
+    on_hazard = Supervision.objects.get(target="hazard")
+    assert on_hazard.published_on is not None
+    # The demo's words come from the hazard itself: its number, its town, its category (no invented place or kind).
+    assert hazard.number in on_hazard.title and hazard.get_category_display() in on_hazard.title
+    assert "磁灶镇" in on_hazard.requirements and "陈埭" not in on_hazard.title + on_hazard.problem
     assert ProgressReport.objects.count() == 2
 
 
@@ -589,3 +594,149 @@ def test_escalation_of_a_supervision_whose_hazard_is_already_closed_does_not_fai
     assert services.escalate_overdue(today=dt.date(2026, 10, 12)) == [supervision.pk]
     hazard.refresh_from_db()
     assert hazard.supervision_level == ""
+
+
+# --- Review 15: scope follows the hazard, issued notices are frozen, records are never deleted ----------
+
+
+def _hazard_supervision(staff, hazard) -> Supervision:
+    return services.create_supervision(
+        by=staff,
+        target="hazard",
+        hazard=hazard,
+        level="county",
+        title="某鞋业公司消防通道堵塞",
+        problem="安全出口被货物堵塞。",
+        listed_on=dt.date(2026, 9, 30),
+        working_days=3,
+    )
+
+
+def test_reassigning_the_hazards_unit_moves_the_supervision_to_the_new_unit(staff, django_capture_on_commit_callbacks):
+    from inspections import services as inspection_services
+    from safetyportal.messaging.models import MessageDelivery
+
+    old_unit, new_unit = MemberUnitFactory(name="市住建局"), MemberUnitFactory(name="市应急局")
+    old_officer = OfficerProfileFactory(jurisdiction=None, member_unit=old_unit).user
+    new_officer = OfficerProfileFactory(jurisdiction=None, member_unit=new_unit).user
+    hazard = HazardFactory(level="general", responsible_unit=old_unit)
+    supervision = _hazard_supervision(staff, hazard)
+    detail = reverse("committee:supervision_detail", args=[supervision.pk])
+    progress = reverse("committee:supervision_progress", args=[supervision.pk])
+    assert _client(old_officer).get(detail).status_code == 200
+    assert _client(new_officer).get(detail).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_services.update_hazard(hazard=hazard, by=staff, values={"responsible_unit": new_unit})
+
+    supervision.refresh_from_db()
+    assert supervision.scope_member_unit_id == new_unit.pk
+    assert MessageDelivery.objects.filter(user=new_officer, key__startswith=f"committee.supervision:{supervision.pk}:")
+    assert supervision.scope_jurisdiction_id == hazard.jurisdiction_id
+    event = supervision.events.filter(kind="changed").latest("pk")
+    assert event.changes["scope_member_unit"] == [old_unit.pk, new_unit.pk]
+    old_client = _client(old_officer)
+    assert old_client.get(detail).status_code == 404
+    assert old_client.post(progress, {"text": "原单位报送"}).status_code == 404
+    assert supervision.title not in old_client.get(reverse("committee:supervision_list")).content.decode()
+    assert not ProgressReport.objects.exists()
+    assert not services.may_report(old_officer, supervision)
+    new_client = _client(new_officer)
+    assert new_client.get(detail).status_code == 200
+    assert services.may_report(new_officer, supervision)
+    assert new_officer.pk in services.unit_users(supervision)
+    assert old_officer.pk not in services.unit_users(supervision)
+    events = supervision.events.count()
+    # A save that does not touch the unit or the jurisdiction changes nothing.
+    inspection_services.update_hazard(hazard=hazard, by=staff, values={"address": "新地址1号"})
+    assert supervision.events.count() == events
+
+
+def test_a_closed_supervision_keeps_its_scope_when_the_hazard_moves(staff):
+    from inspections import services as inspection_services
+
+    old_unit, new_unit = MemberUnitFactory(), MemberUnitFactory()
+    hazard = HazardFactory(level="general", responsible_unit=old_unit)
+    supervision = _hazard_supervision(staff, hazard)
+    Supervision.objects.filter(pk=supervision.pk).update(status=SupervisionStatus.CLOSED)
+    inspection_services.update_hazard(hazard=hazard, by=staff, values={"responsible_unit": new_unit})
+    supervision.refresh_from_db()
+    assert supervision.scope_member_unit_id == old_unit.pk
+
+
+def test_an_issued_notice_freezes_listing_date_working_days_and_level(admin_user_office, no_broker, media_root):
+    from django.template.loader import render_to_string
+
+    from committee.supervision_documents import build_supervision_notice
+    from safetyportal.documents.context import engine_context
+    from safetyportal.documents.models import GeneratedDocument
+
+    supervision = _unit_supervision(admin_user_office, JurisdictionFactory(name="安海镇"))
+    # Before a notice is issued the listing can still be corrected.
+    supervision.working_days = 4
+    services.save_supervision(supervision=supervision, by=admin_user_office)
+    supervision.working_days = 3
+    services.save_supervision(supervision=supervision, by=admin_user_office)
+    notice = document_services.issue(SupervisionNoticeFactory(supervision=supervision), by=admin_user_office)
+    notice = SupervisionNotice.objects.get(pk=notice.pk)
+    assert notice.snapshot["listed_on"] == "2026-09-30"
+    for field, value in (("listed_on", dt.date(2026, 10, 8)), ("working_days", 10), ("level", "county")):
+        fresh = Supervision.objects.get(pk=supervision.pk)
+        setattr(fresh, field, value)
+        with pytest.raises(ValidationError, match="督办通知已印发"):
+            services.save_supervision(supervision=fresh, by=admin_user_office)
+    fresh = Supervision.objects.get(pk=supervision.pk)
+    assert (fresh.listed_on, fresh.working_days, fresh.level) == (dt.date(2026, 9, 30), 3, "street")
+    # Other content can still be corrected.
+    fresh.requirements = "按期书面报告。"
+    services.save_supervision(supervision=fresh, by=admin_user_office)
+    # The issued paper prints its frozen listing date, whatever the live row says.
+    Supervision.objects.filter(pk=supervision.pk).update(listed_on=dt.date(2026, 10, 9))
+    spec = build_supervision_notice(GeneratedDocument.objects.get(pk=notice.document_id))
+    assert spec.context["listed_text"] == chinese_date(dt.date(2026, 9, 30))
+    html = render_to_string(spec.template_name, {**engine_context(notice.document), **spec.context})
+    assert chinese_date(dt.date(2026, 9, 30)) in html and chinese_date(dt.date(2026, 10, 9)) not in html
+
+
+def test_extension_requests_are_never_deleted_and_decided_ones_not_changed_in_bulk(staff):
+    from django.db.models.deletion import ProtectedError
+
+    from committee.supervision_models import ExtensionRequest
+    from tests.committee.factories_supervision import ExtensionRequestFactory
+
+    pending = ExtensionRequestFactory()
+    decided = ExtensionRequestFactory(status=ExtensionStatus.REJECTED, decision_note="理由不充分。")
+    with pytest.raises(ProtectedError):
+        ExtensionRequest.objects.filter(pk=pending.pk).delete()
+    with pytest.raises(ProtectedError):
+        pending.delete()
+    with pytest.raises(ValidationError, match="已批复的延期申请不能修改"):
+        ExtensionRequest.objects.filter(pk=decided.pk).update(status=ExtensionStatus.APPROVED)
+    with pytest.raises(ValidationError, match="已批复的延期申请不能修改"):
+        ExtensionRequest.objects.all().update(decision_note="改写")
+    decided.decision_note = "改写"
+    with pytest.raises(ValidationError):
+        ExtensionRequest.objects.bulk_update([decided], ["decision_note"])
+    assert ExtensionRequest.objects.filter(pk=pending.pk).update(reason="补充理由。") == 1
+    decided.refresh_from_db()
+    assert (
+        ExtensionRequest.objects.count() == 2
+        and decided.status == "rejected"
+        and decided.decision_note == "理由不充分。"
+    )
+
+
+def test_progress_attachments_and_closure_evidence_are_never_deleted(staff):
+    from django.db.models.deletion import ProtectedError
+
+    from committee.supervision_models import ProgressAttachment, SupervisionEvidence
+
+    attachment = ProgressAttachmentFactory()
+    evidence = SupervisionEvidenceFactory()
+    for row in (attachment, evidence):
+        with pytest.raises(ProtectedError):
+            row.delete()
+        with pytest.raises(ProtectedError):
+            type(row).objects.filter(pk=row.pk).delete()
+    assert ProgressAttachment.objects.filter(pk=attachment.pk).exists()
+    assert SupervisionEvidence.objects.filter(pk=evidence.pk).exists()
