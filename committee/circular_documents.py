@@ -73,7 +73,11 @@ def build_circular(document: GeneratedDocument) -> RenderSpec:
         raise Circular.DoesNotExist(f"document {document.pk} has no circular")
     circular = Circular.objects.select_related("authority").get(pk=document.source_id)
     issued_on = document.issued_on or timezone.localdate()
-    recipients = "、".join(circular.addressees())
+    # Issued: the names frozen in the snapshot (a town renamed later must not change the 主送 line); a draft (or a
+    # snapshot from before the names were frozen): the live names.
+    snapshot = circular.snapshot or {}
+    names = snapshot["addressees"] if "addressees" in snapshot else circular.addressees()
+    recipients = "、".join(names)
     return RenderSpec(
         "documents/circular.html",
         {

@@ -75,9 +75,53 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+TOWN_SUBTOTAL = "镇街合计"
+MEMBER_SUBTOTAL = "成员单位合计"
+SUBTOTAL_LABELS = (TOWN_SUBTOTAL, MEMBER_SUBTOTAL)
+
+
+def is_subtotal(row: Sequence[Cell]) -> bool:
+    """A subtotal row (镇街合计 / 成员单位合计): it sums the plain rows above it, back to the previous subtotal."""
+    return bool(row) and row[0] in SUBTOTAL_LABELS
+
+
+def plain_rows(table: CircularTable) -> list[list[Cell]]:
+    """The units' rows, without the subtotal rows."""
+    return [row for row in table.rows if not is_subtotal(row)]
+
+
+def subtotal(table: CircularTable, label: str) -> list[Cell] | None:
+    return next((row for row in table.rows if row and row[0] == label), None)
+
+
+def _sum_errors(
+    prefix: str, label: str, columns: Sequence[str], total: Sequence[Cell], rows: Sequence[Sequence[Cell]]
+) -> list[str]:
+    errors: list[str] = []
+    for index, value in enumerate(total):
+        if not is_number(value):
+            continue
+        column = columns[index]
+        cells = [row[index] for row in rows if index < len(row)]
+        if not all(is_number(cell) for cell in cells):
+            errors.append(
+                _("%(t)s“%(c)s”列有%(label)s，但各行不全是数字。") % {"t": prefix, "c": column, "label": label}
+            )
+            continue
+        rows_sum = sum(int(cell) for cell in cells)
+        if rows_sum != value:
+            errors.append(
+                _("%(t)s“%(c)s”列的%(label)s为%(total)s，各行之和为%(sum)s，两者不一致。")
+                % {"t": prefix, "c": column, "label": label, "total": value, "sum": rows_sum}
+            )
+    return errors
+
+
 def table_errors(table: CircularTable, *, where: str = "") -> list[str]:
     """Why a table does not add up (empty when it does): every whole-number cell of the 合计 row must equal the sum
-    of the column's cells, which must all be whole numbers; every row has as many cells as there are columns."""
+    of the column's cells (the units' rows, subtotal rows excluded), which must all be whole numbers; every
+    whole-number cell of a subtotal row (镇街合计 / 成员单位合计) must equal the sum of the units' rows above it back
+    to the previous subtotal; every row has as many cells as there are columns."""
     errors: list[str] = []
     prefix = f"{where}统计表" if where else _("统计表")
     width = len(table.columns)
@@ -85,27 +129,22 @@ def table_errors(table: CircularTable, *, where: str = "") -> list[str]:
         if len(row) != width:
             values = {"t": prefix, "n": number, "got": len(row), "want": width}
             errors.append(_("%(t)s第%(n)s行有%(got)s列，表头有%(want)s列。") % values)
+    if errors:
+        return errors
+    group: list[list[Cell]] = []
+    for row in table.rows:
+        if is_subtotal(row):
+            errors += _sum_errors(prefix, str(row[0]), table.columns, row, group)
+            group = []
+        else:
+            group.append(row)
     if table.total_row is None:
         return errors
     if len(table.total_row) != width:
         values = {"t": prefix, "got": len(table.total_row), "want": width}
         errors.append(_("%(t)s的合计行有%(got)s列，表头有%(want)s列。") % values)
         return errors
-    for index, total in enumerate(table.total_row):
-        if not is_number(total):
-            continue
-        column = table.columns[index]
-        cells = [row[index] for row in table.rows if index < len(row)]
-        if not all(is_number(cell) for cell in cells):
-            errors.append(_("%(t)s“%(c)s”列有合计，但各行不全是数字。") % {"t": prefix, "c": column})
-            continue
-        rows_sum = sum(int(cell) for cell in cells)
-        if rows_sum != total:
-            errors.append(
-                _("%(t)s“%(c)s”列的合计为%(total)s，各行之和为%(sum)s，两者不一致。")
-                % {"t": prefix, "c": column, "total": total, "sum": rows_sum}
-            )
-    return errors
+    return errors + _sum_errors(prefix, "合计", table.columns, table.total_row, plain_rows(table))
 
 
 def _sum(rows: Sequence[Sequence[Cell]], index: int) -> int:
@@ -118,6 +157,36 @@ def _total_row(rows: Sequence[Sequence[Cell]], columns: int, sum_columns: Sequen
     for index in sum_columns:
         total[index] = _sum(rows, index)
     return total
+
+
+def _grouped(
+    rows: Sequence[tuple[UnitKey, list[Cell]]], columns: int, sum_columns: Sequence[int]
+) -> tuple[list[list[Cell]], list[Cell] | None, bool]:
+    """(rows, total_row, overlapping). Rows of towns and of member units count the same items twice (a hazard is
+    counted under its town and under its responsible member unit), so when both kinds are present there is no
+    合计 across them: the towns' rows are followed by a 镇街合计 row and the member units' rows by a
+    成员单位合计 row, each the sum of its own rows (checked by ``table_errors``). Otherwise one 合计 (or none
+    when there are no rows)."""
+    towns = [row for key, row in rows if key[0] != MEMBER_UNIT]
+    members = [row for key, row in rows if key[0] == MEMBER_UNIT]
+    if towns and members:
+        town_total = _total_row(towns, columns, sum_columns)
+        town_total[0] = TOWN_SUBTOTAL
+        member_total = _total_row(members, columns, sum_columns)
+        member_total[0] = MEMBER_SUBTOTAL
+        return [*towns, town_total, *members, member_total], None, True
+    plain = towns or members
+    return plain, (_total_row(plain, columns, sum_columns) if plain else None), False
+
+
+OVERLAP_NOTE = (
+    "成员单位各行与街道（镇）各行统计的是同一批事项（按所在街道（镇）和责任成员单位各列一次），"
+    "两者不可相加；总数以镇街合计为准。"
+)
+
+
+def _join_notes(*notes: str) -> str:
+    return "".join(note for note in notes if note)
 
 
 def rate_text(part: int, whole: int) -> str:
@@ -200,16 +269,26 @@ def never_reported_table(figures: Mapping[UnitKey, Any], units: Sequence[tuple[U
     return CircularTable(list(NEVER_COLUMNS), rows, _total_row(rows, 3, (1, 2)) if rows else None)
 
 
-HAZARD_COLUMNS = ["单位", "到期隐患（项）", "按期整改（项）", "逾期整改（项）", "逾期未整改（项）", "未到期（项）"]
+HAZARD_COLUMNS = [
+    "单位",
+    "到期隐患（项）",
+    "按期整改（项）",
+    "逾期整改（项）",
+    "逾期未整改（项）",
+    "待复核及其他（项）",
+]
 
 
 def hazards_table(figures: Mapping[UnitKey, Any], units: Sequence[tuple[UnitKey, str]]) -> CircularTable:
-    """隐患整改: hazards whose rectification deadline falls in the period, per unit."""
-    rows: list[list[Cell]] = []
+    """隐患整改: hazards whose rectification deadline falls in the period, per unit. The last column is the remainder
+    (``open_other``: 已受理/核查中, 整改完成待复核 and the like, whatever their deadline), not "未到期". Towns and
+    member units both addressed: two groups with their subtotals, no 合计 across them (``_grouped``)."""
+    keyed: list[tuple[UnitKey, list[Cell]]] = []
     for key, name in units:
         due = _get(figures, key, "due")
         on_time, late, overdue = (_get(figures, key, f) for f in ("closed_on_time", "closed_late", "open_overdue"))
-        rows.append([name, due, on_time, late, overdue, due - on_time - late - overdue])
+        keyed.append((key, [name, due, on_time, late, overdue, due - on_time - late - overdue]))
+    rows, total, overlapping = _grouped(keyed, len(HAZARD_COLUMNS), range(1, 6))
     listed = {key for key, _name in units}
     outside = [value for key, value in figures.items() if key not in listed]
     due_out, overdue_out = sum(int(v.due) for v in outside), sum(int(v.open_overdue) for v in outside)
@@ -219,39 +298,62 @@ def hazards_table(figures: Mapping[UnitKey, Any], units: Sequence[tuple[UnitKey,
         if due_out
         else ""
     )
-    return CircularTable(list(HAZARD_COLUMNS), rows, _total_row(rows, 6, range(1, 6)), note)
+    note = _join_notes(_(OVERLAP_NOTE) if overlapping else "", note)
+    return CircularTable(list(HAZARD_COLUMNS), rows, total, note)
 
 
 SUPERVISION_COLUMNS = ["单位", "逾期未办结督办事项（项）"]
 
 
 def supervision_table(counts: Mapping[UnitKey, int], units: Sequence[tuple[UnitKey, str]]) -> CircularTable:
-    """督办逾期: the listed units with at least one open supervision past its deadline."""
-    rows: list[list[Cell]] = [[name, int(counts.get(key, 0))] for key, name in units if counts.get(key, 0)]
+    """督办逾期: the listed units with at least one open supervision past its deadline. Towns and member units both
+    listed: two groups with their subtotals, no 合计 across them (a supervision counts under both)."""
+    keyed: list[tuple[UnitKey, list[Cell]]] = [
+        (key, [name, int(counts.get(key, 0))]) for key, name in units if counts.get(key, 0)
+    ]
+    rows, total, overlapping = _grouped(keyed, len(SUPERVISION_COLUMNS), (1,))
     listed = {key for key, _name in units}
     outside = sum(int(n) for key, n in counts.items() if key not in listed)
     note = _("另：未列入本表的单位逾期未办结督办事项%(n)s项，未计入上表。") % {"n": outside} if outside else ""
-    return CircularTable(list(SUPERVISION_COLUMNS), rows, _total_row(rows, 2, (1,)) if rows else None, note)
+    note = _join_notes(_(OVERLAP_NOTE) if overlapping else "", note)
+    return CircularTable(list(SUPERVISION_COLUMNS), rows, total, note)
 
 
 EXPOSURE_COLUMNS = ["单位", "曝光典型案例（起）", "媒体报道（篇）", "完成月数（个）", "未完成月数（个）", "未完成月份"]
 
 
+def _month_state(month: Any) -> str:
+    """met / missed / open (running at 数据截至, not yet met: 未到期) / not_due (not begun at 数据截至). Months from
+    a provider without ``as_of`` (no ``started``/``over``) are all over."""
+    if month.met:
+        return "met"
+    if not getattr(month, "started", True):
+        return "not_due"
+    return "missed" if getattr(month, "over", True) else "open"
+
+
 def exposure_duty_table(duty: Mapping[int, Sequence[Any]], units: Sequence[tuple[UnitKey, str]]) -> CircularTable:
-    """每月曝光典型案例 (seed 001): per county/town, the months of the period in which the duty was met or missed.
-    Only jurisdictions have the duty; the rows are the listed jurisdictions."""
+    """每月曝光典型案例 (seed 001): per county/town, the months of the period in which the duty was met or missed at
+    数据截至. Only months that are over (or already met) count: a month not begun is not due, and a month still
+    running and not yet met is 未到期 and left out of both counts (named in the note). Only jurisdictions have the
+    duty; the rows are the listed jurisdictions."""
     rows: list[list[Cell]] = []
+    running: set[tuple[int, int]] = set()
     for key, name in units:
         if key[0] != JURISDICTION:
             continue
         months = list(duty.get(key[1], []))
-        missed = [m for m in months if not m.met]
+        states = [_month_state(m) for m in months]
+        missed = [m for m, state in zip(months, states, strict=True) if state == "missed"]
+        running |= {
+            (getattr(m, "year", 0), m.month) for m, state in zip(months, states, strict=True) if state == "open"
+        }
         rows.append(
             [
                 name,
                 sum(int(m.cases) for m in months),
                 sum(int(m.articles) for m in months),
-                len(months) - len(missed),
+                states.count("met"),
                 len(missed),
                 "、".join(f"{m.month}月" for m in missed) or "—",
             ]
@@ -264,7 +366,13 @@ def exposure_duty_table(duty: Mapping[int, Sequence[Any]], units: Sequence[tuple
         if any(m.cases or m.articles for m in outside)
         else ""
     )
-    return CircularTable(list(EXPOSURE_COLUMNS), rows, _total_row(rows, 6, range(1, 5)), note)
+    open_note = (
+        _("%(months)s截至数据截至日尚未结束，尚未完成的单位不计为未完成（未到期）。")
+        % {"months": "、".join(f"{m}月" for _y, m in sorted(running))}
+        if running
+        else ""
+    )
+    return CircularTable(list(EXPOSURE_COLUMNS), rows, _total_row(rows, 6, range(1, 5)), _join_notes(open_note, note))
 
 
 # --- Providers (the other apps' figures, read through their own modules) -------------------------------------------
@@ -311,7 +419,7 @@ def compute_table(source: str, params: DraftParams) -> CircularTable | None:
         return supervision_table(overdue_by_unit(params.as_of), units)
     if source == "exposure_duty":
         duty_by_unit = _provider("inspections.media_duty", "duty_by_unit", _("典型案例曝光"))
-        return exposure_duty_table(duty_by_unit(params.period), units)
+        return exposure_duty_table(duty_by_unit(params.period, as_of=params.as_of), units)
     return None
 
 
@@ -374,14 +482,18 @@ def never_reported_paragraphs(table: CircularTable, when: str) -> list[str]:
 
 
 def hazards_paragraphs(table: CircularTable, when: str) -> list[str]:
-    total = table.total_row or []
+    # Towns and member units both listed: the totals are the towns' (distinct hazards), never the two groups added.
+    town_total = subtotal(table, TOWN_SUBTOTAL)
+    total = town_total or table.total_row or []
     if not total or not total[1]:
         return [_("%(when)s，列入本通报的单位无到期整改的隐患。") % {"when": when}]
     paragraphs = [
         _("%(when)s，到期应整改隐患%(due)s项，按期整改%(on_time)s项，逾期整改%(late)s项，逾期未整改%(overdue)s项。")
         % {"when": when, "due": total[1], "on_time": total[2], "late": total[3], "overdue": total[4]}
     ]
-    overdue = [row for row in table.rows if int(row[4]) > 0]
+    if town_total is not None:
+        paragraphs[0] += _("（以上为各街道（镇）合计；成员单位所列隐患与街道（镇）重叠，不重复计数。）")
+    overdue = [row for row in plain_rows(table) if int(row[4]) > 0]
     if overdue:
         paragraphs.append(
             _("存在逾期未整改隐患的单位：%(names)s。") % {"names": _names(overdue, lambda r: f"（{r[4]}项）")}
@@ -393,6 +505,17 @@ def supervision_paragraphs(table: CircularTable, as_of: dt.date) -> list[str]:
     day = f"{as_of.year}年{as_of.month}月{as_of.day}日"
     if not table.rows:
         return [_("截至%(day)s，列入本通报的单位无逾期未办结的督办事项。") % {"day": day}]
+    town_total = subtotal(table, TOWN_SUBTOTAL)
+    if town_total is not None:
+        # Towns and member units both listed: a supervision counts under both, so the total is the towns'.
+        towns = table.rows[: table.rows.index(town_total)]
+        members = [row for row in plain_rows(table) if row not in towns]
+        return [
+            _("截至%(day)s，%(n)s个街道（镇）共有%(total)s项督办事项逾期未办结：%(names)s；涉及的成员单位：%(members)s"
+              "（与街道（镇）所列事项重叠，不重复计数）。其余单位无逾期督办事项。")
+            % {"day": day, "n": len(towns), "total": town_total[1], "names": _names(towns, lambda r: f"（{r[1]}项）"),
+               "members": _names(members, lambda r: f"（{r[1]}项）")}
+        ]  # fmt: skip
     total = table.total_row or ["", 0]
     return [
         _("截至%(day)s，%(n)s个单位共有%(total)s项督办事项逾期未办结：%(names)s。其余单位无逾期督办事项。")
@@ -416,6 +539,10 @@ def exposure_duty_paragraphs(table: CircularTable, when: str) -> list[str]:
         )
     else:
         paragraphs.append(_("各单位均完成每月曝光典型案例任务。"))
+    # Only months over at 数据截至 are judged: a running month not yet met is 未到期 (left out), one not begun is
+    # not due. The table's note names the running month.
+    if "尚未结束" in table.note:
+        paragraphs.append(_("截至数据截至日尚未结束的月份不作判定（未到期），未计入完成或未完成月数。"))
     return paragraphs
 
 

@@ -268,13 +268,16 @@ def check_circular_issuable(circular: Circular, issued_on: dt.date) -> None:
 
 
 def circular_snapshot(circular: Circular) -> dict[str, Any]:
-    """The figures frozen at issue: every section's table, with the day they are counted to."""
+    """The figures frozen at issue: every section's table, with the day they are counted to, and the addressees'
+    names (the 主送 line) as they were at issue."""
     return {
         "version": SNAPSHOT_VERSION,
         "as_of": circular.as_of.isoformat(),
         "period": [circular.period_starts_on.isoformat(), circular.period_ends_on.isoformat()],
         "taken_at": timezone.now().isoformat(),
         "tables": live_tables(circular),
+        # The 主送 line as issued: a unit renamed or merged later must not change the issued paper.
+        "addressees": circular.addressees(),
     }
 
 

@@ -38,6 +38,19 @@ class MonthDuty:
     cases: int
     articles: int
     met: bool
+    # With ``as_of`` (``duty_by_unit(..., as_of=)``): whether the month has begun / is over at that day. Without it
+    # every month counts as begun and over (the calendar is the caller's business, as before).
+    started: bool = True
+    over: bool = True
+
+    @property
+    def state(self) -> str:
+        """ "met"; "missed" (over, not met); "open" (running, not yet met: 未到期); "not_due" (not begun at as_of)."""
+        if self.met:
+            return "met"
+        if not self.started:
+            return "not_due"
+        return "missed" if self.over else "open"
 
     @property
     def label(self) -> str:
@@ -62,9 +75,18 @@ def _units(root: Jurisdiction | None) -> list[tuple[int, str, str, str]]:
     return list(units.order_by("path").values_list("pk", "path", "name", "level"))
 
 
-def _duty(period: Period, units: list[tuple[int, str, str, str]]) -> dict[int, list[MonthDuty]]:
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _duty(
+    period: Period, units: list[tuple[int, str, str, str]], as_of: dt.date | None = None
+) -> dict[int, list[MonthDuty]]:
     by_path = {path: pk for pk, path, _name, _level in units}
     months = period_months(period)
+    last_day = period.ends_on if as_of is None else min(period.ends_on, as_of)
     cases: dict[tuple[int, int, int], set[int]] = defaultdict(set)
     articles: dict[tuple[int, int, int], set[int]] = defaultdict(set)
     if units:
@@ -73,7 +95,7 @@ def _duty(period: Period, units: list[tuple[int, str, str, str]]) -> dict[int, l
                 mediaarticle__record_status="active",
                 mediaarticle__media_level__in=MAINSTREAM_LEVELS,
                 mediaarticle__published_on__gte=period.starts_on,
-                mediaarticle__published_on__lte=period.ends_on,
+                mediaarticle__published_on__lte=last_day,
             )
             .order_by()
             .values_list(
@@ -95,15 +117,33 @@ def _duty(period: Period, units: list[tuple[int, str, str, str]]) -> dict[int, l
         row = []
         for year, month in months:
             n_cases = len(cases.get((pk, year, month), ()))
-            row.append(MonthDuty(year, month, n_cases, len(articles.get((pk, year, month), ())), met=n_cases > 0))
+            first, last = _month_bounds(year, month)
+            row.append(
+                MonthDuty(
+                    year,
+                    month,
+                    n_cases,
+                    len(articles.get((pk, year, month), ())),
+                    met=n_cases > 0,
+                    started=as_of is None or first <= as_of,
+                    over=as_of is None or last <= as_of,
+                )
+            )
         result[pk] = row
     return result
 
 
-def duty_by_unit(period: Period, *, root: Jurisdiction | None = None) -> dict[int, list[MonthDuty]]:
+def duty_by_unit(
+    period: Period, *, root: Jurisdiction | None = None, as_of: dt.date | None = None
+) -> dict[int, list[MonthDuty]]:
     """Jurisdiction pk (every county and subdistrict/town, or those in ``root``'s tree) → its months' duty, in month
-    order. Two queries whatever the number of units and articles."""
-    return _duty(period, _units(root))
+    order. Two queries whatever the number of units and articles.
+
+    ``as_of`` (optional, e.g. a circular's 数据截至): articles published after it are not counted, and each month
+    says whether it had begun (``started``) and was over (``over``) on that day, so a month not begun is not due
+    and a running month not met is "open" (``MonthDuty.state``), never "missed". Without it, every month of the
+    period counts (the assessment applies its own ``_month_over``)."""
+    return _duty(period, _units(root), as_of)
 
 
 @dataclass

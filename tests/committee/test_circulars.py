@@ -83,9 +83,9 @@ def test_returns_circular_is_drafted_from_the_data(june, admin_user_office):
     assert [row[:7] for row in table.rows] == [
         ["甲街道", 1, 1, 1, 0, 0, 0],
         ["乙街道", 1, 1, 0, 1, 0, 2],
-        ["丙镇", 1, 0, 0, 0, 1, 13],  # capped at the period end (30 June)
+        ["丙镇", 1, 0, 0, 0, 1, 14],  # a missing slot accrues up to 数据截至 (1 July; review 15 #5)
     ]
-    assert table.total_row[:8] == ["合计", 3, 2, 1, 1, 1, 15, "66.7%"]
+    assert table.total_row[:8] == ["合计", 3, 2, 1, 1, 1, 16, "66.7%"]
     # The community's slot is outside the table's units: a separate labelled line, never mixed into the 合计.
     assert table.note.startswith("另：") and "应报送1份、已报送0份" in table.note
     text = "".join(returns["paragraphs"])
@@ -102,7 +102,7 @@ def test_combined_circular_reads_every_provider(june, admin_user_office, monkeyp
     fakes = {
         "hazard_figures": lambda period, as_of=None: hazards,
         "overdue_by_unit": lambda as_of: {unit_key(june.c): 2},
-        "duty_by_unit": lambda period: duty,
+        "duty_by_unit": lambda period, as_of=None: duty,
     }
     real = drafts._provider
     monkeypatch.setattr(drafts, "_provider", lambda module, name, label: fakes.get(name) or real(module, name, label))
@@ -112,6 +112,7 @@ def test_combined_circular_reads_every_provider(june, admin_user_office, monkeyp
     ]  # fmt: skip
     tables = services.live_tables(circular)
     assert tables["hazards"]["total_row"] == ["合计", 4, 2, 1, 1, 0]
+    assert tables["hazards"]["columns"][5] == "待复核及其他（项）"
     assert tables["supervision"]["rows"] == [["丙镇", 2]]
     assert tables["exposure_duty"]["rows"][1] == ["乙街道", 0, 0, 0, 1, "6月"]
     text = "".join(p for s in circular.sections for p in s["paragraphs"])
@@ -481,3 +482,131 @@ def test_admin_issues_after_confirmation_and_locks_the_circular(june, client, ad
     client.post(reverse("admin:committee_circular_change", args=[circular.pk]), {"title": "改", "_continue": "1"})
     circular.refresh_from_db()
     assert circular.title == "关于2024年6月报送情况的通报"
+
+
+# --- Review 15 ------------------------------------------------------------------------------------------------------
+
+
+def test_exposure_duty_months_not_over_are_not_missed():
+    """#3: at 数据截至 20 Nov, October met, November running and not met, December not begun: only October is
+    judged; November is 未到期 (left out of both counts, named in the note) and December is not due."""
+    units = [(("jurisdiction", 1), "甲街道")]
+
+    def month(number, met, started, over):
+        return SimpleNamespace(year=2026, month=number, cases=int(met), articles=int(met), met=met, started=started,
+                               over=over)  # fmt: skip
+
+    duty = {1: [month(10, True, True, True), month(11, False, True, False), month(12, False, False, False)]}
+    table = drafts.exposure_duty_table(duty, units)
+    assert table.rows == [["甲街道", 1, 1, 1, 0, "—"]]
+    assert "11月截至数据截至日尚未结束" in table.note and "12月" not in table.note
+    assert drafts.table_errors(table) == []
+    text = "".join(drafts.exposure_duty_paragraphs(table, "2026年第四季度"))
+    assert "各单位均完成每月曝光典型案例任务" in text and "未到期" in text and "12月" not in text
+    # November over and still not met: missed.
+    duty[1][1] = month(11, False, True, True)
+    assert drafts.exposure_duty_table(duty, units).rows == [["甲街道", 1, 1, 1, 1, "11月"]]
+
+
+def test_exposure_duty_circular_counts_to_its_as_of(june, admin_user_office):
+    """#3 with the real provider: an article after 数据截至 does not count; the running month is 未到期."""
+    from safetyportal.unit_figures import quarter
+    from tests.inspections.factories import ExposureCaseFactory
+    from tests.inspections.factories_articles import MediaArticleFactory
+
+    MediaArticleFactory(
+        jurisdiction=june.a, published_on=dt.date(2024, 4, 10), cases=[ExposureCaseFactory(jurisdiction=june.a)]
+    )
+    MediaArticleFactory(jurisdiction=june.a, published_on=dt.date(2024, 5, 25),
+                        cases=[ExposureCaseFactory(jurisdiction=june.a)])  # fmt: skip
+    circular = services.draft_from_data(
+        kind="exposure_duty", period=quarter(2024, 2), addressees=june.keys, by=admin_user_office,
+        as_of=dt.date(2024, 5, 20),
+    )  # fmt: skip
+    table = services.live_tables(circular)["exposure_duty"]
+    # 甲: April met, May running (the 25 May article is after 数据截至), June not begun.
+    assert table["rows"][0] == ["甲街道", 1, 1, 1, 0, "—"]
+    assert table["rows"][1] == ["乙街道", 0, 0, 0, 1, "4月"]
+    assert "5月截至数据截至日尚未结束" in table["note"]
+    text = "".join(circular.sections[0]["paragraphs"])
+    assert "乙街道（4月）" in text and "6月" not in text
+
+
+def _both_units():
+    town, member = ("jurisdiction", 1), ("member_unit", 7)
+    return town, member, [(town, "甲街道"), (member, "住建局")]
+
+
+def test_hazards_of_towns_and_member_units_are_not_added_twice():
+    """#4: 10 due hazards, all in 甲街道 with 住建局 responsible: no 合计 of 20; two groups with their subtotals, the
+    paragraph takes the towns' subtotal, and the sums check covers each subtotal."""
+    town, member, units = _both_units()
+    figures = {key: HazardFigures(due=10, closed_on_time=4, closed_late=1, open_overdue=3) for key in (town, member)}
+    table = drafts.hazards_table(figures, units)
+    assert table.total_row is None
+    assert table.rows == [
+        ["甲街道", 10, 4, 1, 3, 2], ["镇街合计", 10, 4, 1, 3, 2],
+        ["住建局", 10, 4, 1, 3, 2], ["成员单位合计", 10, 4, 1, 3, 2],
+    ]  # fmt: skip
+    assert "不可相加" in table.note
+    assert drafts.table_errors(table) == []
+    text = "".join(drafts.hazards_paragraphs(table, "2024年6月"))
+    assert "到期应整改隐患10项" in text and "20项" not in text and "不重复计数" in text
+    assert "镇街合计" not in text and "甲街道（3项）、住建局（3项）" in text
+    # A subtotal that does not add up is refused by the issue-time check.
+    table.rows[1][1] = 11
+    assert drafts.table_errors(table) == ["统计表“到期隐患（项）”列的镇街合计为11，各行之和为10，两者不一致。"]
+    # One kind only: one 合计, as before.
+    only_towns = drafts.hazards_table(figures, units[:1])
+    assert only_towns.total_row == ["合计", 10, 4, 1, 3, 2] and "不可相加" not in only_towns.note
+
+
+def test_hazards_remainder_column_is_named_for_what_it_counts():
+    """#6: the remainder (已受理/核查中/待复核 …, whatever the deadline) is not labelled 未到期."""
+    assert drafts.HAZARD_COLUMNS[5] == "待复核及其他（项）"
+    assert "未到期（项）" not in drafts.HAZARD_COLUMNS
+
+
+def test_supervision_of_towns_and_member_units_is_not_added_twice():
+    """#4: one overdue supervision counted under its town and its member unit is one, not two."""
+    town, member, units = _both_units()
+    table = drafts.supervision_table({town: 1, member: 1}, units)
+    assert table.total_row is None
+    assert table.rows == [["甲街道", 1], ["镇街合计", 1], ["住建局", 1], ["成员单位合计", 1]]
+    assert drafts.table_errors(table) == []
+    text = "".join(drafts.supervision_paragraphs(table, dt.date(2024, 7, 1)))
+    assert "1个街道（镇）共有1项督办事项逾期未办结：甲街道（1项）" in text and "住建局（1项）" in text
+    assert "共有2项" not in text
+
+
+def test_combined_circular_addressed_to_towns_and_member_units_issues(june, admin_user_office, monkeypatch):
+    """#4 end to end: addressees "both", the subtotal tables pass the binding sums check at issue."""
+    member = MemberUnitFactory(name="住建局")
+    keys = [*june.keys, unit_key(member)]
+    figures = HazardFigures(due=2, closed_on_time=1, closed_late=0, open_overdue=1)
+    fakes = {
+        "hazard_figures": lambda period, as_of=None: {unit_key(june.a): figures, unit_key(member): figures},
+        "overdue_by_unit": lambda as_of: {unit_key(june.a): 1, unit_key(member): 1},
+    }
+    real = drafts._provider
+    monkeypatch.setattr(drafts, "_provider", lambda module, name, label: fakes.get(name) or real(module, name, label))
+    circular = services.draft_from_data(kind="hazards", period=JUNE, addressees=keys, by=admin_user_office,
+                                        as_of=AS_OF)  # fmt: skip
+    table = services.live_tables(circular)["hazards"]
+    assert table["total_row"] is None and table["rows"][3] == ["镇街合计", 2, 1, 0, 1, 0]
+    assert "到期应整改隐患2项" in "".join(circular.sections[0]["paragraphs"])
+    snapshot = services.circular_snapshot(circular)
+    services.check_circular_snapshot(circular, snapshot)  # does not raise
+
+
+def test_reissued_circular_prints_the_addressees_frozen_at_issue(june, admin_user_office, no_broker, media_root):
+    """#8: a town renamed after the issue keeps its old name in the 主送 line of a re-rendered circular."""
+    circular = _draft(june, admin_user_office)
+    issued = document_services.issue(circular, by=admin_user_office)
+    assert issued.snapshot["addressees"] == ["甲街道", "乙街道", "丙镇"]
+    june.a.name = "甲镇"
+    june.a.save(update_fields=["name"])
+    issued = Circular.objects.get(pk=circular.pk)
+    assert "甲镇" in issued.addressees()  # live
+    spec = build_circular(GeneratedDocument.objects.get(pk=issued.document_id))
+    assert spec.context["recipients"] == "甲街道、乙街道、丙镇："

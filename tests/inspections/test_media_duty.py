@@ -108,6 +108,27 @@ def test_duty_runs_two_queries_whatever_the_rows(unit_a, django_assert_num_queri
     assert sum(m.cases for row in duty.values() for m in row) > 36  # towns and the county
 
 
+def test_duty_as_of_ignores_later_articles_and_marks_months_not_due(unit_a):
+    """Review 15 #3: with ``as_of`` an article published after it does not count, a month not begun is not due and
+    a running month not met is open (未到期), never missed; without it, every month counts as before."""
+    MediaArticleFactory(
+        jurisdiction=unit_a, published_on=dt.date(2024, 4, 10), cases=[ExposureCaseFactory(jurisdiction=unit_a)]
+    )
+    MediaArticleFactory(
+        jurisdiction=unit_a, published_on=dt.date(2024, 5, 25), cases=[ExposureCaseFactory(jurisdiction=unit_a)]
+    )
+
+    duty = duty_by_unit(Q2, as_of=dt.date(2024, 5, 20))[unit_a.pk]
+
+    assert months(duty) == {4: (1, 1, True), 5: (0, 0, False), 6: (0, 0, False)}
+    assert [m.state for m in duty] == ["met", "open", "not_due"]
+    assert [(m.started, m.over) for m in duty] == [(True, True), (True, False), (False, False)]
+    # The month's last day as as_of: the month is over (the data are counted to the end of that day).
+    assert [m.state for m in duty_by_unit(Q2, as_of=dt.date(2024, 5, 31))[unit_a.pk]] == ["met", "met", "not_due"]
+    # Without as_of (the assessment and the board): every month of the period, every article in it.
+    assert [m.state for m in duty_by_unit(Q2)[unit_a.pk]] == ["met", "met", "missed"]
+
+
 def test_board_marks_months_not_over_as_open(unit_a):
     MediaArticleFactory(
         jurisdiction=unit_a, published_on=dt.date(2024, 5, 3), cases=[ExposureCaseFactory(jurisdiction=unit_a)]
