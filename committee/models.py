@@ -258,7 +258,13 @@ class Interview(VoidableRecord):
         related_name="interviews",
     )
     scope_jurisdiction = models.ForeignKey(
-        Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        Jurisdiction,
+        verbose_name=_("可见范围（区划）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     head_name = models.CharField(_("被约谈人姓名"), max_length=32)
     head_position = models.CharField(_("被约谈人职务"), max_length=64)

@@ -106,10 +106,22 @@ class Supervision(VoidableRecord):
         related_name="supervisions",
     )
     scope_jurisdiction = models.ForeignKey(
-        Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        Jurisdiction,
+        verbose_name=_("可见范围（区划）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     scope_member_unit = models.ForeignKey(
-        MemberUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        MemberUnit,
+        verbose_name=_("可见范围（成员单位）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     level = models.CharField(_("督办级别"), max_length=8, choices=SupervisionLevel.choices, db_index=True)
     initial_level = models.CharField(

@@ -36,12 +36,25 @@ def action_label(code: str) -> str:
 
 
 def _field_label(model: type[models.Model] | None, name: str) -> str:
+    """A changed field's Chinese name: the field's verbose name, a related list's model name ("attachments" → 事故警示
+    教育会议材料), or a related row named "model:pk" (约谈承诺事项 #3)."""
     if model is None:
         return name
+    base, _sep, row = name.partition(":")
     try:
-        return str(getattr(model._meta.get_field(name), "verbose_name", name))
+        field = model._meta.get_field(base)
     except FieldDoesNotExist:
-        return name
+        related = next(
+            (r.related_model for r in model._meta.related_objects if r.related_model._meta.model_name == base), None
+        )
+        if related is None:
+            return name
+        return f"{related._meta.verbose_name} #{row}" if row else str(related._meta.verbose_name)
+    if field.is_relation and not hasattr(field, "verbose_name"):  # a reverse relation (ManyToOneRel)
+        label = str(field.related_model._meta.verbose_name_plural)  # type: ignore[union-attr]
+    else:
+        label = str(getattr(field, "verbose_name", base))
+    return f"{label} #{row}" if row else label
 
 
 def _value_label(model: type[models.Model] | None, name: str, value: Any) -> str:

@@ -38,16 +38,19 @@ class MessagePreferenceAdmin(PortalModelAdmin):
 
 @admin.register(MessageDelivery)
 class MessageDeliveryAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
-    list_display = ("created_at", "user", "channel", "key", "status", "attempts", "last_error", "sent_at")
+    # The key (e.g. "circular:1") is the sender's de-duplication code, not text for people: searchable, not shown.
+    list_display = ("created_at", "user", "channel", "status", "attempts", "last_error", "sent_at")
     list_filter = ("channel", "status", "day")
     search_fields = ("key", "user__username")
+    exclude = ("key",)
     list_select_related = ("user",)
     date_hierarchy = "created_at"
 
 
 @admin.register(PortalMessage)
 class PortalMessageAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
-    list_display = ("created_at", "user", "key", "text", "read_at")
+    list_display = ("created_at", "user", "text", "read_at")
     search_fields = ("key", "user__username")
+    exclude = ("key",)
     list_select_related = ("user",)
     date_hierarchy = "created_at"

@@ -43,6 +43,7 @@ ALLOWED_WORDS = {
     "MB", "KB", "GB", "px", "cm", "mm", "km", "kg", "KiB", "MiB",
     "WeCom", "SMS", "TOTP", "OTP", "URL", "HTTP", "HTTPS", "IP", "Cookie", "PNG", "JPEG", "JPG", "WebP", "AM", "PM",
     "Word", "Webhook", "LDAP",  # file and protocol names
+    "pdf", "jpg", "jpeg", "png", "docx",  # extensions of the file names people upload (现场照片.jpg)
     "Control", "Command", "Mac",  # key names in Django's "按住 Control 键或 Mac 上的 Command 键来选择多项"
 }  # fmt: skip
 # Demo data of the kind a real office types in Latin letters (e-mail hosts, road names on enterprise addresses).

@@ -435,3 +435,16 @@ def test_a_correction_writes_a_supersede_history_row_on_the_superseded_notice(is
     rows = RecordHistory.objects.filter(object_id=original.pk, action="supersede")
     assert [(row.actor, row.changes["status"]) for row in rows] == [(office_admin, ["issued", "superseded"])]
     assert action_label("supersede") == "被更正"
+
+
+def test_history_names_fields_related_lists_and_rows_in_chinese():
+    """The change history never shows a code: a related list by its model's name, a related row as "名称 #pk", a
+    field by its verbose name (an unknown name stays as it is)."""
+    from committee.models import Accident, AccidentAttachment, Commitment, Interview
+    from safetyportal.history_admin import _field_label
+
+    assert _field_label(Accident, "attachments") == str(AccidentAttachment._meta.verbose_name_plural)
+    assert _field_label(Interview, "commitment:1") == f"{Commitment._meta.verbose_name} #1"
+    assert _field_label(Interview, "scope_jurisdiction") == "可见范围（区划）"
+    assert _field_label(Interview, "head_name") == "被约谈人姓名"
+    assert _field_label(Interview, "no_such_field") == "no_such_field"
