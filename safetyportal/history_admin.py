@@ -51,7 +51,7 @@ def _field_label(model: type[models.Model] | None, name: str) -> str:
             return name
         return f"{related._meta.verbose_name} #{row}" if row else str(related._meta.verbose_name)
     if field.is_relation and not hasattr(field, "verbose_name"):  # a reverse relation (ManyToOneRel)
-        label = str(field.related_model._meta.verbose_name_plural)  # type: ignore[union-attr]
+        label = str(field.related_model._meta.verbose_name_plural)
     else:
         label = str(getattr(field, "verbose_name", base))
     return f"{label} #{row}" if row else label
