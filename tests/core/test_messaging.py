@@ -470,8 +470,11 @@ def test_a_broker_that_is_down_is_logged_and_the_sweeper_publishes_later(
     monkeypatch.setattr(deliver, "delay", published.append)
     delivery = MessageDelivery.objects.get(channel="sms")
     assert services.sweep_deliveries() == 0  # too recent: a retry may still be on its way
-    later = timezone.now() + dt.timedelta(seconds=2 * settings.MESSAGES_RETRY_BACKOFF_MAX_SECONDS + 301)
-    assert services.sweep_deliveries(now=later) == 1 and published == [[delivery.pk]]
+    # Age the delivery instead of moving the clock on: a clock moved 25 minutes forward crosses midnight in Shanghai
+    # after 23:35 and the sweeper then rightly gives the (previous day's) delivery up.
+    age = dt.timedelta(seconds=2 * settings.MESSAGES_RETRY_BACKOFF_MAX_SECONDS + 301)
+    MessageDelivery.objects.filter(pk=delivery.pk).update(created_at=delivery.created_at - age)
+    assert services.sweep_deliveries() == 1 and published == [[delivery.pk]]
 
 
 def test_the_sweeper_gives_up_on_a_previous_days_delivery(officer):

@@ -5,7 +5,6 @@ read leaving one log row with its reason."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from decimal import Decimal
@@ -16,6 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from inspections import reward_services, reward_views, services, views
 from inspections.models import Hazard, HazardStatus
@@ -134,7 +134,7 @@ def test_a_claim_can_be_corrected_until_paid(client, rewarded, other_staff, staf
     claim = RewardClaim.objects.get()
     assert (claim.phone, claim.times_submitted) == ("13800001111", 2)
     reward_services.approve_reward(reward=reward, by=other_staff)
-    reward_services.record_payment(reward=reward, by=staff, paid_on=dt.date.today(), voucher_number="付-9")
+    reward_services.record_payment(reward=reward, by=staff, paid_on=timezone.localdate(), voucher_number="付-9")
     html = client.post(CLAIM_URL, claim_data(code, phone="13800002222")).content.decode()
     assert "已发放" in html and 'id="claim-form"' not in html
     assert RewardClaim.objects.get().phone == "13800001111"

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
+from django.utils import timezone
 
 from safetyportal.roles import ADMIN_GROUP
 from tests.core.factories import PersonFactory, StaffUserFactory
@@ -101,7 +102,7 @@ def test_voided_certificates_never_move():
 
 
 def test_beat_task_refreshes_and_counts_reviews_due_within_60_days():
-    today = dt.date.today()
+    today = timezone.localdate()
     CertificateFactory(first_issued_on=today.replace(year=today.year - 3) + dt.timedelta(days=30))
     result = tasks.refresh_certificate_statuses()
     assert result["due_within_60_days"] == 1 and result["review_due"] == 1
