@@ -8,6 +8,7 @@ import ipaddress
 import os
 import secrets
 import threading
+import time
 from collections import Counter
 from unittest import mock
 
@@ -57,9 +58,6 @@ def redis_cache():
     client.close()
 
 
-MID_MINUTE = 1_800_000_030.0  # 30 s into a minute (1_800_000_000 is a whole minute)
-
-
 def concurrent_lookups(n: int, address: str) -> Counter:
     """n certificate lookups from one address, released together from n threads, each with its own database
     connection; returns the count of each status code."""
@@ -77,9 +75,12 @@ def concurrent_lookups(n: int, address: str) -> Counter:
             connection.close()
 
     threads = [threading.Thread(target=lookup) for _ in range(n)]
-    # The throttle's clock stands still in the middle of a minute: a run crossing a minute boundary would open a new
-    # window half-way and let twice the limit through (seen once in CI at 15:40:00).
-    with mock.patch("safetyportal.throttle.time.time", return_value=MID_MINUTE):
+    # The throttle's clock runs from the first second of a minute: a run crossing a minute boundary would open a new
+    # window half-way and let twice the limit through (seen once in CI at 15:40:00). It keeps running (not frozen),
+    # so the cache's expiry times stay real.
+    real_time = time.time
+    shift = 61 - real_time() % 60
+    with mock.patch("safetyportal.throttle.time.time", side_effect=lambda: real_time() + shift):
         for thread in threads:
             thread.start()
         for thread in threads:
